@@ -1,0 +1,430 @@
+/**
+ * The public wire contract, version 1: MQTT topics and message schemas shared by the
+ * gateway, the ingest, the alerts engine, the dashboard and the tests. The README's
+ * "Wire contract" section documents it for third-party gateways; keep both in step.
+ * Changing a shape in a way an existing publisher would notice needs a new version
+ * (`rpm/v2/...`), not an edit here.
+ */
+import { z } from 'zod';
+import { checkMetricValue, Metric, Unit } from './metrics.ts';
+
+export const CONTRACT_VERSION = 'v1';
+const ROOT = `rpm/${CONTRACT_VERSION}`;
+
+/** Largest MQTT payload the server accepts; larger publishes are refused by the broker. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** Most readings in one batch message. */
+export const MAX_READINGS_PER_BATCH = 500;
+/** A sample time further than this in the future is a clock fault, not a reading. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Identifiers are pseudonymous codes, never names: letters, digits and `_ . : -`,
+ * 1-64 characters, so they are safe in topics, InfluxDB tags and logs.
+ * (`:` allows Bluetooth addresses as device ids.)
+ */
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const idSchema = (what: string) =>
+  z
+    .string()
+    .regex(idPattern, `${what} must be 1-64 characters of letters, digits and _ . : - (no / + # or spaces)`);
+export const GatewayId = idSchema('gatewayId');
+export const PatientId = idSchema('patientId');
+export const DeviceId = idSchema('deviceId');
+
+/** ISO 8601 in UTC with a `Z`, e.g. `2026-11-24T08:00:00.000Z`. */
+export const UtcTimestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp ending in Z' });
+
+// ---------------------------------------------------------------------------
+// Topics
+
+export const topics = {
+  readings: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/readings`,
+  status: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/status`,
+  /** Server -> gateway: readings the server refused, with the reason (see RejectionMessage). */
+  rejections: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/rejections`,
+  alerts: (patientId: string) => `${ROOT}/alerts/${patientId}`,
+  /** Subscription filters used by the server. */
+  allReadings: `${ROOT}/gw/+/readings`,
+  allStatus: `${ROOT}/gw/+/status`,
+  allAlerts: `${ROOT}/alerts/+`,
+  /** Everything one gateway may publish or subscribe to. */
+  gatewayScope: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/`,
+} as const;
+
+export const GatewayTopicKind = z.enum(['readings', 'status', 'rejections']);
+export type GatewayTopicKind = z.infer<typeof GatewayTopicKind>;
+
+/** Splits `rpm/v1/gw/{gatewayId}/{kind}`; undefined for any other topic. */
+export function parseGatewayTopic(topic: string): { gatewayId: string; kind: GatewayTopicKind } | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || parts[0] !== 'rpm' || parts[1] !== CONTRACT_VERSION || parts[2] !== 'gw') return;
+  const gatewayId = GatewayId.safeParse(parts[3]);
+  const kind = GatewayTopicKind.safeParse(parts[4]);
+  if (!gatewayId.success || !kind.success) return;
+  return { gatewayId: gatewayId.data, kind: kind.data };
+}
+
+/** Splits `rpm/v1/alerts/{patientId}`; undefined for any other topic. */
+export function parseAlertsTopic(topic: string): { patientId: string } | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 4 || parts[0] !== 'rpm' || parts[1] !== CONTRACT_VERSION || parts[2] !== 'alerts')
+    return;
+  const patientId = PatientId.safeParse(parts[3]);
+  return patientId.success ? { patientId: patientId.data } : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Readings
+
+/**
+ * Why a reading may not be trusted on its own. Set by the gateway from the device's
+ * own status bits; the alerts engine never fires a clinical alert on a reading that
+ * carries any flag in UNRELIABLE_FLAGS.
+ */
+export const ReadingFlag = z.enum([
+  'no_sensor_contact', // HR: contact supported and not detected; PLX: sensor unconnected/displaced
+  'questionable', // PLX questionable measurement, signal processing irregularity, questionable pulse
+  'invalid', // PLX invalid measurement detected
+  'signal_fault', // PLX inadequate/poor/erratic/nonpulsatile signal, low perfusion, interference
+  'sensor_fault', // sensor malfunction (PLX, glucose, CGM)
+  'device_fault', // equipment malfunction, general device fault
+  'early_estimate', // PLX early estimated data
+  'calibrating', // PLX calibration ongoing; CGM calibration required/not allowed
+  'demonstration', // PLX data for demonstration
+  'testing', // PLX data for testing
+  'control_solution', // glucose control-solution test: never a patient value
+  'sample_error', // glucose sample insufficient, strip errors, read interrupted
+  'temperature_out_of_range', // glucose/CGM temperature too high or low
+  'result_above_device_range', // value clamped at the device's upper limit
+  'result_below_device_range', // value clamped at the device's lower limit
+  'from_storage', // replayed from device memory (still a valid reading)
+  'clock_not_set', // device clock not set: time is the gateway's estimate
+  'time_estimated', // sample time derived (e.g. CGM without session start time)
+  'battery_low', // device battery low (informative)
+]);
+export type ReadingFlag = z.infer<typeof ReadingFlag>;
+
+export const UNRELIABLE_FLAGS: ReadonlySet<ReadingFlag> = new Set<ReadingFlag>([
+  'no_sensor_contact',
+  'questionable',
+  'invalid',
+  'signal_fault',
+  'sensor_fault',
+  'device_fault',
+  'early_estimate',
+  'calibrating',
+  'demonstration',
+  'testing',
+  'control_solution',
+  'sample_error',
+  'temperature_out_of_range',
+]);
+
+export function isClinicallyReliable(reading: { flags: readonly ReadingFlag[] }): boolean {
+  return !reading.flags.some((f) => UNRELIABLE_FLAGS.has(f));
+}
+
+export const GlucoseSampleType = z.enum([
+  'capillary_whole_blood',
+  'capillary_plasma',
+  'venous_whole_blood',
+  'venous_plasma',
+  'arterial_whole_blood',
+  'arterial_plasma',
+  'undetermined_whole_blood',
+  'undetermined_plasma',
+  'interstitial_fluid',
+  'control_solution',
+]);
+export const GlucoseSampleLocation = z.enum([
+  'finger',
+  'alternate_site',
+  'earlobe',
+  'control_solution',
+  'unknown',
+]);
+export const MealContext = z.enum(['preprandial', 'postprandial', 'fasting', 'casual', 'bedtime']);
+export const BodySensorLocation = z.enum(['other', 'chest', 'wrist', 'finger', 'hand', 'ear_lobe', 'foot']);
+
+/**
+ * Metric-specific context: what a clinician needs to trust the number. All optional;
+ * unknown keys are refused so that a typo does not silently drop context.
+ */
+export const ReadingContext = z.strictObject({
+  /** Heart rate: RR intervals in milliseconds (from 1/1024 s units). */
+  rrIntervalsMs: z.array(z.number().positive().max(5000)).max(64).optional(),
+  /** Heart rate: cumulative energy expended, kilojoules. */
+  energyExpendedKj: z.number().int().nonnegative().optional(),
+  bodySensorLocation: BodySensorLocation.optional(),
+  /** Pulse oximetry: pulse amplitude index, %. */
+  pulseAmplitudeIndex: z.number().nonnegative().max(100).optional(),
+  /** Pulse oximetry: which averaging the value comes from. */
+  spo2Averaging: z.enum(['normal', 'fast', 'slow', 'spot_check']).optional(),
+  /** Glucose: sample type and location (Glucose Measurement type/location nibble). */
+  sampleType: GlucoseSampleType.optional(),
+  sampleLocation: GlucoseSampleLocation.optional(),
+  mealContext: MealContext.optional(),
+  /** Glucose: `meter` (spot test) or `cgm` (continuous). */
+  source: z.enum(['meter', 'cgm']).optional(),
+  /** Device sequence number (glucose record number). */
+  sequenceNumber: z.number().int().nonnegative().max(65535).optional(),
+  /** CGM: rate of change in mg/dL/min as the device reports it. */
+  trendMgdlPerMin: z.number().min(-100).max(100).optional(),
+  /** CGM: quality, %. */
+  qualityPercent: z.number().min(0).max(100).optional(),
+  /** Raw device status bits as received (hex), for support; never interpreted downstream. */
+  deviceStatusHex: z
+    .string()
+    .regex(/^[0-9a-f]{0,16}$/)
+    .optional(),
+});
+export type ReadingContext = z.infer<typeof ReadingContext>;
+
+export const Reading = z
+  .strictObject({
+    /**
+     * Idempotency key: unique per reading, identical on every retry. Recommended:
+     * `{deviceId}:{metric}:{sample time ms}` or `{deviceId}:{metric}:{sequence}`.
+     */
+    id: z.string().min(1).max(128),
+    patientId: PatientId,
+    deviceId: DeviceId,
+    metric: Metric,
+    value: z.number().finite(),
+    unit: Unit,
+    /** The device's sample time, UTC. Never the time the reading was sent or received. */
+    time: UtcTimestamp,
+    flags: z.array(ReadingFlag).max(16).default([]),
+    context: ReadingContext.default({}),
+  })
+  .superRefine((r, ctx) => {
+    const problem = checkMetricValue(r.metric, r.unit, r.value);
+    if (problem?.kind === 'unit') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: `unit '${r.unit}' does not fit metric '${r.metric}' (expected ${problem.allowed.join(' or ')})`,
+      });
+    } else if (problem?.kind === 'range') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `${r.value} ${r.unit} is outside the physiological limits for ${r.metric} (${problem.min}-${problem.max} ${r.unit})`,
+      });
+    }
+  });
+export type Reading = z.infer<typeof Reading>;
+/** What a publisher writes (flags and context may be omitted). */
+export type ReadingInput = z.input<typeof Reading>;
+
+/** The batch envelope; readings are validated one by one so one bad reading spoils nothing else. */
+export const ReadingsBatchEnvelope = z.strictObject({
+  gatewayId: GatewayId,
+  /** Publisher's clock when the batch was sent. */
+  sentAt: UtcTimestamp,
+  readings: z.array(z.unknown()).min(1).max(MAX_READINGS_PER_BATCH),
+});
+export type ReadingsBatch = { gatewayId: string; sentAt: string; readings: ReadingInput[] };
+
+export const RejectionReason = z.enum([
+  'bad_json',
+  'bad_envelope',
+  'topic_mismatch',
+  'invalid_reading',
+  'out_of_range',
+  'unit_mismatch',
+  'future_timestamp',
+  'unknown_patient',
+  'patient_not_on_gateway',
+  'storage_rejected',
+]);
+export type RejectionReason = z.infer<typeof RejectionReason>;
+
+export interface RejectedReading {
+  /** Position in the batch, and the reading's id when it had a readable one. */
+  index: number;
+  readingId?: string;
+  reason: RejectionReason;
+  detail: string;
+}
+
+export type BatchValidation =
+  | { ok: false; reason: 'bad_json' | 'bad_envelope' | 'topic_mismatch'; detail: string }
+  | {
+      ok: true;
+      gatewayId: string;
+      sentAt: string;
+      valid: ValidReading[];
+      rejected: RejectedReading[];
+      /** The readings as received, for dead-lettering by index. */
+      readings: unknown[];
+    };
+
+/** A reading that passed validation, with its position in the batch. */
+export interface ValidReading {
+  index: number;
+  reading: Reading;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+function reasonFor(error: z.ZodError): RejectionReason {
+  const custom = error.issues.filter((i) => i.code === 'custom');
+  if (custom.some((i) => i.path[0] === 'unit')) return 'unit_mismatch';
+  if (custom.some((i) => i.path[0] === 'value')) return 'out_of_range';
+  return 'invalid_reading';
+}
+
+/**
+ * Validates a readings payload published on `rpm/v1/gw/{topicGatewayId}/readings`.
+ * Pure: the clock is passed in. Registry checks (patient known, patient on gateway)
+ * belong to the ingest, which has the registry.
+ */
+export function validateReadingsPayload(
+  payload: Buffer | string,
+  topicGatewayId: string,
+  now: Date,
+): BatchValidation {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: 'bad_json', detail: `payload is not JSON: ${(err as Error).message}` };
+  }
+  const envelope = ReadingsBatchEnvelope.safeParse(json);
+  if (!envelope.success) return { ok: false, reason: 'bad_envelope', detail: describeIssues(envelope.error) };
+  if (envelope.data.gatewayId !== topicGatewayId) {
+    return {
+      ok: false,
+      reason: 'topic_mismatch',
+      detail: `gatewayId '${envelope.data.gatewayId}' does not match the topic's '${topicGatewayId}'`,
+    };
+  }
+  const valid: ValidReading[] = [];
+  const rejected: RejectedReading[] = [];
+  const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  envelope.data.readings.forEach((raw, index) => {
+    const readingId =
+      typeof raw === 'object' && raw && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
+    const parsed = Reading.safeParse(raw);
+    if (!parsed.success) {
+      rejected.push({
+        index,
+        readingId,
+        reason: reasonFor(parsed.error),
+        detail: describeIssues(parsed.error),
+      });
+    } else if (Date.parse(parsed.data.time) > latest) {
+      rejected.push({
+        index,
+        readingId,
+        reason: 'future_timestamp',
+        detail: `time ${parsed.data.time} is more than ${MAX_CLOCK_SKEW_MS / 60000} min ahead of the server clock (${now.toISOString()})`,
+      });
+    } else {
+      valid.push({ index, reading: parsed.data });
+    }
+  });
+  return {
+    ok: true,
+    gatewayId: envelope.data.gatewayId,
+    sentAt: envelope.data.sentAt,
+    valid,
+    rejected,
+    readings: envelope.data.readings,
+  };
+}
+
+/** Server -> gateway on `rpm/v1/gw/{gatewayId}/rejections` (QoS 1, not retained). */
+export const RejectionMessage = z.strictObject({
+  gatewayId: GatewayId,
+  at: UtcTimestamp,
+  /** Set when the whole message was refused. */
+  message: z.strictObject({ reason: RejectionReason, detail: z.string() }).optional(),
+  readings: z
+    .array(
+      z.strictObject({
+        index: z.number().int().nonnegative(),
+        readingId: z.string().optional(),
+        reason: RejectionReason,
+        detail: z.string(),
+      }),
+    )
+    .default([]),
+});
+export type RejectionMessage = z.infer<typeof RejectionMessage>;
+
+// ---------------------------------------------------------------------------
+// Gateway status (retained)
+
+export const DeviceKind = z.enum(['heart_rate', 'pulse_oximeter', 'glucose_meter', 'cgm']);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+
+export const DeviceStatus = z.strictObject({
+  deviceId: DeviceId,
+  patientId: PatientId,
+  kind: DeviceKind,
+  name: z.string().max(64).optional(),
+  batteryPercent: z.number().int().min(0).max(100).nullable(),
+  rssi: z.number().int().min(-127).max(20).nullable(),
+  connected: z.boolean(),
+  lastSeen: UtcTimestamp.nullable(),
+});
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+/**
+ * Retained on `rpm/v1/gw/{gatewayId}/status`. The gateway sets `{ gatewayId, online: false }`
+ * as its MQTT last will, so a vanished gateway reads as offline.
+ */
+export const GatewayStatus = z.strictObject({
+  gatewayId: GatewayId,
+  online: z.boolean(),
+  at: UtcTimestamp.optional(),
+  softwareVersion: z.string().max(32).optional(),
+  /** Readings waiting in the gateway's disk spool. */
+  spooled: z.number().int().nonnegative().optional(),
+  devices: z.array(DeviceStatus).max(32).default([]),
+});
+export type GatewayStatus = z.infer<typeof GatewayStatus>;
+
+// ---------------------------------------------------------------------------
+// Alert events
+
+export const Severity = z.enum(['info', 'warning', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+
+export const AlertEventType = z.enum([
+  'fired',
+  'renotified',
+  'escalated',
+  'acknowledged',
+  'snoozed',
+  'resolved',
+]);
+export type AlertEventType = z.infer<typeof AlertEventType>;
+
+/** Server -> subscribers on `rpm/v1/alerts/{patientId}` (QoS 1). */
+export const AlertEvent = z.strictObject({
+  /** Deterministic: the same episode of the same rule for the same patient has the same id. */
+  alertId: z.string().min(1).max(128),
+  /** Unique per event, for idempotent consumers. */
+  eventId: z.string().min(1).max(160),
+  type: AlertEventType,
+  patientId: PatientId,
+  ruleId: z.string().min(1).max(64),
+  severity: Severity,
+  metric: Metric.optional(),
+  /** The reading that triggered the event, in its own unit. */
+  value: z.number().optional(),
+  unit: Unit.optional(),
+  message: z.string().max(500),
+  at: UtcTimestamp,
+  /** Who acted (acknowledged, resolved, snoozed), by user id. */
+  by: z.string().max(64).optional(),
+  note: z.string().max(1000).optional(),
+  until: UtcTimestamp.optional(),
+});
+export type AlertEvent = z.infer<typeof AlertEvent>;

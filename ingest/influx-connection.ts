@@ -1,0 +1,174 @@
+/**
+ * One code path for InfluxDB 1.x, 2.x, 3.x and Cloud: writes go to the v1-compatible
+ * `/write` endpoint (present on all of them; 2.x/Cloud map `db/rp` to a bucket) through
+ * @influxdata/influxdb-client, and reads use InfluxQL on `/query` (3.x has no Flux, and
+ * the client's QueryApi speaks only Flux).
+ */
+import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+
+// The write batcher logs every failure with its context; the library's own console
+// logging would print each one again, unstructured.
+setLogger({ error: () => {}, warn: () => {} });
+
+export interface InfluxSettings {
+  url: string;
+  database: string;
+  retentionPolicy?: string | undefined;
+  token?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export class InfluxQueryError extends Error {
+  constructor(
+    readonly query: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`InfluxQL query failed (${status}): ${detail} [query: ${query.slice(0, 200)}]`);
+    this.name = 'InfluxQueryError';
+  }
+}
+
+export interface InfluxSeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+/** A row per value, keyed by column name, with the series' tags merged in. */
+export type InfluxRow = Record<string, unknown>;
+
+export interface InfluxConnection {
+  readonly settings: InfluxSettings;
+  /** Server version from the `X-Influxdb-Version` header of /ping, e.g. `1.6.7~rc0`, `v2.7.4`, `3.0.0`. */
+  readonly version: string;
+  /** A WriteApi pointed at `/write` with millisecond precision; the caller flushes explicitly. */
+  createWriteApi(options: { lines: number; gzipThreshold?: number; maxRetries?: number }): WriteApi;
+  /** Runs InfluxQL and returns the rows of the first statement. */
+  query(influxql: string): Promise<InfluxRow[]>;
+  /** Runs InfluxQL and returns the series of the first statement (for GROUP BY tag queries). */
+  querySeries(influxql: string): Promise<InfluxSeries[]>;
+  ping(): Promise<boolean>;
+}
+
+function authParams(s: InfluxSettings): URLSearchParams {
+  const params = new URLSearchParams();
+  // 1.x takes credentials as u/p parameters (1.6 has no Token scheme); 2.x/3.x take the token header.
+  if (s.username && s.password) {
+    params.set('u', s.username);
+    params.set('p', s.password);
+  }
+  return params;
+}
+
+function headers(s: InfluxSettings): Record<string, string> {
+  return s.token ? { Authorization: `Token ${s.token}` } : {};
+}
+
+/** InfluxQL identifier quoting. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** InfluxQL string literal quoting. */
+export function quoteString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+async function runQuery(
+  s: InfluxSettings,
+  influxql: string,
+  method: 'GET' | 'POST',
+): Promise<InfluxSeries[]> {
+  const params = authParams(s);
+  params.set('db', s.database);
+  if (s.retentionPolicy) params.set('rp', s.retentionPolicy);
+  params.set('epoch', 'ms');
+  params.set('q', influxql);
+  const init: RequestInit = { method, headers: headers(s) };
+  let res: Response;
+  if (method === 'POST') {
+    init.body = params;
+    res = await fetch(`${s.url}/query`, init);
+  } else {
+    res = await fetch(`${s.url}/query?${params}`, init);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new InfluxQueryError(influxql, res.status, text.slice(0, 500));
+  const body = JSON.parse(text) as {
+    results?: { error?: string; series?: InfluxSeries[] }[];
+    error?: string;
+  };
+  const first = body.results?.[0];
+  const error = body.error ?? first?.error;
+  if (error) throw new InfluxQueryError(influxql, res.status, error);
+  return first?.series ?? [];
+}
+
+export function rowsOf(series: InfluxSeries[]): InfluxRow[] {
+  return series.flatMap((s) =>
+    s.values.map((values) => {
+      const row: InfluxRow = { ...s.tags };
+      s.columns.forEach((column, i) => {
+        row[column] = values[i];
+      });
+      return row;
+    }),
+  );
+}
+
+export async function detectVersion(url: string): Promise<string> {
+  const res = await fetch(`${url}/ping`);
+  return res.headers.get('x-influxdb-version') ?? 'unknown';
+}
+
+/**
+ * Connects, reads the server version, and on 1.x creates the database when asked
+ * (`CREATE DATABASE` is idempotent). On 2.x/Cloud the bucket and its DBRP mapping must
+ * exist (docker-compose.yml creates them); on 3.x the database is created by the first write.
+ */
+export async function connectInflux(
+  settings: InfluxSettings,
+  options: { createDatabase: boolean },
+): Promise<InfluxConnection> {
+  const version = await detectVersion(settings.url);
+  const is1x = /^v?1\./.test(version);
+  if (is1x && options.createDatabase) {
+    await runQuery(settings, `CREATE DATABASE ${quoteIdent(settings.database)}`, 'POST');
+  }
+  const client = new InfluxDB({ url: settings.url, token: settings.token, timeout: 30_000 });
+  const writePath = (() => {
+    const params = authParams(settings);
+    params.set('db', settings.database);
+    if (settings.retentionPolicy) params.set('rp', settings.retentionPolicy);
+    params.set('precision', 'ms');
+    return `/write?${params}`;
+  })();
+  return {
+    settings,
+    version,
+    createWriteApi({ lines, gzipThreshold = 1000, maxRetries = 0 }) {
+      const api = client.getWriteApi('', settings.database, 'ms', {
+        // The caller batches and flushes explicitly: one request for all its lines.
+        batchSize: lines + 1,
+        flushInterval: 0,
+        maxRetries,
+        gzipThreshold,
+        maxBufferLines: lines + 1,
+      });
+      api.path = writePath;
+      return api;
+    },
+    query: async (influxql) => rowsOf(await runQuery(settings, influxql, 'GET')),
+    querySeries: (influxql) => runQuery(settings, influxql, 'GET'),
+    async ping() {
+      try {
+        return (await fetch(`${settings.url}/ping`)).status === 204;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * What happens to one message a gateway published: validate it against the contract,
+ * write the valid readings, dead-letter the rest with their reason, and only then let
+ * the caller acknowledge it. Broker-agnostic: the embedded broker calls this from its
+ * publish hook, the external-broker subscriber from its message handler.
+ */
+import {
+  GatewayStatus,
+  type Reading,
+  type RejectedReading,
+  type RejectionMessage,
+  validateReadingsPayload,
+} from '../common/contract.ts';
+import type { Logger } from '../common/log.ts';
+import { type DeadLetter, deadLetterToLine, gatewayStatusToLines, readingToLine } from './influx-schema.ts';
+import type { IngestMetrics } from './ingest-metrics.ts';
+import type { WriteBatcher } from './write-batcher.ts';
+
+export interface IngestOutcome {
+  stored: Reading[];
+  /** What to tell the gateway on its rejections topic; undefined when all was stored. */
+  rejection?: RejectionMessage;
+}
+
+export interface ReadingsIngestOptions {
+  batcher: WriteBatcher;
+  metrics: IngestMetrics;
+  log: Logger;
+  now?: () => Date;
+  /** Called with readings once they are stored (alerts engine, live dashboard feed). */
+  onStored?: (readings: Reading[], gatewayId: string) => void;
+  onStatus?: (status: GatewayStatus) => void;
+}
+
+export class ReadingsIngest {
+  private lastDeadLetterMs = 0;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: ReadingsIngestOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /** Dead letters get distinct timestamps so two in the same millisecond do not overwrite each other. */
+  private deadLetterTime(): number {
+    this.lastDeadLetterMs = Math.max(this.now().getTime(), this.lastDeadLetterMs + 1);
+    return this.lastDeadLetterMs;
+  }
+
+  private deadLetter(d: Omit<DeadLetter, 'at'>): string {
+    this.o.metrics.deadLettered.inc({ reason: d.reason });
+    this.o.log.warn(
+      { gatewayId: d.gatewayId, ref: d.ref, reason: d.reason, detail: d.detail },
+      'dead-lettered',
+    );
+    return deadLetterToLine({ ...d, at: this.deadLetterTime() });
+  }
+
+  async handleReadings(gatewayId: string, payload: Buffer, messageRef: string): Promise<IngestOutcome> {
+    const now = this.now();
+    const result = validateReadingsPayload(payload, gatewayId, now);
+    if (!result.ok) {
+      await this.o.batcher.submit([
+        this.deadLetter({
+          gatewayId,
+          reason: result.reason,
+          detail: result.detail,
+          ref: messageRef,
+          payload: payload.toString('utf8'),
+        }),
+      ]);
+      return {
+        stored: [],
+        rejection: {
+          gatewayId,
+          at: now.toISOString(),
+          message: { reason: result.reason, detail: result.detail },
+          readings: [],
+        },
+      };
+    }
+    this.o.metrics.received.inc(result.valid.length + result.rejected.length);
+    const rejected: RejectedReading[] = [...result.rejected];
+    const outcomes = await this.o.batcher.submit(
+      result.valid.map((v) => readingToLine(v.reading, gatewayId)),
+    );
+    const stored: Reading[] = [];
+    outcomes.forEach((outcome, i) => {
+      const valid = result.valid[i];
+      if (!valid) return;
+      if (outcome.stored) stored.push(valid.reading);
+      else
+        rejected.push({
+          index: valid.index,
+          readingId: valid.reading.id,
+          reason: 'storage_rejected',
+          detail: outcome.detail,
+        });
+    });
+    if (rejected.length) {
+      const raw = result.readings;
+      await this.o.batcher.submit(
+        rejected.map((r) =>
+          this.deadLetter({
+            gatewayId,
+            reason: r.reason,
+            detail: r.detail,
+            ref: r.readingId ?? `${messageRef}#${r.index}`,
+            payload: JSON.stringify(raw[r.index]) ?? '',
+          }),
+        ),
+      );
+    }
+    this.o.metrics.written.inc(stored.length);
+    if (stored.length) this.o.onStored?.(stored, gatewayId);
+    return {
+      stored,
+      ...(rejected.length && {
+        rejection: {
+          gatewayId,
+          at: now.toISOString(),
+          readings: rejected,
+        },
+      }),
+    };
+  }
+
+  async handleStatus(
+    gatewayId: string,
+    payload: Buffer,
+    messageRef: string,
+  ): Promise<GatewayStatus | undefined> {
+    let parsed: ReturnType<typeof GatewayStatus.safeParse>;
+    try {
+      parsed = GatewayStatus.safeParse(JSON.parse(payload.toString('utf8')));
+    } catch (err) {
+      await this.o.batcher.submit([
+        this.deadLetter({
+          gatewayId,
+          reason: 'bad_json',
+          detail: (err as Error).message,
+          ref: messageRef,
+          payload: payload.toString('utf8'),
+        }),
+      ]);
+      return;
+    }
+    if (!parsed.success || parsed.data.gatewayId !== gatewayId) {
+      const detail = parsed.success
+        ? `gatewayId '${parsed.data.gatewayId}' does not match the topic's '${gatewayId}'`
+        : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      await this.o.batcher.submit([
+        this.deadLetter({
+          gatewayId,
+          reason: 'bad_envelope',
+          detail,
+          ref: messageRef,
+          payload: payload.toString('utf8'),
+        }),
+      ]);
+      return;
+    }
+    await this.o.batcher.submit(gatewayStatusToLines(parsed.data, this.now().getTime()));
+    this.o.onStatus?.(parsed.data);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Server configuration (ingest, alerts, dashboard and, by default, the embedded broker).
+ * Every setting is an environment variable (name in the comment) or a key in the JSON
+ * file named by RPM_CONFIG; the README's "Configuration" table lists them all.
+ */
+import { z } from 'zod';
+import { flag, httpUrl, loadConfig, port, positiveInt } from '../common/config.ts';
+import { MAX_PAYLOAD_BYTES } from '../common/contract.ts';
+import { LogLevel } from '../common/log.ts';
+
+const mqttUrl = z.url({
+  protocol: /^(mqtts?|tcp|tls|wss?)$/,
+  error: 'expected an MQTT URL such as mqtt://host:1883',
+});
+
+export const ServerConfig = z
+  .strictObject({
+    /** RPM_MODE: `production` refuses demo credentials; `demo` seeds demo patients and users. */
+    mode: z.enum(['production', 'demo']).default('production'),
+    /** RPM_LOG_LEVEL */
+    logLevel: z.enum(LogLevel).default('info'),
+    /** RPM_DATA_DIR: where the server keeps its own records (patients, gateways, alerts). */
+    dataDir: z.string().min(1).default('.data/server'),
+    http: z
+      .strictObject({
+        /** RPM_HTTP_HOST */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** RPM_HTTP_PORT (0 picks a free port) */
+        port: port().default(8080),
+      })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    mqtt: z
+      .strictObject({
+        /** RPM_MQTT_BROKER: `embedded` runs aedes in this process; `external` connects to RPM_MQTT_URL. */
+        broker: z.enum(['embedded', 'external']).default('embedded'),
+        /** RPM_MQTT_HOST, RPM_MQTT_PORT: the embedded broker's plain TCP listener. */
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port().default(1883),
+        /** RPM_MQTT_TLS_PORT, RPM_MQTT_TLS_CERT_FILE, RPM_MQTT_TLS_KEY_FILE: optional TLS listener. */
+        tlsPort: port().optional(),
+        tlsCertFile: z.string().min(1).optional(),
+        tlsKeyFile: z.string().min(1).optional(),
+        /** RPM_MQTT_MAX_PAYLOAD_BYTES: larger publishes are refused. */
+        maxPayloadBytes: positiveInt()
+          .max(16 * 1024 * 1024)
+          .default(MAX_PAYLOAD_BYTES),
+        /** RPM_MQTT_URL: the external broker (external mode only). */
+        url: mqttUrl.optional(),
+        /** RPM_MQTT_USERNAME, RPM_MQTT_PASSWORD: the server's own login on an external broker. */
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        /** RPM_MQTT_CLIENT_ID: persistent-session id on an external broker (unique per replica). */
+        clientId: z.string().min(1).max(64).default('rpm-ingest'),
+        /** RPM_MQTT_SHARED_GROUP: subscribe through `$share/{group}/...` to share load between replicas. */
+        sharedGroup: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1-32 letters, digits, _ or -')
+          .optional(),
+      })
+      .default({
+        broker: 'embedded',
+        host: '0.0.0.0',
+        port: 1883,
+        maxPayloadBytes: MAX_PAYLOAD_BYTES,
+        clientId: 'rpm-ingest',
+      })
+      .superRefine((m, ctx) => {
+        if (m.broker === 'external' && !m.url) {
+          ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when RPM_MQTT_BROKER=external' });
+        }
+        if ((m.tlsPort === undefined) !== (m.tlsCertFile === undefined) || !m.tlsCertFile !== !m.tlsKeyFile) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tlsPort'],
+            message:
+              'a TLS listener needs all of RPM_MQTT_TLS_PORT, RPM_MQTT_TLS_CERT_FILE and RPM_MQTT_TLS_KEY_FILE',
+          });
+        }
+      }),
+    influx: z
+      .strictObject({
+        /** RPM_INFLUX_URL: base URL of InfluxDB 1.x, 2.x, 3.x or Cloud. */
+        url: httpUrl('the InfluxDB base URL, e.g. http://127.0.0.1:8086'),
+        /**
+         * RPM_INFLUX_DATABASE (1.x database; on 2.x/Cloud the bucket mapped to it, on 3.x the database).
+         * RPM_INFLUX_RETENTION_POLICY: optional (1.x rp, or the DBRP mapping's rp on 2.x).
+         */
+        database: z.string().min(1).default('rpm'),
+        retentionPolicy: z.string().min(1).optional(),
+        /** RPM_INFLUX_TOKEN (2.x, 3.x, Cloud) or RPM_INFLUX_USERNAME + RPM_INFLUX_PASSWORD (1.x). */
+        token: z.string().min(1).optional(),
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        /** RPM_INFLUX_CREATE_DATABASE: create the database on start (1.x only; needs admin rights). */
+        createDatabase: flag().default(true),
+        /** RPM_INFLUX_BATCH_SIZE, RPM_INFLUX_FLUSH_MS: write batching. */
+        batchSize: positiveInt().max(50_000).default(5000),
+        flushMs: positiveInt().max(10_000).default(100),
+      })
+      .superRefine((i, ctx) => {
+        if (i.token && (i.username || i.password)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['token'],
+            message: 'set either a token or a username/password, not both',
+          });
+        }
+        if (!i.username !== !i.password) {
+          ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
+        }
+      }),
+    notify: z
+      .strictObject({
+        /** RPM_NOTIFY_SMTP_URL, e.g. smtp://user:pass@mail.example.org:587 ; RPM_NOTIFY_EMAIL_FROM */
+        smtpUrl: z.url({ protocol: /^smtps?$/, error: 'expected smtp:// or smtps:// URL' }).optional(),
+        emailFrom: z.email().default('alerts@rpm.invalid'),
+        /** RPM_NOTIFY_WEBHOOK_URL and RPM_NOTIFY_WEBHOOK_SECRET (HMAC-SHA256 signing key). */
+        webhookUrl: httpUrl().optional(),
+        webhookSecret: z.string().min(16, 'expected at least 16 characters').optional(),
+      })
+      .default({ emailFrom: 'alerts@rpm.invalid' }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.notify.webhookUrl && !c.notify.webhookSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notify', 'webhookSecret'],
+        message: 'required when a webhook URL is set',
+      });
+    }
+  });
+export type ServerConfig = z.output<typeof ServerConfig>;
+
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return loadConfig(ServerConfig, env);
+}

@@ -1,0 +1,146 @@
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReadingInput, RejectionMessage, topics } from '../common/contract.ts';
+import type { RunningServer } from '../server/start-server.ts';
+import { connectClient, startTestServer, uniqueDatabase } from './helpers.ts';
+
+const reading = (n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
+  id: `hr-strap-1:heart_rate:${n}`,
+  patientId: 'P100',
+  deviceId: 'hr-strap-1',
+  metric: 'heart_rate',
+  value: 60 + n,
+  unit: '/min',
+  time: new Date(Date.UTC(2026, 10, 24, 8, 0, n)).toISOString(),
+  ...over,
+});
+
+const batch = (readings: unknown[], gatewayId = 'GW100') =>
+  JSON.stringify({ gatewayId, sentAt: new Date().toISOString(), readings });
+
+describe('ingest through the embedded broker', () => {
+  let server: RunningServer;
+  let gateway: MqttClient;
+  const rejections: RejectionMessage[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer(uniqueDatabase('embedded'));
+    gateway = await connectClient(server.mqttPort, { clientId: 'GW100' });
+    await gateway.subscribeAsync(topics.rejections('GW100'), { qos: 1 });
+    gateway.on('message', (_topic, payload) =>
+      rejections.push(RejectionMessage.parse(JSON.parse(payload.toString()))),
+    );
+  });
+  afterAll(async () => {
+    await gateway?.endAsync();
+    await server?.close();
+  });
+
+  it('acknowledges a batch only once its readings are queryable in InfluxDB', async () => {
+    await gateway.publishAsync(topics.readings('GW100'), batch([reading(1), reading(2), reading(3)]), {
+      qos: 1,
+    });
+    // No waiting: the PUBACK itself promises storage.
+    const rows = await server.influx.query("SELECT value FROM heart_rate WHERE patient = 'P100'");
+    expect(rows).toEqual([
+      { time: Date.parse('2026-11-24T08:00:01.000Z'), value: 61 },
+      { time: Date.parse('2026-11-24T08:00:02.000Z'), value: 62 },
+      { time: Date.parse('2026-11-24T08:00:03.000Z'), value: 63 },
+    ]);
+  });
+
+  it('dead-letters each invalid reading with its reason and stores its valid neighbours', async () => {
+    rejections.length = 0;
+    const readings = [
+      reading(10),
+      reading(11, { value: 900 }), // outside physiological limits
+      reading(12, { unit: 'mg/dL' }), // unit does not fit the metric
+      { ...reading(13), time: 'yesterday' }, // not a timestamp
+      reading(14, { time: new Date(Date.now() + 3_600_000).toISOString() }), // an hour in the future
+      reading(15),
+    ];
+    await gateway.publishAsync(topics.readings('GW100'), batch(readings), { qos: 1 });
+    const stored = await server.influx.query(
+      "SELECT value FROM heart_rate WHERE patient = 'P100' AND time >= '2026-11-24T08:00:10Z'",
+    );
+    expect(stored.map((r) => r.value)).toEqual([70, 75]);
+    const dead = await server.influx.query(
+      "SELECT reason, ref, detail FROM dead_letter WHERE gateway = 'GW100'",
+    );
+    expect(dead.map((d) => [d.reason, d.ref])).toEqual([
+      ['out_of_range', 'hr-strap-1:heart_rate:11'],
+      ['unit_mismatch', 'hr-strap-1:heart_rate:12'],
+      ['invalid_reading', 'hr-strap-1:heart_rate:13'],
+      ['future_timestamp', 'hr-strap-1:heart_rate:14'],
+    ]);
+    await expect.poll(() => rejections.length).toBe(1);
+    expect(rejections[0]?.readings.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'out_of_range'],
+      [2, 'unit_mismatch'],
+      [3, 'invalid_reading'],
+      [4, 'future_timestamp'],
+    ]);
+    expect(rejections[0]?.readings[0]?.detail).toContain(
+      '900 /min is outside the physiological limits for heart_rate',
+    );
+  });
+
+  it('dead-letters a message that is not JSON and keeps the connection serving', async () => {
+    rejections.length = 0;
+    await gateway.publishAsync(topics.readings('GW100'), '{"gatewayId": "GW100", readings: [', { qos: 1 });
+    await expect.poll(() => rejections.length).toBe(1);
+    expect(rejections[0]?.message?.reason).toBe('bad_json');
+    await gateway.publishAsync(topics.readings('GW100'), batch([reading(30)]), { qos: 1 });
+    const rows = await server.influx.query(
+      "SELECT value FROM heart_rate WHERE time = '2026-11-24T08:00:30Z'",
+    );
+    expect(rows.map((r) => r.value)).toEqual([90]);
+  });
+
+  it('refuses a batch whose gatewayId is not the one in its topic', async () => {
+    rejections.length = 0;
+    await gateway.publishAsync(topics.readings('GW100'), batch([reading(40)], 'GW999'), { qos: 1 });
+    await expect.poll(() => rejections.length).toBe(1);
+    expect(rejections[0]?.message).toMatchObject({ reason: 'topic_mismatch' });
+    const rows = await server.influx.query(
+      "SELECT value FROM heart_rate WHERE time = '2026-11-24T08:00:40Z'",
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('stores the retained gateway status as device and gateway time series', async () => {
+    const status = {
+      gatewayId: 'GW100',
+      online: true,
+      at: '2026-11-24T08:05:00.000Z',
+      softwareVersion: '0.1.0',
+      spooled: 3,
+      devices: [
+        {
+          deviceId: 'hr-strap-1',
+          patientId: 'P100',
+          kind: 'heart_rate',
+          batteryPercent: 81,
+          rssi: -67,
+          connected: true,
+          lastSeen: '2026-11-24T08:04:59.000Z',
+        },
+      ],
+    };
+    await gateway.publishAsync(topics.status('GW100'), JSON.stringify(status), { qos: 1, retain: true });
+    expect(await server.influx.query('SELECT online, spooled FROM gateway_status')).toEqual([
+      { time: Date.parse(status.at), online: true, spooled: 3 },
+    ]);
+    expect(await server.influx.query('SELECT battery, rssi, connected FROM device_status')).toEqual([
+      { time: Date.parse(status.at), battery: 81, rssi: -67, connected: true },
+    ]);
+  });
+
+  it('disconnects a client that publishes outside the gateway topics', async () => {
+    const rogue = await connectClient(server.mqttPort, { clientId: 'rogue' });
+    const closed = new Promise((resolve) => rogue.once('close', resolve));
+    rogue.publish(topics.alerts('P100'), '{"fake":true}', { qos: 1 });
+    await closed;
+    rogue.end(true);
+  });
+});

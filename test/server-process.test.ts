@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { influxUrl, uniqueDatabase } from './helpers.ts';
+
+function runServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('the server process', () => {
+  it('refuses to start on a malformed setting and names it', async () => {
+    const run = runServer({ RPM_INFLUX_URL: influxUrl(), RPM_MQTT_PORT: 'eighteen83' });
+    expect(await run.exited).toBe(2);
+    expect(run.err()).toContain('Invalid configuration');
+    expect(run.err()).toContain('RPM_MQTT_PORT = "eighteen83": expected a TCP port number (0-65535)');
+  });
+
+  it('starts, serves health, and exits 0 on SIGTERM', async () => {
+    const run = runServer({
+      RPM_INFLUX_URL: influxUrl(),
+      RPM_INFLUX_DATABASE: uniqueDatabase('process'),
+      RPM_HTTP_PORT: '0',
+      RPM_MQTT_PORT: '0',
+      RPM_MQTT_HOST: '127.0.0.1',
+    });
+    await expect.poll(() => run.out(), { timeout: 20_000 }).toContain('server ready');
+    const http = /"http":"(http:\/\/[^"]+)"/.exec(run.out())?.[1];
+    const health = await fetch(`${http}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', broker: 'reachable', influx: 'reachable' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.out()).toContain('stopped cleanly');
+  });
+});
