@@ -6,6 +6,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import { startExternalSubscriber } from '../ingest/external-broker-subscriber.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
 import { createIngestMetrics } from '../ingest/ingest-metrics.ts';
 import { ReadingsIngest } from '../ingest/readings-ingest.ts';
@@ -16,7 +17,8 @@ import { registerHealthRoutes } from './health-routes.ts';
 
 export interface RunningServer {
   httpUrl: string;
-  mqttPort: number;
+  /** The embedded broker's port; undefined with an external broker. */
+  mqttPort: number | undefined;
   influx: InfluxConnection;
   /** Observe readings once stored (tests, live feed). */
   onStored(listener: (readings: Reading[], gatewayId: string) => void): void;
@@ -37,6 +39,43 @@ async function connectWithRetry(config: ServerConfig, log: Logger): Promise<Infl
       delay = Math.min(delay * 2, 10_000);
     }
   }
+}
+
+interface BrokerSide {
+  /** The embedded broker's MQTT port; undefined with an external broker. */
+  port?: number | undefined;
+  reachable(): boolean;
+  stopAccepting(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startBroker(config: ServerConfig, ingest: ReadingsIngest, log: Logger): Promise<BrokerSide> {
+  const m = config.mqtt;
+  if (m.broker === 'external' && m.url) {
+    const subscriber = await startExternalSubscriber({ ...m, url: m.url, ingest, log });
+    return {
+      reachable: subscriber.connected,
+      stopAccepting: async () => {},
+      close: () => subscriber.close(),
+    };
+  }
+  const embedded: EmbeddedBroker = await startEmbeddedBroker({
+    host: m.host,
+    port: m.port,
+    tls:
+      m.tlsPort !== undefined && m.tlsCertFile && m.tlsKeyFile
+        ? { port: m.tlsPort, certFile: m.tlsCertFile, keyFile: m.tlsKeyFile }
+        : undefined,
+    maxPayloadBytes: m.maxPayloadBytes,
+    ingest,
+    log,
+  });
+  return {
+    port: embedded.port,
+    reachable: () => !embedded.aedes.closed,
+    stopAccepting: embedded.stopAccepting,
+    close: embedded.close,
+  };
 }
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
@@ -70,26 +109,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
   });
 
-  if (config.mqtt.broker === 'external') {
-    throw new Error('RPM_MQTT_BROKER=external is not available in this version; use the embedded broker');
-  }
-  const broker: EmbeddedBroker = await startEmbeddedBroker({
-    host: config.mqtt.host,
-    port: config.mqtt.port,
-    tls:
-      config.mqtt.tlsPort !== undefined && config.mqtt.tlsCertFile && config.mqtt.tlsKeyFile
-        ? { port: config.mqtt.tlsPort, certFile: config.mqtt.tlsCertFile, keyFile: config.mqtt.tlsKeyFile }
-        : undefined,
-    maxPayloadBytes: config.mqtt.maxPayloadBytes,
-    ingest,
-    log,
-  });
+  const broker = await startBroker(config, ingest, log);
 
   const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
   registerHealthRoutes(
     app,
     {
-      broker: () => !broker.aedes.closed,
+      broker: broker.reachable,
       influx: () => influx.ping(),
       influxRetrying: () => batcher.stats.retrying,
     },

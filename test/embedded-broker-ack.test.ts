@@ -138,7 +138,7 @@ describe('ingest through the embedded broker', () => {
 
   it('disconnects a client that publishes outside the gateway topics', async () => {
     const rogue = await connectClient(server.mqttPort, { clientId: 'rogue' });
-    const closed = new Promise((resolve) => rogue.once('close', resolve));
+    const closed = new Promise<void>((resolve) => rogue.once('close', () => resolve()));
     rogue.publish(topics.alerts('P100'), '{"fake":true}', { qos: 1 });
     await closed;
     rogue.end(true);

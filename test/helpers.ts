@@ -37,6 +37,10 @@ export async function startTestServer(
   return startServer(config, createLogger('test-server', config.logLevel));
 }
 
-export async function connectClient(port: number, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+export async function connectClient(
+  port: number | undefined,
+  options: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
+  if (port === undefined) throw new Error('this server has no embedded broker');
   return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, ...options });
 }
