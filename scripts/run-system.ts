@@ -1,12 +1,12 @@
 /**
  * Runs the whole system on this machine: a private influxd (unless RPM_INFLUX_URL is
- * set) with its data in .data/influxdb, reused on the next run; the server in demo mode.
- * Ctrl-C stops everything it started.
+ * set) with its data in .data/influxdb (RPM_RUN_DATA_DIR moves .data), reused on the
+ * next run; the server in demo mode. Ctrl-C stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type PrivateInfluxd, startInfluxd } from './private-influxd.ts';
 
-const DATA = '.data';
+const DATA = process.env.RPM_RUN_DATA_DIR ?? '.data';
 
 function startChild(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
