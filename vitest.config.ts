@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{common,gateway,ingest,alerts,dashboard,server,scripts,bench}/**/*.test.ts'],
+          include: ['{common,gateway,ingest,alerts,dashboard,server,records,scripts,bench}/**/*.test.ts'],
         },
       },
       {

@@ -12,6 +12,7 @@ import {
   validateReadingsPayload,
 } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import type { GatewayDirectory } from './gateway-directory.ts';
 import { type DeadLetter, deadLetterToLine, gatewayStatusToLines, readingToLine } from './influx-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import type { WriteBatcher } from './write-batcher.ts';
@@ -24,6 +25,8 @@ export interface IngestOutcome {
 
 export interface ReadingsIngestOptions {
   batcher: WriteBatcher;
+  /** Which patients each gateway may send readings for. */
+  directory: Pick<GatewayDirectory, 'checkPatients'>;
   metrics: IngestMetrics;
   log: Logger;
   now?: () => Date;
@@ -80,12 +83,28 @@ export class ReadingsIngest {
     }
     this.o.metrics.received.inc(result.valid.length + result.rejected.length);
     const rejected: RejectedReading[] = [...result.rejected];
-    const outcomes = await this.o.batcher.submit(
-      result.valid.map((v) => readingToLine(v.reading, gatewayId)),
+    const checks = await this.o.directory.checkPatients(
+      gatewayId,
+      result.valid.map((v) => v.reading.patientId),
     );
+    const allowed = result.valid.filter((v) => {
+      const check = checks.get(v.reading.patientId) ?? 'unknown_patient';
+      if (check === 'ok') return true;
+      rejected.push({
+        index: v.index,
+        readingId: v.reading.id,
+        reason: check,
+        detail:
+          check === 'unknown_patient'
+            ? `patient '${v.reading.patientId}' is not registered`
+            : `patient '${v.reading.patientId}' is not registered to gateway '${gatewayId}'`,
+      });
+      return false;
+    });
+    const outcomes = await this.o.batcher.submit(allowed.map((v) => readingToLine(v.reading, gatewayId)));
     const stored: Reading[] = [];
     outcomes.forEach((outcome, i) => {
-      const valid = result.valid[i];
+      const valid = allowed[i];
       if (!valid) return;
       if (outcome.stored) stored.push(valid.reading);
       else
@@ -96,6 +115,7 @@ export class ReadingsIngest {
           detail: outcome.detail,
         });
     });
+    rejected.sort((a, b) => a.index - b.index);
     if (rejected.length) {
       const raw = result.readings;
       await this.o.batcher.submit(

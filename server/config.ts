@@ -21,6 +21,32 @@ export const ServerConfig = z
     logLevel: z.enum(LogLevel).default('info'),
     /** RPM_DATA_DIR: where the server keeps its own records (patients, gateways, alerts). */
     dataDir: z.string().min(1).default('.data/server'),
+    records: z
+      .strictObject({
+        /**
+         * RPM_RECORDS_URL: a PostgreSQL server for the records (postgres://user:pass@host/db).
+         * Unset: an embedded PGlite database in RPM_DATA_DIR/records.
+         */
+        url: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }).optional(),
+      })
+      .default({}),
+    admin: z
+      .strictObject({
+        /**
+         * RPM_ADMIN_USERNAME, RPM_ADMIN_PASSWORD: creates the first admin at start-up when no
+         * admin exists yet (or use `npm run admin -- create-user`). Never a default password.
+         */
+        username: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'expected 2-32 lowercase letters, digits, . _ or -')
+          .optional(),
+        password: z.string().min(12, 'expected at least 12 characters').optional(),
+      })
+      .default({})
+      .refine((a) => !a.username === !a.password, {
+        path: ['password'],
+        message: 'RPM_ADMIN_USERNAME and RPM_ADMIN_PASSWORD go together',
+      }),
     http: z
       .strictObject({
         /** RPM_HTTP_HOST */
@@ -51,6 +77,12 @@ export const ServerConfig = z
         password: z.string().min(1).optional(),
         /** RPM_MQTT_CLIENT_ID: persistent-session id on an external broker (unique per replica). */
         clientId: z.string().min(1).max(64).default('rpm-ingest'),
+        /**
+         * RPM_MQTT_SUBSCRIBER_USERNAME, RPM_MQTT_SUBSCRIBER_PASSWORD: a read-only account on the
+         * embedded broker for integrations (alert events, gateway status).
+         */
+        subscriberUsername: z.string().min(1).optional(),
+        subscriberPassword: z.string().min(16, 'expected at least 16 characters').optional(),
         /** RPM_MQTT_SHARED_GROUP: subscribe through `$share/{group}/...` to share load between replicas. */
         sharedGroup: z
           .string()
@@ -65,6 +97,13 @@ export const ServerConfig = z
         clientId: 'rpm-ingest',
       })
       .superRefine((m, ctx) => {
+        if (!m.subscriberUsername !== !m.subscriberPassword) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subscriberPassword'],
+            message: 'RPM_MQTT_SUBSCRIBER_USERNAME and RPM_MQTT_SUBSCRIBER_PASSWORD go together',
+          });
+        }
         if (m.broker === 'external' && !m.url) {
           ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when RPM_MQTT_BROKER=external' });
         }

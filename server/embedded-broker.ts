@@ -5,15 +5,31 @@
  * holding that callback until InfluxDB has the readings means a gateway's PUBACK
  * promises storage. The gateway keeps its spool until then; no broker queue is needed
  * for durability. test/embedded-broker-ack.test.ts pins this behaviour.
+ *
+ * Who may do what (mqtt-access.ts decides; this file enforces):
+ * - a gateway logs in with its id as username (and MQTT client id) and its issued secret;
+ *   it may publish only its own readings and status, and subscribe only to its own
+ *   rejections;
+ * - the optional read-only subscriber account (integrations) may subscribe to anything
+ *   under `rpm/v1/` and publish nothing;
+ * - anyone else is refused at CONNECT.
  */
 
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer, type Server } from 'node:net';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { Aedes, type AuthorizePublishHandler } from 'aedes';
-import { parseGatewayTopic, topics } from '../common/contract.ts';
+import {
+  Aedes,
+  type AuthenticateHandler,
+  type AuthorizePublishHandler,
+  type AuthorizeSubscribeHandler,
+  type Client,
+} from 'aedes';
+import { topics } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import type { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import type { ReadingsIngest } from '../ingest/readings-ingest.ts';
+import { type MqttIdentity, publishDecision, subscribeAllowed } from './mqtt-access.ts';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -21,6 +37,9 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; certFile: string; keyFile: string } | undefined;
   maxPayloadBytes: number;
   ingest: ReadingsIngest;
+  directory: Pick<GatewayDirectory, 'authenticate'>;
+  /** The read-only integration account, when configured. */
+  subscriber?: { username: string; password: string } | undefined;
   log: Logger;
 }
 
@@ -28,15 +47,22 @@ export interface EmbeddedBroker {
   aedes: Aedes;
   port: number;
   tlsPort?: number | undefined;
+  /** Publishes as the server (alert events, rejections), QoS 1. */
+  publish(topic: string, payload: string): Promise<void>;
   /** Stops accepting connections; existing clients stay until `close`. */
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
 
-class PublishRefused extends Error {
-  constructor(clientId: string, topic: string, why: string) {
-    super(`publish by '${clientId}' to '${topic}' refused: ${why}`);
-    this.name = 'PublishRefused';
+class MqttRefused extends Error {
+  constructor(
+    clientId: string,
+    what: string,
+    why: string,
+    readonly returnCode?: number,
+  ) {
+    super(`${what} by '${clientId}' refused: ${why}`);
+    this.name = 'MqttRefused';
   }
 }
 
@@ -55,28 +81,91 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
 
+interface PacketParser {
+  packet: { length: number };
+  _parseLength(): boolean;
+  emit(event: 'error', err: Error): boolean;
+}
+
+/**
+ * Refuses an oversized packet as soon as its length header arrives, before its body is
+ * buffered: aedes 1.2 has no packet-size limit of its own (its mqtt-packet parser reads
+ * the remaining length in `_parseLength`). The parser error closes the connection.
+ */
+function limitPacketSize(client: Client, maxBytes: number): void {
+  const parser = (client as unknown as { _parser: PacketParser })._parser;
+  const parseLength = parser._parseLength.bind(parser);
+  parser._parseLength = () => {
+    const complete = parseLength();
+    if (complete && parser.packet.length > maxBytes) {
+      parser.emit(
+        'error',
+        new Error(`packet of ${parser.packet.length} bytes exceeds the limit of ${maxBytes}`),
+      );
+      return false;
+    }
+    return complete;
+  };
+}
+
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = o.log.child({ component: 'broker' });
+  const identities = new WeakMap<Client, MqttIdentity>();
+
+  const authenticate: AuthenticateHandler = (client, username, password, callback) => {
+    const secret = password?.toString('utf8') ?? '';
+    const refuse = (why: string) => {
+      log.warn({ clientId: client.id, username }, `connection refused: ${why}`);
+      callback(Object.assign(new MqttRefused(client.id, 'connect', why), { returnCode: 4 }), false);
+    };
+    if (!username) return refuse('no username');
+    if (o.subscriber && username === o.subscriber.username) {
+      if (secret !== o.subscriber.password) return refuse('bad credentials');
+      identities.set(client, { kind: 'subscriber' });
+      return callback(null, true);
+    }
+    if (client.id !== username) return refuse('a gateway must use its gateway id as MQTT client id');
+    o.directory.authenticate(username, secret).then(
+      (ok) => {
+        if (!ok) return refuse('bad credentials');
+        identities.set(client, { kind: 'gateway', gatewayId: username });
+        callback(null, true);
+      },
+      (err: Error) => {
+        log.error({ err: err.message, clientId: client.id }, 'cannot check credentials');
+        callback(
+          Object.assign(new MqttRefused(client.id, 'connect', 'server unavailable'), { returnCode: 3 }),
+          false,
+        );
+      },
+    );
+  };
+
+  const authorizeSubscribe: AuthorizeSubscribeHandler = (client, sub, callback) => {
+    const identity = client && identities.get(client);
+    if (identity && subscribeAllowed(identity, sub.topic)) return callback(null, sub);
+    log.warn({ clientId: client?.id, topic: sub.topic }, 'subscription refused');
+    callback(null, null);
+  };
 
   const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
     // The server's own publishes (alerts, rejections) come with no client.
     if (!client) return callback(null);
     const topic = packet.topic;
-    const target = parseGatewayTopic(topic);
-    if (!target || target.kind === 'rejections') {
-      return callback(
-        new PublishRefused(
-          client.id,
-          topic,
-          'gateways publish only rpm/v1/gw/{gatewayId}/readings or /status',
-        ),
-      );
+    const identity = identities.get(client);
+    const decision = identity
+      ? publishDecision(identity, topic)
+      : ({ allowed: false, why: 'not authenticated' } as const);
+    if (!decision.allowed) {
+      log.warn({ clientId: client.id, topic, why: decision.why }, 'publish refused; disconnecting');
+      return callback(new MqttRefused(client.id, `publish to '${topic}'`, decision.why));
     }
+    const { target } = decision;
     if (packet.payload.length > o.maxPayloadBytes) {
       return callback(
-        new PublishRefused(
+        new MqttRefused(
           client.id,
-          topic,
+          `publish to '${topic}'`,
           `payload of ${packet.payload.length} bytes exceeds ${o.maxPayloadBytes}`,
         ),
       );
@@ -85,19 +174,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     const ref = `${client.id}/${packet.messageId ?? 0}`;
     const work =
       target.kind === 'readings'
-        ? o.ingest.handleReadings(target.gatewayId, payload, ref).then((outcome) => {
+        ? o.ingest.handleReadings(target.gatewayId, payload, ref).then(async (outcome) => {
             if (outcome.rejection) {
-              aedes.publish(
-                {
-                  cmd: 'publish',
-                  topic: topics.rejections(target.gatewayId),
-                  payload: Buffer.from(JSON.stringify(outcome.rejection)),
-                  qos: 1,
-                  retain: false,
-                  dup: false,
-                },
-                () => {},
-              );
+              await publish(topics.rejections(target.gatewayId), JSON.stringify(outcome.rejection));
             }
           })
         : o.ingest.handleStatus(target.gatewayId, payload, ref);
@@ -114,7 +193,13 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     );
   };
 
-  const aedes = await Aedes.createBroker({ authorizePublish, id: 'rpm-embedded' });
+  const aedes = await Aedes.createBroker({
+    authenticate,
+    authorizePublish,
+    authorizeSubscribe,
+    id: 'rpm-embedded',
+    maxClientsIdLength: 64,
+  });
   aedes.on('clientError', (client, err) =>
     log.warn({ clientId: client.id, err: err.message }, 'client error'),
   );
@@ -122,14 +207,25 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     log.warn({ clientId: client.id, err: err.message }, 'connection error'),
   );
 
-  const plain = createNetServer(aedes.handle);
+  const publish = (topic: string, payload: string) =>
+    new Promise<void>((resolve, reject) =>
+      aedes.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+
+  // MQTT framing adds the topic and a few header bytes to the payload.
+  const maxPacketBytes = o.maxPayloadBytes + 1024;
+  const handle = (socket: Socket) => limitPacketSize(aedes.handle(socket), maxPacketBytes);
+  const plain = createNetServer(handle);
   const port = await listen(plain, o.port, o.host);
   let tlsServer: Server | undefined;
   let tlsPort: number | undefined;
   if (o.tls) {
     tlsServer = createTlsServer(
       { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) },
-      aedes.handle,
+      handle,
     );
     tlsPort = await listen(tlsServer, o.tls.port, o.host);
   }
@@ -143,6 +239,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     aedes,
     port,
     tlsPort,
+    publish,
     stopAccepting,
     async close() {
       await stopAccepting();

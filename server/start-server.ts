@@ -7,11 +7,15 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { startExternalSubscriber } from '../ingest/external-broker-subscriber.ts';
+import { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
 import { createIngestMetrics } from '../ingest/ingest-metrics.ts';
 import { ReadingsIngest } from '../ingest/readings-ingest.ts';
 import { WriteBatcher } from '../ingest/write-batcher.ts';
+import { openRecordsDb, type RecordsDb } from '../records/records-db.ts';
+import { bootstrapAdmin } from './bootstrap-admin.ts';
 import type { ServerConfig } from './config.ts';
+import { seedDemo } from './demo-seed.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 
@@ -20,6 +24,8 @@ export interface RunningServer {
   /** The embedded broker's port; undefined with an external broker. */
   mqttPort: number | undefined;
   influx: InfluxConnection;
+  records: RecordsDb;
+  directory: GatewayDirectory;
   /** Observe readings once stored (tests, live feed). */
   onStored(listener: (readings: Reading[], gatewayId: string) => void): void;
   close(): Promise<void>;
@@ -49,7 +55,12 @@ interface BrokerSide {
   close(): Promise<void>;
 }
 
-async function startBroker(config: ServerConfig, ingest: ReadingsIngest, log: Logger): Promise<BrokerSide> {
+async function startBroker(
+  config: ServerConfig,
+  ingest: ReadingsIngest,
+  directory: GatewayDirectory,
+  log: Logger,
+): Promise<BrokerSide> {
   const m = config.mqtt;
   if (m.broker === 'external' && m.url) {
     const subscriber = await startExternalSubscriber({ ...m, url: m.url, ingest, log });
@@ -68,6 +79,11 @@ async function startBroker(config: ServerConfig, ingest: ReadingsIngest, log: Lo
         : undefined,
     maxPayloadBytes: m.maxPayloadBytes,
     ingest,
+    directory,
+    subscriber:
+      m.subscriberUsername && m.subscriberPassword
+        ? { username: m.subscriberUsername, password: m.subscriberPassword }
+        : undefined,
     log,
   });
   return {
@@ -79,6 +95,13 @@ async function startBroker(config: ServerConfig, ingest: ReadingsIngest, log: Lo
 }
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const records = await openRecordsDb(
+    config.records.url ? { url: config.records.url } : { dataDir: `${config.dataDir}/records` },
+  );
+  log.info({ engine: records.engine }, 'records database open');
+  await bootstrapAdmin(records, config.admin, log);
+  if (config.mode === 'demo') await seedDemo(records, config.dataDir, log);
+  const directory = new GatewayDirectory(records);
   const influx = await connectWithRetry(config, log);
   log.info(
     { url: config.influx.url, version: influx.version, database: config.influx.database },
@@ -102,6 +125,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [];
   const ingest = new ReadingsIngest({
     batcher,
+    directory,
     metrics,
     log: log.child({ component: 'ingest' }),
     onStored: (readings, gatewayId) => {
@@ -109,7 +133,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
   });
 
-  const broker = await startBroker(config, ingest, log);
+  const broker = await startBroker(config, ingest, directory, log);
 
   const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
   registerHealthRoutes(
@@ -127,6 +151,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     httpUrl: address,
     mqttPort: broker.port,
     influx,
+    records,
+    directory,
     onStored: (listener) => storedListeners.push(listener),
     async close() {
       // Stop taking new work, store what was accepted (releasing held PUBACKs), then disconnect.
@@ -134,6 +160,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       await app.close();
       await batcher.close();
       await broker.close();
+      await records.close();
     },
   };
 }

@@ -2,7 +2,13 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadingInput, RejectionMessage, topics } from '../common/contract.ts';
 import type { RunningServer } from '../server/start-server.ts';
-import { connectClient, startTestServer, uniqueDatabase } from './helpers.ts';
+import {
+  connectClient,
+  connectGateway,
+  registerGateway,
+  startTestServer,
+  uniqueDatabase,
+} from './helpers.ts';
 
 const reading = (n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
   id: `hr-strap-1:heart_rate:${n}`,
@@ -25,7 +31,9 @@ describe('ingest through the embedded broker', () => {
 
   beforeAll(async () => {
     server = await startTestServer(uniqueDatabase('embedded'));
-    gateway = await connectClient(server.mqttPort, { clientId: 'GW100' });
+    const secret = await registerGateway(server.records, 'GW100', ['P100']);
+    await registerGateway(server.records, 'GW101', ['P101']);
+    gateway = await connectGateway(server.mqttPort, 'GW100', secret);
     await gateway.subscribeAsync(topics.rejections('GW100'), { qos: 1 });
     gateway.on('message', (_topic, payload) =>
       rejections.push(RejectionMessage.parse(JSON.parse(payload.toString()))),
@@ -136,11 +144,61 @@ describe('ingest through the embedded broker', () => {
     ]);
   });
 
-  it('disconnects a client that publishes outside the gateway topics', async () => {
-    const rogue = await connectClient(server.mqttPort, { clientId: 'rogue' });
+  it("dead-letters readings for an unknown patient and for another gateway's patient", async () => {
+    rejections.length = 0;
+    await gateway.publishAsync(
+      topics.readings('GW100'),
+      batch([reading(50), reading(51, { patientId: 'P101' }), reading(52, { patientId: 'P999' })]),
+      { qos: 1 },
+    );
+    const stored = await server.influx.query(
+      "SELECT value, patient FROM heart_rate WHERE time >= '2026-11-24T08:00:50Z' AND time <= '2026-11-24T08:00:52Z'",
+    );
+    expect(stored).toEqual([{ time: Date.parse('2026-11-24T08:00:50Z'), value: 110, patient: 'P100' }]);
+    await expect.poll(() => rejections.length).toBe(1);
+    expect(rejections[0]?.readings.map((r) => [r.index, r.reason, r.detail])).toEqual([
+      [1, 'patient_not_on_gateway', "patient 'P101' is not registered to gateway 'GW100'"],
+      [2, 'unknown_patient', "patient 'P999' is not registered"],
+    ]);
+  });
+
+  it('refuses a client without credentials, with a wrong secret, or posing as another gateway', async () => {
+    await expect(connectClient(server.mqttPort, { clientId: 'GW100' })).rejects.toThrow(
+      /Bad username or password/,
+    );
+    await expect(connectGateway(server.mqttPort, 'GW100', 'not-the-secret')).rejects.toThrow(
+      /Bad username or password/,
+    );
+    const secret = await registerGateway(server.records, 'GW102', []);
+    await expect(
+      connectClient(server.mqttPort, { clientId: 'GW100', username: 'GW102', password: secret }),
+    ).rejects.toThrow(/Bad username or password/);
+  });
+
+  it("disconnects a gateway that publishes to another gateway's topics and stores nothing", async () => {
+    const secret = await registerGateway(server.records, 'GW103', ['P103']);
+    const rogue = await connectGateway(server.mqttPort, 'GW103', secret);
     const closed = new Promise<void>((resolve) => rogue.once('close', () => resolve()));
-    rogue.publish(topics.alerts('P100'), '{"fake":true}', { qos: 1 });
+    rogue.publish(topics.readings('GW100'), batch([reading(60)]), { qos: 1 });
     await closed;
     rogue.end(true);
+    expect(
+      await server.influx.query("SELECT value FROM heart_rate WHERE time = '2026-11-24T08:01:00Z'"),
+    ).toEqual([]);
+  });
+
+  it("refuses a gateway's subscription outside its own rejections topic", async () => {
+    for (const filter of [topics.allReadings, topics.alerts('P100'), topics.rejections('GW101')]) {
+      await expect(gateway.subscribeAsync(filter, { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    }
+  });
+
+  it('closes the connection of a client sending a payload over the limit before storing anything', async () => {
+    const secret = await registerGateway(server.records, 'GW104', ['P104']);
+    const big = await connectGateway(server.mqttPort, 'GW104', secret);
+    const closed = new Promise<void>((resolve) => big.once('close', () => resolve()));
+    big.publish(topics.readings('GW104'), 'x'.repeat(300 * 1024), { qos: 1 });
+    await closed;
+    big.end(true);
   });
 });

@@ -1,9 +1,15 @@
 /** Shared test plumbing: the private influxd, a fresh database per test file, an in-process server. */
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
 import { createLogger } from '../common/log.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
+import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
+import { createPatient } from '../records/patients.ts';
+import type { RecordsDb } from '../records/records-db.ts';
 import { ServerConfig } from '../server/config.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 
@@ -18,10 +24,17 @@ export async function influxFor(database: string): Promise<InfluxConnection> {
   return connectInflux({ url: influxUrl(), database }, { createDatabase: true });
 }
 
+/** A server data directory holding a fresh copy of the migrated records template. */
+export function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rpm-server-'));
+  cpSync(inject('recordsTemplateDir'), join(dir, 'records'), { recursive: true });
+  return dir;
+}
+
 export function testServerConfig(database: string, overrides: Record<string, unknown> = {}): ServerConfig {
   return ServerConfig.parse({
-    logLevel: 'silent',
-    dataDir: `/tmp/${database}`,
+    logLevel: process.env.TEST_LOG ?? 'silent',
+    dataDir: freshDataDir(),
     http: { host: '127.0.0.1', port: 0 },
     mqtt: { host: '127.0.0.1', port: 0 },
     influx: { url: influxUrl(), database, flushMs: 20 },
@@ -35,6 +48,35 @@ export async function startTestServer(
 ): Promise<RunningServer> {
   const config = testServerConfig(database, overrides);
   return startServer(config, createLogger('test-server', config.logLevel));
+}
+
+/**
+ * Registers a gateway serving `patientIds` (creating the patients that do not exist yet)
+ * and returns its MQTT secret.
+ */
+export async function registerGateway(
+  records: RecordsDb,
+  gatewayId: string,
+  patientIds: string[],
+): Promise<string> {
+  await createGateway(records, { id: gatewayId }, 'test');
+  for (const patientId of patientIds) {
+    const exists = await records.query('SELECT 1 FROM patients WHERE id = $1', [patientId]);
+    if (!exists.length)
+      await createPatient(records, { id: patientId, displayName: `Patient ${patientId}` }, 'test');
+    await assignPatientToGateway(records, gatewayId, patientId, 'test');
+  }
+  return issueGatewayCredentials(records, gatewayId, 'test');
+}
+
+/** Connects to the embedded broker as a registered gateway (client id = username = gateway id). */
+export async function connectGateway(
+  port: number | undefined,
+  gatewayId: string,
+  secret: string,
+  options: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
+  return connectClient(port, { clientId: gatewayId, username: gatewayId, password: secret, ...options });
 }
 
 export async function connectClient(

@@ -1,10 +1,11 @@
 /**
- * A private Mosquitto 2 (Debian `mosquitto`) on a free loopback port, configured as
- * deploy/mosquitto/mosquitto.conf is for production: raised in-flight and queue limits
- * and persistence, so it neither drops nor forgets QoS 1 messages.
+ * A private Mosquitto 2 (Debian `mosquitto`) on a free loopback port, running the
+ * production configuration (deploy/mosquitto/mosquitto.conf) with only the listener, the
+ * persistence directory and the auth files' directory moved into the test's directory:
+ * raised in-flight and queue limits, persistence, logins and ACLs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,8 +14,12 @@ import { freePort } from '../scripts/private-influxd.ts';
 export interface PrivateMosquitto {
   url: string;
   port: number;
+  /** Where `passwd` and `acl` are read from (see server/mosquitto-auth.ts). */
+  authDir: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Makes Mosquitto reread its password and ACL files (SIGHUP). */
+  reload(): void;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -33,23 +38,23 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`);
 }
 
+/** `dir/auth` must hold `passwd` and `acl` before `start` (write them with writeMosquittoAuth). */
 export async function startMosquitto(dir: string): Promise<PrivateMosquitto> {
-  mkdirSync(dir, { recursive: true });
-  // Started as root, mosquitto drops to the `mosquitto` user, which must be able to save its persistence file.
+  const authDir = join(dir, 'auth');
+  mkdirSync(authDir, { recursive: true });
+  // Started as root, mosquitto drops to the `mosquitto` user, which must be able to save its
+  // persistence file.
   chmodSync(dir, 0o777);
+  chmodSync(authDir, 0o755);
   const port = await freePort();
   const configFile = join(dir, 'mosquitto.conf');
+  const production = readFileSync(new URL('../deploy/mosquitto/mosquitto.conf', import.meta.url), 'utf8');
   writeFileSync(
     configFile,
-    `listener ${port} 127.0.0.1
-allow_anonymous true
-max_inflight_messages 1000
-max_queued_messages 1000000
-max_queued_bytes 0
-persistence true
-persistence_location ${dir}/
-autosave_interval 1
-`,
+    production
+      .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+      .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
+      .replaceAll('/mosquitto/auth/', `${authDir}/`),
   );
   const binary = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
   let child: ChildProcess | undefined;
@@ -64,6 +69,12 @@ autosave_interval 1
       c.once('exit', () => resolve());
       c.kill('SIGTERM'); // mosquitto saves its persistence file on SIGTERM
     });
-  await start();
-  return { url: `mqtt://127.0.0.1:${port}`, port, start, stop };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    authDir,
+    start,
+    stop,
+    reload: () => child?.kill('SIGHUP'),
+  };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { topics } from '../common/contract.ts';
 import { connectInflux } from '../ingest/influx-connection.ts';
 import { freePort } from '../scripts/private-influxd.ts';
+import type { DemoGatewayCredentials } from '../server/demo-seed.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rpm-run-'));
 
@@ -38,12 +39,19 @@ describe('the run command', () => {
       RPM_MQTT_HOST: '127.0.0.1',
     };
     const first = await runSystem(ports);
+    const [home] = JSON.parse(
+      readFileSync(join(dataDir, 'server', 'demo-gateways.json'), 'utf8'),
+    ) as DemoGatewayCredentials[];
+    if (!home) throw new Error('the demo seeded no gateway');
     const gateway = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.RPM_MQTT_PORT}`, {
+      clientId: home.gatewayId,
+      username: home.gatewayId,
+      password: home.secret,
       reconnectPeriod: 0,
     });
     const reading = {
       id: 'r1',
-      patientId: 'P1',
+      patientId: home.patientIds[0],
       deviceId: 'ox',
       metric: 'spo2',
       value: 96,
@@ -51,8 +59,8 @@ describe('the run command', () => {
       time: '2026-11-24T06:00:00.000Z',
     };
     await gateway.publishAsync(
-      topics.readings('GW1'),
-      JSON.stringify({ gatewayId: 'GW1', sentAt: new Date().toISOString(), readings: [reading] }),
+      topics.readings(home.gatewayId),
+      JSON.stringify({ gatewayId: home.gatewayId, sentAt: new Date().toISOString(), readings: [reading] }),
       { qos: 1 },
     );
     await gateway.endAsync();

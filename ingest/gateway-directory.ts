@@ -1,0 +1,62 @@
+/**
+ * What the broker and the ingest ask about gateways, from the records database with a
+ * short cache: is this the gateway's secret, and which patients does it serve. The cache
+ * keeps the hot path (every reading) off the database; `forget` drops an entry at once when
+ * this process changes the registry, and the TTL bounds how long another replica can lag.
+ */
+import { secretMatches } from '../records/gateway-credentials.ts';
+import { type GatewayAuthRecord, gatewayAuthRecord } from '../records/gateways.ts';
+import type { SqlClient } from '../records/records-db.ts';
+
+export type PatientCheck = 'ok' | 'unknown_patient' | 'patient_not_on_gateway';
+
+export class GatewayDirectory {
+  private readonly cache = new Map<string, { record: GatewayAuthRecord | undefined; loadedAt: number }>();
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly ttlMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async record(gatewayId: string): Promise<GatewayAuthRecord | undefined> {
+    const cached = this.cache.get(gatewayId);
+    if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached.record;
+    const record = await gatewayAuthRecord(this.db, gatewayId);
+    this.cache.set(gatewayId, { record, loadedAt: this.now() });
+    return record;
+  }
+
+  forget(gatewayId?: string): void {
+    if (gatewayId === undefined) this.cache.clear();
+    else this.cache.delete(gatewayId);
+  }
+
+  async authenticate(gatewayId: string, secret: string): Promise<boolean> {
+    // Always read fresh: a re-issued secret must lock the old one out at once.
+    this.forget(gatewayId);
+    const record = await this.record(gatewayId);
+    return !!record?.secretSha256 && secretMatches(secret, record.secretSha256);
+  }
+
+  /** For each distinct patient id: may this gateway send readings for it, and if not, why. */
+  async checkPatients(gatewayId: string, patientIds: Iterable<string>): Promise<Map<string, PatientCheck>> {
+    const served = (await this.record(gatewayId))?.patientIds ?? new Set<string>();
+    const result = new Map<string, PatientCheck>();
+    const strangers: string[] = [];
+    for (const id of new Set(patientIds)) {
+      if (served.has(id)) result.set(id, 'ok');
+      else strangers.push(id);
+    }
+    if (strangers.length) {
+      const known = new Set(
+        (await this.db.query<{ id: string }>('SELECT id FROM patients WHERE id = ANY($1)', [strangers])).map(
+          (r) => r.id,
+        ),
+      );
+      for (const id of strangers)
+        result.set(id, known.has(id) ? 'patient_not_on_gateway' : 'unknown_patient');
+    }
+    return result;
+  }
+}

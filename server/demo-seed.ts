@@ -1,0 +1,84 @@
+/**
+ * Demo mode (`RPM_MODE=demo`, what `npm start` runs): on first start, a small clinic with
+ * fictional patients, two care teams, staff logins and two home gateways whose credentials
+ * are written to `<data dir>/demo-gateways.json` for the run command's virtual gateways.
+ * Production mode never seeds anything and has no default passwords.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../common/log.ts';
+import { assignPatientToCareTeam, createCareTeam } from '../records/care-teams.ts';
+import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
+import { createPatient } from '../records/patients.ts';
+import type { RecordsDb } from '../records/records-db.ts';
+import { createUser, type Role } from '../records/users.ts';
+
+export const DEMO_PASSWORD = 'demo-password-123';
+
+export const DEMO_USERS: { id: string; displayName: string; role: Role }[] = [
+  { id: 'admin', displayName: 'Clinic administrator', role: 'admin' },
+  { id: 'nurse.ayesha', displayName: 'Nurse Ayesha', role: 'nurse' },
+  { id: 'dr.farooq', displayName: 'Dr Farooq', role: 'doctor' },
+  { id: 'nurse.bilal', displayName: 'Nurse Bilal', role: 'nurse' },
+  { id: 'dr.sana', displayName: 'Dr Sana', role: 'doctor' },
+];
+
+const TEAMS = [
+  { id: 'ward-a', name: 'Ward A (diabetes)', members: ['nurse.ayesha', 'dr.farooq'] },
+  { id: 'ward-b', name: 'Ward B (heart and lungs)', members: ['nurse.bilal', 'dr.sana'] },
+];
+
+/** Each demo home: its gateway and the patients living there, with their care team. */
+export const DEMO_HOMES = [
+  {
+    gatewayId: 'gw-home-1',
+    patients: [
+      { id: 'P-1001', displayName: 'Amina Bibi', team: 'ward-a' },
+      { id: 'P-1002', displayName: 'Rashid Khan', team: 'ward-b' },
+    ],
+  },
+  {
+    gatewayId: 'gw-home-2',
+    patients: [{ id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b' }],
+  },
+];
+
+export interface DemoGatewayCredentials {
+  gatewayId: string;
+  secret: string;
+  patientIds: string[];
+}
+
+export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Promise<void> {
+  if ((await db.query('SELECT 1 FROM users LIMIT 1')).length) return;
+  const actor = 'demo-seed';
+  for (const user of DEMO_USERS) {
+    await createUser(db, { ...user, email: `${user.id}@clinic.invalid`, password: DEMO_PASSWORD }, actor);
+  }
+  for (const team of TEAMS) {
+    await createCareTeam(
+      db,
+      {
+        id: team.id,
+        name: team.name,
+        members: team.members.map((userId, i) => ({ userId, escalationOrder: i + 1 })),
+      },
+      actor,
+    );
+  }
+  const credentials: DemoGatewayCredentials[] = [];
+  for (const home of DEMO_HOMES) {
+    await createGateway(db, { id: home.gatewayId, label: `Demo home ${home.gatewayId.slice(-1)}` }, actor);
+    for (const p of home.patients) {
+      await createPatient(db, { id: p.id, displayName: p.displayName }, actor);
+      await assignPatientToGateway(db, home.gatewayId, p.id, actor);
+      await assignPatientToCareTeam(db, p.team, p.id, actor);
+    }
+    const secret = await issueGatewayCredentials(db, home.gatewayId, actor);
+    credentials.push({ gatewayId: home.gatewayId, secret, patientIds: home.patients.map((p) => p.id) });
+  }
+  writeFileSync(join(dataDir, 'demo-gateways.json'), `${JSON.stringify(credentials, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  log.info({ users: DEMO_USERS.length, gateways: credentials.length }, 'demo clinic seeded');
+}
