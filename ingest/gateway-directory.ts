@@ -39,9 +39,14 @@ export class GatewayDirectory {
     return !!record?.secretSha256 && secretMatches(secret, record.secretSha256);
   }
 
+  /** The patients registered to a gateway (empty for an unknown gateway). */
+  async patientsOf(gatewayId: string): Promise<Set<string>> {
+    return (await this.record(gatewayId))?.patientIds ?? new Set();
+  }
+
   /** For each distinct patient id: may this gateway send readings for it, and if not, why. */
   async checkPatients(gatewayId: string, patientIds: Iterable<string>): Promise<Map<string, PatientCheck>> {
-    const served = (await this.record(gatewayId))?.patientIds ?? new Set<string>();
+    const served = await this.patientsOf(gatewayId);
     const result = new Map<string, PatientCheck>();
     const strangers: string[] = [];
     for (const id of new Set(patientIds)) {

@@ -19,6 +19,21 @@ export const ServerConfig = z
     mode: z.enum(['production', 'demo']).default('production'),
     /** RPM_LOG_LEVEL */
     logLevel: z.enum(LogLevel).default('info'),
+    /**
+     * RPM_TIME_ZONE: the clinic's IANA time zone, for "days with readings" and daily rules
+     * (default: this machine's zone).
+     */
+    timeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected an IANA time zone such as Asia/Karachi')
+      .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
     /** RPM_DATA_DIR: where the server keeps its own records (patients, gateways, alerts). */
     dataDir: z.string().min(1).default('.data/server'),
     records: z
@@ -53,8 +68,24 @@ export const ServerConfig = z
         host: z.string().min(1).default('127.0.0.1'),
         /** RPM_HTTP_PORT (0 picks a free port) */
         port: port().default(8080),
+        /** RPM_HTTP_TRUST_PROXY: behind a TLS-terminating reverse proxy (so cookies are marked Secure). */
+        trustProxy: flag().default(false),
+        /** RPM_HTTP_SESSION_HOURS: how long a login lasts (a nursing shift and a margin). */
+        sessionHours: positiveInt()
+          .max(24 * 7)
+          .default(14),
+        /** RPM_HTTP_LOGIN_ATTEMPTS: per address and user name per 15 minutes. */
+        loginAttempts: positiveInt().max(1000).default(10),
       })
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({ host: '127.0.0.1', port: 8080, trustProxy: false, sessionHours: 14, loginAttempts: 10 }),
+    ward: z
+      .strictObject({
+        /** RPM_WARD_SILENT_AFTER_MINUTES: a patient with nothing new for this long is shown as silent. */
+        silentAfterMinutes: positiveInt()
+          .max(7 * 24 * 60)
+          .default(120),
+      })
+      .default({ silentAfterMinutes: 120 }),
     mqtt: z
       .strictObject({
         /** RPM_MQTT_BROKER: `embedded` runs aedes in this process; `external` connects to RPM_MQTT_URL. */

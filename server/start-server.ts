@@ -4,8 +4,11 @@
  * server/main.ts and, in-process, by the integration tests.
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import type { Reading } from '../common/contract.ts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { isClinicallyReliable, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import { registerDashboard } from '../dashboard/dashboard-app.ts';
+import { LiveFeed } from '../dashboard/live-feed.ts';
 import { startExternalSubscriber } from '../ingest/external-broker-subscriber.ts';
 import { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
@@ -122,7 +125,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     metrics.batchSeconds.observe(ms / 1000);
     metrics.backlog.set(batcher.stats.backlogLines);
   };
-  const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [];
+  const feed = new LiveFeed();
+  const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [
+    (readings) => feed.publishReadings(readings, isClinicallyReliable),
+  ];
   const ingest = new ReadingsIngest({
     batcher,
     directory,
@@ -131,11 +137,20 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     onStored: (readings, gatewayId) => {
       for (const listener of storedListeners) listener(readings, gatewayId);
     },
+    onStatus: (status) => {
+      directory.patientsOf(status.gatewayId).then(
+        (patients) => feed.publish({ type: 'gateway', patientIds: [...patients], status }),
+        (err: Error) => log.warn({ err: err.message, gatewayId: status.gatewayId }, 'live feed: no patients'),
+      );
+    },
   });
 
   const broker = await startBroker(config, ingest, directory, log);
 
-  const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+    trustProxy: config.http.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
   registerHealthRoutes(
     app,
     {
@@ -145,6 +160,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
     metrics.registry,
   );
+  await registerDashboard(app, {
+    records,
+    influx,
+    feed,
+    now: () => new Date(),
+    timeZone: config.timeZone,
+    silentAfterMs: config.ward.silentAfterMinutes * 60_000,
+    sessionTtlMs: config.http.sessionHours * 3_600_000,
+    loginAttempts: config.http.loginAttempts,
+    onGatewayChanged: async (gatewayId) => directory.forget(gatewayId),
+    activeAlerts: async () => new Map(),
+    thresholds: async () => [],
+  });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   return {

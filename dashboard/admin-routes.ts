@@ -1,0 +1,158 @@
+/**
+ * Administration (role admin only): register patients and gateways, issue a gateway's
+ * credentials (shown once), assign patients to gateways and care teams, manage users and
+ * care teams, read the audit log. Every change is audited by the records layer.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { GatewayId, PatientId } from '../common/contract.ts';
+import { listAudit } from '../records/audit-log.ts';
+import {
+  assignPatientToCareTeam,
+  CareTeamId,
+  CareTeamMembers,
+  createCareTeam,
+  listCareTeams,
+  NewCareTeam,
+  setCareTeamMembers,
+} from '../records/care-teams.ts';
+import {
+  assignPatientToGateway,
+  createGateway,
+  issueGatewayCredentials,
+  listGateways,
+  NewGateway,
+  unassignPatientFromGateway,
+} from '../records/gateways.ts';
+import { createPatient, listPatients, NewPatient } from '../records/patients.ts';
+import type { RecordsDb } from '../records/records-db.ts';
+import {
+  createUser,
+  listUsers,
+  NewUser,
+  Password,
+  setUserActive,
+  setUserPassword,
+  UserId,
+} from '../records/users.ts';
+import { currentUser, requireRole } from './auth.ts';
+
+export interface AdminRoutesOptions {
+  records: RecordsDb;
+  /** Called after a gateway's credentials or patients change (cache, external broker files). */
+  onGatewayChanged: (gatewayId: string) => Promise<void>;
+}
+
+export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, o) => {
+  app.addHook('preHandler', requireRole('admin'));
+  const db = o.records;
+  const actor = (request: Parameters<typeof currentUser>[0]) => currentUser(request).id;
+
+  app.get('/api/admin/patients', async () => ({ patients: await listPatients(db) }));
+  app.post('/api/admin/patients', { schema: { body: NewPatient } }, async (request, reply) => {
+    await createPatient(db, request.body, actor(request));
+    return reply.code(201).send({ id: request.body.id });
+  });
+
+  app.get('/api/admin/gateways', async () => ({ gateways: await listGateways(db) }));
+  app.post('/api/admin/gateways', { schema: { body: NewGateway } }, async (request, reply) => {
+    await createGateway(db, request.body, actor(request));
+    return reply.code(201).send({ id: request.body.id });
+  });
+  app.post(
+    '/api/admin/gateways/:gatewayId/credentials',
+    { schema: { params: z.object({ gatewayId: GatewayId }) } },
+    async (request) => {
+      const { gatewayId } = request.params;
+      const secret = await issueGatewayCredentials(db, gatewayId, actor(request));
+      await o.onGatewayChanged(gatewayId);
+      // The only time the secret exists in clear: the installer copies it into the gateway.
+      return { gatewayId, mqttUsername: gatewayId, mqttClientId: gatewayId, secret };
+    },
+  );
+  const gatewayPatient = z.object({ gatewayId: GatewayId, patientId: PatientId });
+  app.put(
+    '/api/admin/gateways/:gatewayId/patients/:patientId',
+    { schema: { params: gatewayPatient } },
+    async (request) => {
+      await assignPatientToGateway(db, request.params.gatewayId, request.params.patientId, actor(request));
+      await o.onGatewayChanged(request.params.gatewayId);
+      return { ok: true };
+    },
+  );
+  app.delete(
+    '/api/admin/gateways/:gatewayId/patients/:patientId',
+    { schema: { params: gatewayPatient } },
+    async (request) => {
+      await unassignPatientFromGateway(
+        db,
+        request.params.gatewayId,
+        request.params.patientId,
+        actor(request),
+      );
+      await o.onGatewayChanged(request.params.gatewayId);
+      return { ok: true };
+    },
+  );
+
+  app.get('/api/admin/users', async () => ({ users: await listUsers(db) }));
+  app.post('/api/admin/users', { schema: { body: NewUser } }, async (request, reply) => {
+    await createUser(db, request.body, actor(request));
+    return reply.code(201).send({ id: request.body.id });
+  });
+  const userParams = z.object({ userId: UserId });
+  app.post(
+    '/api/admin/users/:userId/active',
+    { schema: { params: userParams, body: z.strictObject({ active: z.boolean() }) } },
+    async (request) => {
+      await setUserActive(db, request.params.userId, request.body.active, actor(request));
+      return { ok: true };
+    },
+  );
+  app.post(
+    '/api/admin/users/:userId/password',
+    { schema: { params: userParams, body: z.strictObject({ password: Password }) } },
+    async (request) => {
+      await setUserPassword(db, request.params.userId, request.body.password, actor(request));
+      return { ok: true };
+    },
+  );
+
+  app.get('/api/admin/care-teams', async () => ({ careTeams: await listCareTeams(db) }));
+  app.post('/api/admin/care-teams', { schema: { body: NewCareTeam } }, async (request, reply) => {
+    await createCareTeam(db, request.body, actor(request));
+    return reply.code(201).send({ id: request.body.id });
+  });
+  const teamParams = z.object({ teamId: CareTeamId });
+  app.put(
+    '/api/admin/care-teams/:teamId/members',
+    { schema: { params: teamParams, body: z.strictObject({ members: CareTeamMembers }) } },
+    async (request) => {
+      await setCareTeamMembers(db, request.params.teamId, request.body.members, actor(request));
+      return { ok: true };
+    },
+  );
+  app.put(
+    '/api/admin/care-teams/:teamId/patients/:patientId',
+    { schema: { params: z.object({ teamId: CareTeamId, patientId: PatientId }) } },
+    async (request) => {
+      await assignPatientToCareTeam(db, request.params.teamId, request.params.patientId, actor(request));
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      schema: {
+        querystring: z.object({
+          targetType: z.string().max(32).optional(),
+          targetId: z.string().max(128).optional(),
+          actor: z.string().max(64).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+      },
+    },
+    async (request) => ({ entries: await listAudit(db, request.query) }),
+  );
+};

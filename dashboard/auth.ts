@@ -1,0 +1,156 @@
+/**
+ * Logins and sessions for every page and API except /health, /metrics and the login itself:
+ * - POST /api/login checks the password (scrypt) and sets `rpm_session`: an http-only,
+ *   SameSite=Strict cookie (Secure whenever the request came over HTTPS) holding a random
+ *   token whose hash is the session's key in the records database;
+ * - logins are rate-limited per address and user name, so passwords cannot be guessed fast;
+ * - state-changing requests need the CSRF token from GET /api/session in the
+ *   `x-csrf-token` header (@fastify/csrf-protection, secret in its own cookie), on top of
+ *   the SameSite cookie;
+ * - `requireRole(...)` guards each route with the roles allowed on it.
+ */
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
+import { recordAudit } from '../records/audit-log.ts';
+import type { RecordsDb } from '../records/records-db.ts';
+import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
+import { checkLogin, type Role } from '../records/users.ts';
+import type { DashboardApp } from './dashboard-app-type.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser | undefined;
+  }
+}
+
+export const SESSION_COOKIE = 'rpm_session';
+
+export interface AuthOptions {
+  records: RecordsDb;
+  sessionTtlMs: number;
+  /** Attempts per address and user name per 15 minutes. */
+  loginAttempts: number;
+  now: () => Date;
+}
+
+export class AccessDenied extends Error {
+  constructor(
+    readonly statusCode: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccessDenied';
+  }
+}
+
+/** A preHandler that lets through only logged-in users with one of `roles`. */
+export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    if (!request.user) throw new AccessDenied(401, 'log in first');
+    if (!roles.includes(request.user.role)) {
+      throw new AccessDenied(403, `this needs the role ${roles.join(' or ')}; you are ${request.user.role}`);
+    }
+  };
+}
+
+/** The logged-in user; for handlers behind requireRole, where one always exists. */
+export function currentUser(request: FastifyRequest): SessionUser {
+  if (!request.user) throw new AccessDenied(401, 'log in first');
+  return request.user;
+}
+
+const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+
+/**
+ * Adds the session, CSRF and login machinery to `app` itself (not a child scope), so that
+ * every route registered on it afterwards is covered by its hooks.
+ */
+export async function registerAuth(app: DashboardApp, o: AuthOptions): Promise<void> {
+  await app.register(cookie);
+  await app.register(csrf, {
+    cookieKey: 'rpm_csrf',
+    cookieOpts: { httpOnly: true, sameSite: 'strict', path: '/', signed: false },
+    getToken: (request) => {
+      const header = request.headers['x-csrf-token'];
+      return typeof header === 'string' ? header : undefined;
+    },
+  });
+  // preHandler: the key includes the user name from the parsed body.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+
+  app.decorateRequest('user', undefined);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.user = await sessionUser(o.records, token, o.now());
+  });
+  // Every state-changing request needs the CSRF token, except the login that creates the session.
+  app.addHook('onRequest', async (request, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.url === '/api/login') return;
+    await new Promise<void>((resolve, reject) =>
+      app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())),
+    );
+  });
+
+  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, token: string, maxAgeMs: number) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: Math.floor(maxAgeMs / 1000),
+    });
+
+  app.post(
+    '/api/login',
+    {
+      schema: { body: Login },
+      config: {
+        rateLimit: {
+          max: o.loginAttempts,
+          timeWindow: 15 * 60 * 1000,
+          keyGenerator: (request: FastifyRequest) => {
+            const body = request.body as { username?: unknown } | undefined;
+            return `${request.ip}|${typeof body?.username === 'string' ? body.username.toLowerCase() : ''}`;
+          },
+          errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) => ({
+            statusCode: 429,
+            error: 'Too Many Requests',
+            message: `too many login attempts; try again in ${context.after}`,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await checkLogin(o.records, request.body.username, request.body.password);
+      if (!user) {
+        request.log.warn({ username: request.body.username }, 'login failed');
+        return reply.code(401).send({ error: 'Unauthorized', message: 'wrong user name or password' });
+      }
+      const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
+      await recordAudit(o.records, {
+        actor: user.id,
+        action: 'login',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      setSessionCookie(request, reply, token, o.sessionTtlMs);
+      return { user: { id: user.id, displayName: user.displayName, role: user.role } };
+    },
+  );
+
+  app.post('/api/logout', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(o.records, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  /** Who is logged in, and the CSRF token the page sends back on every change. */
+  app.get('/api/session', async (request, reply) => {
+    const user = currentUser(request);
+    return { user, csrfToken: reply.generateCsrf() };
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The dashboard as one fastify scope: security headers, zod validation of every body and
+ * query, errors answered with a clear message and the right status, logins and CSRF, then
+ * one plugin per concern (administration, clinical views, alerts, live feed, the UI).
+ */
+import helmet from '@fastify/helmet';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
+import type { RecordsDb } from '../records/records-db.ts';
+import { type AdminRoutesOptions, adminRoutes } from './admin-routes.ts';
+import { AccessDenied, registerAuth } from './auth.ts';
+import type { DashboardApp } from './dashboard-app-type.ts';
+import { type LiveFeed, liveFeedRoutes } from './live-feed.ts';
+import { type PatientRoutesOptions, patientRoutes } from './patient-routes.ts';
+
+export interface DashboardOptions
+  extends Omit<PatientRoutesOptions, 'records'>,
+    Omit<AdminRoutesOptions, 'records'> {
+  records: RecordsDb;
+  feed: LiveFeed;
+  sessionTtlMs: number;
+  loginAttempts: number;
+}
+
+function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const send = (statusCode: number, message: string) =>
+    reply.code(statusCode).send({ statusCode, error: statusText(statusCode), message });
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'request';
+    return send(
+      400,
+      error.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')}: ${v.message}`).join('; '),
+    );
+  }
+  if (error instanceof ZodError) {
+    return send(400, error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  }
+  if (error instanceof AccessDenied) return send(error.statusCode, error.message);
+  if (error instanceof RecordNotFoundError) return send(404, error.message);
+  if (error instanceof RecordConflictError) return send(409, error.message);
+  const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (statusCode >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    return send(500, 'the server could not complete this request; it has been logged');
+  }
+  return send(statusCode, error.message);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+const statusText = (code: number) => STATUS_TEXT[code] ?? 'Error';
+
+export async function registerDashboard(app: DashboardApp, o: DashboardOptions): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(sendError);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'"] },
+    },
+  });
+  await registerAuth(app, {
+    records: o.records,
+    sessionTtlMs: o.sessionTtlMs,
+    loginAttempts: o.loginAttempts,
+    now: o.now,
+  });
+  await app.register(adminRoutes, { records: o.records, onGatewayChanged: o.onGatewayChanged });
+  await app.register(patientRoutes, o);
+  await app.register(liveFeedRoutes, { feed: o.feed, records: o.records });
+}

@@ -1,0 +1,104 @@
+/**
+ * The ward view's tiles, as a pure function of what the server knows, sorted by what needs
+ * attention first: an active critical alert, then a warning, then a silent patient, then
+ * everyone else (within a group: the longest-standing alert or silence first, then name).
+ *
+ * "Silent" means the patient's gateway is offline, or nothing has arrived for
+ * `silentAfterMs` (default 2 h: a meter used twice a day is not silent after an hour).
+ * Device-level silences that matter clinically (a CGM that stopped) are no-data alerts.
+ */
+import type { Severity } from '../common/contract.ts';
+import type { ChartPoint, DeviceState, PatientLatest } from './readings-queries.ts';
+
+export interface ActiveAlertSummary {
+  alertId: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  state: 'firing' | 'acknowledged';
+  since: string;
+}
+
+export interface WardTile {
+  patientId: string;
+  displayName: string;
+  attention: 'critical' | 'warning' | 'silent' | 'ok';
+  latest: PatientLatest;
+  /** Last 6 h of each metric, 10-minute means. */
+  sparklines: { heart_rate: ChartPoint[]; spo2: ChartPoint[]; glucose: ChartPoint[] };
+  devices: { deviceId: string; kind: string; batteryPercent: number | null; connected: boolean }[];
+  gateways: { gatewayId: string; online: boolean | null }[];
+  alerts: ActiveAlertSummary[];
+  /** Newest sample time of any metric, ms; null when the patient never sent anything. */
+  lastReadingAt: number | null;
+}
+
+export interface WardInput {
+  patients: { id: string; displayName: string; gatewayIds: string[] }[];
+  latest: Map<string, PatientLatest>;
+  sparklines: Record<'heart_rate' | 'spo2' | 'glucose', Map<string, ChartPoint[]>>;
+  devices: DeviceState[];
+  gateways: Map<string, { online: boolean }>;
+  alerts: Map<string, ActiveAlertSummary[]>;
+  nowMs: number;
+  silentAfterMs: number;
+}
+
+const RANK = { critical: 0, warning: 1, silent: 2, ok: 3 } as const;
+
+export function composeWardTiles(input: WardInput): WardTile[] {
+  const tiles = input.patients.map((p): WardTile & { sortKey: number } => {
+    const latest = input.latest.get(p.id) ?? {};
+    const times = [latest.heart_rate?.time, latest.spo2?.time, latest.glucose?.time].filter(
+      (t): t is number => t !== undefined,
+    );
+    const lastReadingAt = times.length ? Math.max(...times) : null;
+    const alerts = [...(input.alerts.get(p.id) ?? [])].sort((a, b) => a.since.localeCompare(b.since));
+    const gateways = p.gatewayIds.map((gatewayId) => ({
+      gatewayId,
+      online: input.gateways.get(gatewayId)?.online ?? null,
+    }));
+    const silent =
+      gateways.some((g) => g.online === false) ||
+      lastReadingAt === null ||
+      input.nowMs - lastReadingAt > input.silentAfterMs;
+    const attention = alerts.some((a) => a.severity === 'critical')
+      ? 'critical'
+      : alerts.some((a) => a.severity === 'warning')
+        ? 'warning'
+        : silent
+          ? 'silent'
+          : 'ok';
+    const oldestAlert = alerts[0] ? Date.parse(alerts[0].since) : Number.POSITIVE_INFINITY;
+    return {
+      patientId: p.id,
+      displayName: p.displayName,
+      attention,
+      latest,
+      sparklines: {
+        heart_rate: input.sparklines.heart_rate.get(p.id) ?? [],
+        spo2: input.sparklines.spo2.get(p.id) ?? [],
+        glucose: input.sparklines.glucose.get(p.id) ?? [],
+      },
+      devices: input.devices
+        .filter((d) => d.patientId === p.id)
+        .map((d) => ({
+          deviceId: d.deviceId,
+          kind: d.kind,
+          batteryPercent: d.batteryPercent,
+          connected: d.connected,
+        })),
+      gateways,
+      alerts,
+      lastReadingAt,
+      sortKey: attention === 'silent' ? (lastReadingAt ?? 0) : oldestAlert,
+    };
+  });
+  tiles.sort(
+    (a, b) =>
+      RANK[a.attention] - RANK[b.attention] ||
+      a.sortKey - b.sortKey ||
+      a.displayName.localeCompare(b.displayName),
+  );
+  return tiles.map(({ sortKey: _, ...tile }) => tile);
+}

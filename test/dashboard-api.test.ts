@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../common/contract.ts';
+import { listAudit } from '../records/audit-log.ts';
+import { DEMO_PASSWORD } from '../server/demo-seed.ts';
+import type { RunningServer } from '../server/start-server.ts';
+import { connectGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import { type HttpSession, login } from './http-session.ts';
+
+describe('dashboard API', () => {
+  let server: RunningServer;
+  let admin: HttpSession;
+  let nurseA: HttpSession;
+
+  beforeAll(async () => {
+    // Demo mode seeds ward-a (nurse.ayesha, dr.farooq: P-1001) and ward-b (nurse.bilal, dr.sana: P-1002, P-1003).
+    server = await startTestServer(uniqueDatabase('dashboard'), { mode: 'demo' });
+    admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
+    nurseA = await login(server.httpUrl, 'nurse.ayesha', DEMO_PASSWORD);
+  });
+  afterAll(() => server?.close());
+
+  it('answers 401 to every API call without a login, except health and metrics', async () => {
+    for (const path of ['/api/ward', '/api/patients', '/api/admin/users', '/api/session', '/api/live']) {
+      expect((await fetch(`${server.httpUrl}${path}`)).status, path).toBe(401);
+    }
+    expect((await fetch(`${server.httpUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(200);
+  });
+
+  it('refuses a wrong password with one message for unknown users and wrong passwords', async () => {
+    const attempt = (username: string) =>
+      fetch(`${server.httpUrl}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'not-the-password' }),
+      });
+    for (const username of ['nurse.ayesha', 'nobody']) {
+      const res = await attempt(username);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ message: 'wrong user name or password' });
+    }
+  });
+
+  it('rate-limits login attempts for one user name', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${server.httpUrl}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'dr.sana', password: `guess-${i}` }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it('refuses a state-changing request without the CSRF token', async () => {
+    const res = await fetch(`${server.httpUrl}/api/logout`, { method: 'POST' });
+    expect(res.status).toBe(403);
+  });
+
+  it('sets the session cookie http-only and SameSite=Strict, with security headers', async () => {
+    const res = await fetch(`${server.httpUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nurse.bilal', password: DEMO_PASSWORD }),
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('rpm_session='));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it("shows a nurse only her care team's patients and refuses the others", async () => {
+    const { patients } = (await (await nurseA.get('/api/patients')).json()) as { patients: { id: string }[] };
+    expect(patients.map((p) => p.id)).toEqual(['P-1001']);
+    const other = await nurseA.get('/api/patients/P-1002');
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ message: "patient 'P-1002' is not in your care teams" });
+    expect((await nurseA.get('/api/patients/P-1002/chart?metric=spo2&range=6h')).status).toBe(403);
+  });
+
+  it('refuses a nurse the administration API and an admin the clinical views', async () => {
+    const res = await nurseA.get('/api/admin/users');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ message: 'this needs the role admin; you are nurse' });
+    expect((await nurseA.send('POST', '/api/admin/patients', { id: 'P-9', displayName: 'X' })).status).toBe(
+      403,
+    );
+    expect((await admin.get('/api/ward')).status).toBe(403);
+  });
+
+  it('lets an admin register a patient and a gateway, and issues the secret once', async () => {
+    expect(
+      (await admin.send('POST', '/api/admin/patients', { id: 'P-2001', displayName: 'Zainab' })).status,
+    ).toBe(201);
+    expect(
+      (await admin.send('POST', '/api/admin/gateways', { id: 'gw-new', label: 'Zainab home' })).status,
+    ).toBe(201);
+    expect((await admin.send('PUT', '/api/admin/gateways/gw-new/patients/P-2001')).status).toBe(200);
+    const issued = (await (await admin.send('POST', '/api/admin/gateways/gw-new/credentials')).json()) as {
+      secret: string;
+      mqttUsername: string;
+    };
+    expect(issued.mqttUsername).toBe('gw-new');
+    const gateway = await connectGateway(server.mqttPort, 'gw-new', issued.secret);
+    await gateway.publishAsync(
+      topics.readings('gw-new'),
+      JSON.stringify({
+        gatewayId: 'gw-new',
+        sentAt: new Date().toISOString(),
+        readings: [
+          {
+            id: 'x1',
+            patientId: 'P-2001',
+            deviceId: 'ox-9',
+            metric: 'spo2',
+            value: 97,
+            unit: '%',
+            time: new Date(Date.now() - 60_000).toISOString(),
+          },
+        ],
+      }),
+      { qos: 1 },
+    );
+    await gateway.endAsync();
+    const { gateways } = (await (await admin.get('/api/admin/gateways')).json()) as {
+      gateways: { id: string; patientIds: string[] }[];
+    };
+    expect(gateways.find((g) => g.id === 'gw-new')?.patientIds).toEqual(['P-2001']);
+    expect(JSON.stringify(gateways)).not.toContain(issued.secret);
+  });
+
+  it('answers a malformed body with 400 naming the field, and a duplicate with 409', async () => {
+    const bad = await admin.send('POST', '/api/admin/users', {
+      id: 'X Y',
+      displayName: '',
+      role: 'chef',
+      password: 'x',
+    });
+    expect(bad.status).toBe(400);
+    const { message } = (await bad.json()) as { message: string };
+    expect(message).toContain('body.id');
+    expect(message).toContain('body.role');
+    expect(message).toContain('body.password');
+    const dup = await admin.send('POST', '/api/admin/patients', { id: 'P-1001', displayName: 'Again' });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ message: "patient 'P-1001' already exists" });
+  });
+
+  it('gives the ward tiles with the latest values and audits who opened a patient view', async () => {
+    const [home] = (await (await admin.get('/api/admin/gateways')).json()).gateways as { id: string }[];
+    expect(home?.id).toBe('gw-home-1');
+    const ward = (await (await nurseA.get('/api/ward')).json()) as { tiles: { patientId: string }[] };
+    expect(ward.tiles.map((t) => t.patientId)).toEqual(['P-1001']);
+    const view = await nurseA.get('/api/patients/P-1001');
+    expect(view.status).toBe(200);
+    const audit = await listAudit(server.records, {
+      targetType: 'patient',
+      targetId: 'P-1001',
+      actor: 'nurse.ayesha',
+    });
+    expect(audit.map((a) => a.action)).toContain('patient.view');
+  });
+
+  it('validates chart queries', async () => {
+    const res = await nurseA.get('/api/patients/P-1001/chart?metric=temperature&range=6h');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toContain('querystring.metric');
+  });
+});
