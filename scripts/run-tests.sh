@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-npm-packages.sh
 # influxd: the private InfluxDB of the integration tests; mosquitto: the external-broker tests;
-# docker-compose: validates docker-compose.yml.
-bash scripts/ensure-debian-packages.sh influxd:influxdb mosquitto:mosquitto docker-compose:docker-compose
+# chromium: the dashboard's browser tests; docker-compose: validates docker-compose.yml.
+bash scripts/ensure-debian-packages.sh influxd:influxdb mosquitto:mosquitto chromium:chromium \
+  docker-compose:docker-compose
 
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint and format"; npx biome ci .
