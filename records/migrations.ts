@@ -77,6 +77,56 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       CREATE INDEX audit_log_target ON audit_log(target_type, target_id, at);
     `,
   },
+  {
+    version: 2,
+    name: 'care plans, alerts, notification deliveries',
+    sql: `
+      CREATE TABLE care_plans (
+        patient_id text PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
+        plan jsonb NOT NULL,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL
+      );
+      -- One row per alert (patient, rule, episode): its whole lifecycle record as the alerts
+      -- engine defines it, plus the columns the screens filter on.
+      CREATE TABLE alerts (
+        alert_id text PRIMARY KEY,
+        patient_id text NOT NULL,
+        rule_id text NOT NULL,
+        severity text NOT NULL,
+        state text NOT NULL,
+        fired_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        record jsonb NOT NULL
+      );
+      CREATE INDEX alerts_patient ON alerts(patient_id, fired_at DESC);
+      CREATE INDEX alerts_open ON alerts(state) WHERE state <> 'resolved';
+      CREATE TABLE alert_events (
+        event_id text PRIMARY KEY,
+        alert_id text NOT NULL,
+        patient_id text NOT NULL,
+        type text NOT NULL,
+        at timestamptz NOT NULL,
+        event jsonb NOT NULL
+      );
+      CREATE INDEX alert_events_alert ON alert_events(alert_id, at);
+      -- The notification log: one row per (event, channel, recipient), so a restart resumes
+      -- what was pending and never sends twice what was sent.
+      CREATE TABLE notification_deliveries (
+        delivery_id text PRIMARY KEY,
+        event_id text NOT NULL,
+        channel text NOT NULL,
+        recipient text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text,
+        sent_at timestamptz,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX notification_deliveries_due ON notification_deliveries(next_attempt_at) WHERE status = 'pending';
+    `,
+  },
 ];
 
 export async function migrate(db: RecordsDb): Promise<void> {
