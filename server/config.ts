@@ -114,6 +114,12 @@ export const ServerConfig = z
          */
         subscriberUsername: z.string().min(1).optional(),
         subscriberPassword: z.string().min(16, 'expected at least 16 characters').optional(),
+        /**
+         * RPM_MQTT_MOSQUITTO_AUTH_DIR (external Mosquitto): where the server keeps Mosquitto's
+         * `passwd` and `acl` files up to date with the registered gateways (send Mosquitto a
+         * SIGHUP after issuing credentials so it rereads them).
+         */
+        mosquittoAuthDir: z.string().min(1).optional(),
         /** RPM_MQTT_SHARED_GROUP: subscribe through `$share/{group}/...` to share load between replicas. */
         sharedGroup: z
           .string()
@@ -133,6 +139,13 @@ export const ServerConfig = z
             code: 'custom',
             path: ['subscriberPassword'],
             message: 'RPM_MQTT_SUBSCRIBER_USERNAME and RPM_MQTT_SUBSCRIBER_PASSWORD go together',
+          });
+        }
+        if (m.mosquittoAuthDir && (m.broker !== 'external' || !m.username || !m.password)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['mosquittoAuthDir'],
+            message: 'needs RPM_MQTT_BROKER=external with RPM_MQTT_USERNAME and RPM_MQTT_PASSWORD',
           });
         }
         if (m.broker === 'external' && !m.url) {

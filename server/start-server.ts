@@ -19,6 +19,7 @@ import { openRecordsDb, type RecordsDb } from '../records/records-db.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import type { ServerConfig } from './config.ts';
 import { seedDemo } from './demo-seed.ts';
+import { writeMosquittoAuth } from './mosquitto-auth.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 
@@ -145,6 +146,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
   });
 
+  const { mosquittoAuthDir, username, password } = config.mqtt;
+  const updateMosquittoAuth = async () => {
+    if (mosquittoAuthDir && username && password) {
+      await writeMosquittoAuth(records, { ingest: { username, password } }, mosquittoAuthDir);
+    }
+  };
+  await updateMosquittoAuth();
   const broker = await startBroker(config, ingest, directory, log);
 
   const app = Fastify({
@@ -169,7 +177,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     silentAfterMs: config.ward.silentAfterMinutes * 60_000,
     sessionTtlMs: config.http.sessionHours * 3_600_000,
     loginAttempts: config.http.loginAttempts,
-    onGatewayChanged: async (gatewayId) => directory.forget(gatewayId),
+    onGatewayChanged: async (gatewayId) => {
+      directory.forget(gatewayId);
+      await updateMosquittoAuth();
+    },
     activeAlerts: async () => new Map(),
     thresholds: async () => [],
   });
