@@ -19,6 +19,7 @@ import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
 import { checkLogin, type Role } from '../records/users.ts';
 import type { DashboardApp } from './dashboard-app-type.ts';
+import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,29 +37,22 @@ export interface AuthOptions {
   now: () => Date;
 }
 
-export class AccessDenied extends Error {
-  constructor(
-    readonly statusCode: 401 | 403,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AccessDenied';
-  }
-}
-
 /** A preHandler that lets through only logged-in users with one of `roles`. */
 export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
-    if (!request.user) throw new AccessDenied(401, 'log in first');
+    if (!request.user) throw new RequestRefused(401, 'log in first');
     if (!roles.includes(request.user.role)) {
-      throw new AccessDenied(403, `this needs the role ${roles.join(' or ')}; you are ${request.user.role}`);
+      throw new RequestRefused(
+        403,
+        `this needs the role ${roles.join(' or ')}; you are ${request.user.role}`,
+      );
     }
   };
 }
 
 /** The logged-in user; for handlers behind requireRole, where one always exists. */
 export function currentUser(request: FastifyRequest): SessionUser {
-  if (!request.user) throw new AccessDenied(401, 'log in first');
+  if (!request.user) throw new RequestRefused(401, 'log in first');
   return request.user;
 }
 

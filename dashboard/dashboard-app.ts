@@ -11,13 +11,18 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { AlertActionError } from '../alerts/alerts-engine.ts';
+import { CarePlanError } from '../alerts/care-plan.ts';
 import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { type AdminRoutesOptions, adminRoutes } from './admin-routes.ts';
-import { AccessDenied, registerAuth } from './auth.ts';
+import { alertRoutes } from './alert-routes.ts';
+import { registerAuth } from './auth.ts';
 import type { DashboardApp } from './dashboard-app-type.ts';
 import { type LiveFeed, liveFeedRoutes } from './live-feed.ts';
 import { type PatientRoutesOptions, patientRoutes } from './patient-routes.ts';
+import { RequestRefused } from './request-refused.ts';
+import { uiRoutes } from './ui-routes.ts';
 
 export interface DashboardOptions
   extends Omit<PatientRoutesOptions, 'records'>,
@@ -41,7 +46,14 @@ function sendError(error: FastifyError | Error, request: FastifyRequest, reply: 
   if (error instanceof ZodError) {
     return send(400, error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   }
-  if (error instanceof AccessDenied) return send(error.statusCode, error.message);
+  if (error instanceof RequestRefused) return send(error.statusCode, error.message);
+  if (error instanceof CarePlanError) return send(400, error.problems.join('; '));
+  if (error instanceof AlertActionError) {
+    return send(
+      error.problem === 'invalid_action' ? 400 : error.problem === 'unknown_alert' ? 404 : 409,
+      error.message,
+    );
+  }
   if (error instanceof RecordNotFoundError) return send(404, error.message);
   if (error instanceof RecordConflictError) return send(409, error.message);
   const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
@@ -69,7 +81,14 @@ export async function registerDashboard(app: DashboardApp, o: DashboardOptions):
   app.setErrorHandler(sendError);
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'"] },
+      directives: {
+        'default-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'style-src': ["'self'"],
+        // Helmet's default would send the page's own assets to https:// when a clinic serves
+        // the dashboard over plain HTTP on its network: the page would never load.
+        'upgrade-insecure-requests': null,
+      },
     },
   });
   await registerAuth(app, {
@@ -80,5 +99,7 @@ export async function registerDashboard(app: DashboardApp, o: DashboardOptions):
   });
   await app.register(adminRoutes, { records: o.records, onGatewayChanged: o.onGatewayChanged });
   await app.register(patientRoutes, o);
+  await app.register(alertRoutes, { records: o.records, alerts: o.alerts, now: o.now });
   await app.register(liveFeedRoutes, { feed: o.feed, records: o.records });
+  await app.register(uiRoutes);
 }

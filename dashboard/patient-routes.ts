@@ -6,12 +6,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AlertsService } from '../alerts/alerts-service.ts';
 import { PatientId } from '../common/contract.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import { getPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
-import { AccessDenied, currentUser, requireRole } from './auth.ts';
+import { currentUser, requireRole } from './auth.ts';
 import { summariseGlucose } from './glucose-summary.ts';
 import {
   CHART_METRICS,
@@ -23,16 +24,8 @@ import {
   glucoseValues,
   latestValues,
 } from './readings-queries.ts';
+import { RequestRefused } from './request-refused.ts';
 import { type ActiveAlertSummary, composeWardTiles } from './ward-tiles.ts';
-
-export interface ThresholdBand {
-  ruleId: string;
-  title: string;
-  severity: string;
-  direction: 'below' | 'above';
-  /** In the chart's unit (glucose mg/dL). */
-  level: number;
-}
 
 export interface PatientRoutesOptions {
   records: RecordsDb;
@@ -40,10 +33,30 @@ export interface PatientRoutesOptions {
   now: () => Date;
   timeZone: string;
   silentAfterMs: number;
-  /** Active alerts by patient, from the alerts engine. */
-  activeAlerts: (patientIds: readonly string[]) => Promise<Map<string, ActiveAlertSummary[]>>;
-  /** The care plan's thresholds for a metric, drawn as bands on the charts. */
-  thresholds: (patientId: string, metric: (typeof CHART_METRICS)[number]) => Promise<ThresholdBand[]>;
+  /** Active alerts and the care plans' thresholds (drawn as bands on the charts). */
+  alerts: AlertsService;
+}
+
+/** Each patient's active alerts, oldest first, as the ward tiles show them. */
+function activeAlertsByPatient(
+  alerts: AlertsService,
+  patientIds: readonly string[],
+): Map<string, ActiveAlertSummary[]> {
+  const byPatient = new Map<string, ActiveAlertSummary[]>();
+  for (const a of alerts.activeAlerts(patientIds)) {
+    if (a.status === 'resolved') continue;
+    const list = byPatient.get(a.patientId) ?? [];
+    list.push({
+      alertId: a.alertId,
+      ruleId: a.ruleId,
+      title: a.title,
+      severity: a.severity,
+      state: a.status,
+      since: a.firedAt,
+    });
+    byPatient.set(a.patientId, list);
+  }
+  return byPatient;
 }
 
 const DAY = 86_400_000;
@@ -56,7 +69,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
   /** Refuses a patient outside the user's care teams with the same answer as an unknown one. */
   const requirePatient = async (request: FastifyRequest, patientId: string) => {
     if (!(await isInCareTeamOf(o.records, currentUser(request).id, patientId))) {
-      throw new AccessDenied(403, `patient '${patientId}' is not in your care teams`);
+      throw new RequestRefused(403, `patient '${patientId}' is not in your care teams`);
     }
   };
 
@@ -71,14 +84,14 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     const patients = await listPatients(o.records, { careTeamsOf: currentUser(request).id });
     const ids = patients.map((p) => p.id);
     const nowMs = o.now().getTime();
-    const [latest, hr, spo2, glucose, devices, gateways, alerts] = await Promise.all([
+    const alerts = activeAlertsByPatient(o.alerts, ids);
+    const [latest, hr, spo2, glucose, devices, gateways] = await Promise.all([
       latestValues(o.influx, ids, nowMs - LATEST_WINDOW_MS),
       chartSeries(o.influx, ids, 'heart_rate', '6h', nowMs),
       chartSeries(o.influx, ids, 'spo2', '6h', nowMs),
       chartSeries(o.influx, ids, 'glucose', '6h', nowMs),
       deviceStates(o.influx, ids, nowMs - LATEST_WINDOW_MS),
       gatewayStates(o.influx, [...new Set(patients.flatMap((p) => p.gatewayIds))], nowMs - LATEST_WINDOW_MS),
-      o.activeAlerts(ids),
     ]);
     return {
       now: new Date(nowMs).toISOString(),
@@ -102,12 +115,11 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     await requirePatient(request, patientId);
     const user = currentUser(request);
     const nowMs = o.now().getTime();
-    const [patient, devices, adherenceDays, glucose, alerts] = await Promise.all([
+    const [patient, devices, adherenceDays, glucose] = await Promise.all([
       getPatient(o.records, patientId),
       deviceStates(o.influx, [patientId], nowMs - LATEST_WINDOW_MS),
       daysWithReadings(o.influx, patientId, nowMs, 30, o.timeZone),
       glucoseValues(o.influx, patientId, nowMs - 14 * DAY, nowMs),
-      o.activeAlerts([patientId]),
     ]);
     await recordAudit(o.records, {
       actor: user.id,
@@ -120,7 +132,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       devices,
       adherence: { daysWithReadings: adherenceDays, ofDays: 30 },
       glucoseSummary: summariseGlucose(glucose.values, glucose.source, 14),
-      activeAlerts: alerts.get(patientId) ?? [],
+      activeAlerts: activeAlertsByPatient(o.alerts, [patientId]).get(patientId) ?? [],
     };
   });
 
@@ -140,10 +152,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       const { metric, range } = request.query;
       await requirePatient(request, patientId);
       const nowMs = o.now().getTime();
-      const [series, thresholds] = await Promise.all([
-        chartSeries(o.influx, [patientId], metric, range, nowMs),
-        o.thresholds(patientId, metric),
-      ]);
+      const series = await chartSeries(o.influx, [patientId], metric, range, nowMs);
       return {
         metric,
         range,
@@ -151,7 +160,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
         from: new Date(nowMs - CHART_RANGES[range].spanMs).toISOString(),
         to: new Date(nowMs).toISOString(),
         points: series.get(patientId) ?? [],
-        thresholds,
+        thresholds: o.alerts.thresholds(patientId, metric),
       };
     },
   );

@@ -127,6 +127,27 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       CREATE INDEX notification_deliveries_due ON notification_deliveries(next_attempt_at) WHERE status = 'pending';
     `,
   },
+  {
+    version: 3,
+    name: 'alert snoozes',
+    sql: `
+      CREATE TABLE alert_silences (
+        patient_id text NOT NULL,
+        rule_id text NOT NULL,
+        until timestamptz NOT NULL,
+        silence jsonb NOT NULL,
+        PRIMARY KEY (patient_id, rule_id)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'notification order',
+    sql: `
+      -- Events reach each recipient in the order they happened (fired before resolved).
+      ALTER TABLE notification_deliveries ADD COLUMN seq bigserial;
+    `,
+  },
 ];
 
 export async function migrate(db: RecordsDb): Promise<void> {

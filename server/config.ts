@@ -4,6 +4,7 @@
  * file named by RPM_CONFIG; the README's "Configuration" table lists them all.
  */
 import { z } from 'zod';
+import { RoutingConfig } from '../alerts/notification-routing.ts';
 import { flag, httpUrl, loadConfig, port, positiveInt } from '../common/config.ts';
 import { MAX_PAYLOAD_BYTES } from '../common/contract.ts';
 import { LogLevel } from '../common/log.ts';
@@ -192,6 +193,28 @@ export const ServerConfig = z
           ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
         }
       }),
+    alerts: z
+      .strictObject({
+        /** RPM_ALERTS_TICK_SECONDS: how often silences, escalations and no-data rules are checked. */
+        tickSeconds: positiveInt().max(300).default(30),
+        /** RPM_ALERTS_CRITICAL_ESCALATE_MINUTES: an unacknowledged critical alert goes to the next person after this. */
+        criticalEscalateMinutes: positiveInt()
+          .max(24 * 60)
+          .default(15),
+        /** RPM_ALERTS_CRITICAL_RENOTIFY_MINUTES, RPM_ALERTS_WARNING_RENOTIFY_MINUTES: reminders while unacknowledged. */
+        criticalRenotifyMinutes: positiveInt()
+          .max(24 * 60)
+          .default(10),
+        warningRenotifyMinutes: positiveInt()
+          .max(24 * 60)
+          .default(30),
+      })
+      .default({
+        tickSeconds: 30,
+        criticalEscalateMinutes: 15,
+        criticalRenotifyMinutes: 10,
+        warningRenotifyMinutes: 30,
+      }),
     notify: z
       .strictObject({
         /** RPM_NOTIFY_SMTP_URL, e.g. smtp://user:pass@mail.example.org:587 ; RPM_NOTIFY_EMAIL_FROM */
@@ -200,10 +223,26 @@ export const ServerConfig = z
         /** RPM_NOTIFY_WEBHOOK_URL and RPM_NOTIFY_WEBHOOK_SECRET (HMAC-SHA256 signing key). */
         webhookUrl: httpUrl().optional(),
         webhookSecret: z.string().min(16, 'expected at least 16 characters').optional(),
+        /** RPM_NOTIFY_DASHBOARD_URL: the dashboard's address as staff reach it, for links in alert email. */
+        dashboardUrl: httpUrl().optional(),
+        /**
+         * Who gets what, per care team and severity (JSON config file only; see README):
+         * `{ "default": { "critical": ["email", "webhook", "mqtt", "live_feed"], ... },
+         *    "careTeams": { "ward-a": { ... } }, "updates": [...] }`.
+         */
+        routing: z.record(z.string(), z.unknown()).optional(),
       })
       .default({ emailFrom: 'alerts@rpm.invalid' }),
   })
   .superRefine((c, ctx) => {
+    const routing = RoutingConfig.safeParse(routingInput(c.notify));
+    for (const issue of routing.success ? [] : routing.error.issues) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notify', 'routing', ...issue.path.map(String)],
+        message: issue.message,
+      });
+    }
     if (c.notify.webhookUrl && !c.notify.webhookSecret) {
       ctx.addIssue({
         code: 'custom',
@@ -213,6 +252,31 @@ export const ServerConfig = z
     }
   });
 export type ServerConfig = z.output<typeof ServerConfig>;
+
+/**
+ * The routing to validate: the file's `notify.routing` with the webhook URL of
+ * RPM_NOTIFY_WEBHOOK_URL; without a routing of their own, setting a webhook adds it to the
+ * default routes of warnings and critical alerts.
+ */
+function routingInput(notify: {
+  webhookUrl?: string | undefined;
+  routing?: Record<string, unknown> | undefined;
+}) {
+  if (notify.routing) return { ...notify.routing, webhookUrl: notify.webhookUrl };
+  if (!notify.webhookUrl) return {};
+  return {
+    webhookUrl: notify.webhookUrl,
+    default: {
+      info: ['mqtt', 'live_feed'],
+      warning: ['email', 'webhook', 'mqtt', 'live_feed'],
+      critical: ['email', 'webhook', 'mqtt', 'live_feed'],
+    },
+  };
+}
+
+export function alertRouting(config: ServerConfig): RoutingConfig {
+  return RoutingConfig.parse(routingInput(config.notify));
+}
 
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return loadConfig(ServerConfig, env);

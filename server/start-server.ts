@@ -1,10 +1,17 @@
 /**
- * Composes the server: InfluxDB connection and write batcher, the ingest, the broker
- * (embedded aedes, or an external broker by configuration) and the HTTP API. Used by
- * server/main.ts and, in-process, by the integration tests.
+ * Composes the server: the records database, InfluxDB and the write batcher, the ingest,
+ * the alerts engine with its notification channels, the broker (embedded aedes, or an
+ * external broker by configuration) and the dashboard. Used by server/main.ts and,
+ * in-process, by the integration tests.
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AlertsService } from '../alerts/alerts-service.ts';
+import { alertEmailText } from '../alerts/notify/alert-email-text.ts';
+import { DeliveryError } from '../alerts/notify/delivery-error.ts';
+import { createEmailSender } from '../alerts/notify/email-sender.ts';
+import { NotificationDispatcher } from '../alerts/notify/notification-dispatcher.ts';
+import { sendWebhook } from '../alerts/notify/webhook-sender.ts';
 import { isClinicallyReliable, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { registerDashboard } from '../dashboard/dashboard-app.ts';
@@ -17,11 +24,11 @@ import { ReadingsIngest } from '../ingest/readings-ingest.ts';
 import { WriteBatcher } from '../ingest/write-batcher.ts';
 import { openRecordsDb, type RecordsDb } from '../records/records-db.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
-import type { ServerConfig } from './config.ts';
+import { alertRouting, type ServerConfig } from './config.ts';
 import { seedDemo } from './demo-seed.ts';
-import { writeMosquittoAuth } from './mosquitto-auth.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import { writeMosquittoAuth } from './mosquitto-auth.ts';
 
 export interface RunningServer {
   httpUrl: string;
@@ -30,6 +37,7 @@ export interface RunningServer {
   influx: InfluxConnection;
   records: RecordsDb;
   directory: GatewayDirectory;
+  alerts: AlertsService;
   /** Observe readings once stored (tests, live feed). */
   onStored(listener: (readings: Reading[], gatewayId: string) => void): void;
   close(): Promise<void>;
@@ -55,6 +63,8 @@ interface BrokerSide {
   /** The embedded broker's MQTT port; undefined with an external broker. */
   port?: number | undefined;
   reachable(): boolean;
+  /** Publishes as the server, QoS 1 (alert events). */
+  publish(topic: string, payload: string): Promise<void>;
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,6 +80,11 @@ async function startBroker(
     const subscriber = await startExternalSubscriber({ ...m, url: m.url, ingest, log });
     return {
       reachable: subscriber.connected,
+      publish: async (topic, payload) => {
+        if (!subscriber.client.connected)
+          throw new DeliveryError('mqtt', true, `broker ${m.url} not connected`);
+        await subscriber.client.publishAsync(topic, payload, { qos: 1 });
+      },
       stopAccepting: async () => {},
       close: () => subscriber.close(),
     };
@@ -93,12 +108,23 @@ async function startBroker(
   return {
     port: embedded.port,
     reachable: () => !embedded.aedes.closed,
+    publish: embedded.publish,
     stopAccepting: embedded.stopAccepting,
     close: embedded.close,
   };
 }
 
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+export interface ServerClock {
+  /** The clock of alert lifecycles, notifications and the dashboard (tests move it forward). */
+  now: () => Date;
+}
+
+export async function startServer(
+  config: ServerConfig,
+  log: Logger,
+  clock: ServerClock = { now: () => new Date() },
+): Promise<RunningServer> {
+  const { now } = clock;
   const records = await openRecordsDb(
     config.records.url ? { url: config.records.url } : { dataDir: `${config.dataDir}/records` },
   );
@@ -127,13 +153,72 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     metrics.backlog.set(batcher.stats.backlogLines);
   };
   const feed = new LiveFeed();
+  const email = config.notify.smtpUrl
+    ? createEmailSender(config.notify.smtpUrl, config.notify.emailFrom)
+    : undefined;
+  const { webhookSecret } = config.notify;
+  let broker: BrokerSide | undefined;
+  const dispatcher = new NotificationDispatcher({
+    db: records,
+    now,
+    log: log.child({ component: 'notifications' }),
+    senders: {
+      mqtt: async (topic, event) => {
+        if (!broker) throw new DeliveryError('mqtt', true, 'broker not started yet');
+        await broker.publish(topic, JSON.stringify(event));
+      },
+      ...(email && {
+        email: async (to, event) => {
+          const { subject, text } = alertEmailText(event, {
+            timeZone: config.timeZone,
+            dashboardUrl: config.notify.dashboardUrl,
+          });
+          await email.send(to, subject, text);
+        },
+      }),
+      ...(webhookSecret && {
+        webhook: (url, event, deliveryId) =>
+          sendWebhook(
+            { url, secret: webhookSecret, timeoutMs: 10_000 },
+            JSON.stringify({ deliveryId, event }),
+            deliveryId,
+            now().getTime(),
+          ),
+      }),
+    },
+  });
+  const alerts = await AlertsService.start({
+    records,
+    influx,
+    policy: {
+      timeZone: config.timeZone,
+      severities: {
+        info: { renotifyMinutes: null, escalateAfterMinutes: null },
+        warning: { renotifyMinutes: config.alerts.warningRenotifyMinutes, escalateAfterMinutes: null },
+        critical: {
+          renotifyMinutes: config.alerts.criticalRenotifyMinutes,
+          escalateAfterMinutes: config.alerts.criticalEscalateMinutes,
+        },
+      },
+    },
+    routing: alertRouting(config),
+    now,
+    log: log.child({ component: 'alerts' }),
+    onEvents: (events) => {
+      for (const event of events) feed.publish({ type: 'alert', patientId: event.patientId, event });
+    },
+    onDeliveriesQueued: () => dispatcher.kick(),
+    tickMs: config.alerts.tickSeconds * 1000,
+  });
   const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [
     (readings) => feed.publishReadings(readings, isClinicallyReliable),
+    (readings) => alerts.onReadingsStored(readings),
   ];
   const ingest = new ReadingsIngest({
     batcher,
     directory,
     metrics,
+    now,
     log: log.child({ component: 'ingest' }),
     onStored: (readings, gatewayId) => {
       for (const listener of storedListeners) listener(readings, gatewayId);
@@ -153,7 +238,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     }
   };
   await updateMosquittoAuth();
-  const broker = await startBroker(config, ingest, directory, log);
+  broker = await startBroker(config, ingest, directory, log);
+  dispatcher.start();
+  const brokerSide = broker;
 
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
@@ -162,7 +249,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   registerHealthRoutes(
     app,
     {
-      broker: broker.reachable,
+      broker: brokerSide.reachable,
       influx: () => influx.ping(),
       influxRetrying: () => batcher.stats.retrying,
     },
@@ -172,7 +259,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     records,
     influx,
     feed,
-    now: () => new Date(),
+    now,
     timeZone: config.timeZone,
     silentAfterMs: config.ward.silentAfterMinutes * 60_000,
     sessionTtlMs: config.http.sessionHours * 3_600_000,
@@ -181,24 +268,28 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       directory.forget(gatewayId);
       await updateMosquittoAuth();
     },
-    activeAlerts: async () => new Map(),
-    thresholds: async () => [],
+    alerts,
   });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   return {
     httpUrl: address,
-    mqttPort: broker.port,
+    mqttPort: brokerSide.port,
     influx,
     records,
     directory,
+    alerts,
     onStored: (listener) => storedListeners.push(listener),
     async close() {
-      // Stop taking new work, store what was accepted (releasing held PUBACKs), then disconnect.
-      await broker.stopAccepting();
+      // Stop taking new work, store what was accepted (releasing held PUBACKs), evaluate
+      // and notify what was stored, then disconnect.
+      await brokerSide.stopAccepting();
       await app.close();
       await batcher.close();
-      await broker.close();
+      await alerts.close();
+      await dispatcher.stop();
+      await brokerSide.close();
+      email?.close();
       await records.close();
     },
   };

@@ -11,7 +11,7 @@ import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '
 import { createPatient } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { ServerConfig } from '../server/config.ts';
-import { type RunningServer, startServer } from '../server/start-server.ts';
+import { type RunningServer, type ServerClock, startServer } from '../server/start-server.ts';
 
 export const influxUrl = (): string => inject('influxUrl');
 
@@ -45,9 +45,10 @@ export function testServerConfig(database: string, overrides: Record<string, unk
 export async function startTestServer(
   database: string,
   overrides: Record<string, unknown> = {},
+  clock?: ServerClock,
 ): Promise<RunningServer> {
   const config = testServerConfig(database, overrides);
-  return startServer(config, createLogger('test-server', config.logLevel));
+  return startServer(config, createLogger('test-server', config.logLevel), clock);
 }
 
 /**

@@ -127,9 +127,7 @@ describe('notification channels and their delivery log', () => {
     expect(smtp.mails).toHaveLength(1);
     const [mail] = smtp.mails;
     expect(mail?.to).toEqual(['nurse@clinic.invalid']);
-    expect(mail?.subject).toBe(
-      '[CRITICAL] New alert: Glucose below 54 mg/dL (level 2 hypoglycaemia) (patient P-1001)',
-    );
+    expect(mail?.subject).toBe('[CRITICAL] patient P-1001: Glucose below 54 mg/dL (level 2 hypoglycaemia)');
     expect(mail?.text).toContain('Reading: 48 mg/dL');
     expect(mail?.text).toContain('Time: 25 Nov 2026, 03:10 (Asia/Karachi)');
     expect(mail?.text).toContain('https://rpm.example/patients/P-1001');

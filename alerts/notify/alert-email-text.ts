@@ -23,7 +23,9 @@ export function alertEmailText(
     timeStyle: 'short',
     timeZone: options.timeZone,
   }).format(new Date(event.at));
-  const subject = `[${event.severity.toUpperCase()}] ${VERB[event.type]}: ${event.message} (patient ${event.patientId})`;
+  // The patient comes first so a long message never cuts it off; the message already says
+  // what happened (fired, reminder, escalation...).
+  const subject = `[${event.severity.toUpperCase()}] patient ${event.patientId}: ${event.message}`;
   const lines = [
     `${VERB[event.type]} - ${event.severity} - patient ${event.patientId}`,
     '',
@@ -39,5 +41,8 @@ export function alertEmailText(
       : 'Open the dashboard to see the patient.',
     `Alert ${event.alertId}`,
   ];
-  return { subject: subject.slice(0, 200), text: `${lines.join('\n')}\n` };
+  return {
+    subject: subject.length > 160 ? `${subject.slice(0, 157)}...` : subject,
+    text: `${lines.join('\n')}\n`,
+  };
 }

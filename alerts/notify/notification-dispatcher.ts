@@ -10,6 +10,8 @@
  *   that dies mid-send leaves it to be retried when the lease ends.
  * - Delivery is at least once: a crash between sending and recording "sent" sends again
  *   after the lease. The webhook carries `x-rpm-delivery` so receivers can drop repeats.
+ * - Each recipient gets its events in the order they happened (one at a time, in queue
+ *   order); different recipients are served in parallel.
  */
 import { createHash } from 'node:crypto';
 import type { AlertEvent } from '../../common/contract.ts';
@@ -60,6 +62,7 @@ export async function enqueueDeliveries(
 
 interface DueRow {
   delivery_id: string;
+  seq: string;
   channel: DurableChannel;
   recipient: string;
   attempts: number;
@@ -125,11 +128,20 @@ export class NotificationDispatcher {
        WHERE e.event_id = d.event_id AND d.delivery_id IN (
          SELECT delivery_id FROM notification_deliveries
          WHERE status = 'pending' AND next_attempt_at <= $1
-         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING d.delivery_id, d.channel, d.recipient, d.attempts, e.event`,
+         ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING d.delivery_id, d.seq, d.channel, d.recipient, d.attempts, e.event`,
       [now, new Date(now.getTime() + this.leaseMs), batch],
     );
-    await Promise.all(due.map((row) => this.attempt(row)));
+    const byRecipient = new Map<string, DueRow[]>();
+    for (const row of due.sort((a, b) => Number(a.seq) - Number(b.seq))) {
+      const key = `${row.channel}|${row.recipient}`;
+      byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
+    }
+    await Promise.all(
+      [...byRecipient.values()].map(async (rows) => {
+        for (const row of rows) await this.attempt(row);
+      }),
+    );
     return due.length;
   }
 

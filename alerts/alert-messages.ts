@@ -1,0 +1,110 @@
+/**
+ * The `message` of each alert event: short, in words a nurse reads on a phone, with the
+ * reading, the time in the clinic's time zone and the rule in words. Display only: every
+ * number is rounded here, never before a comparison.
+ */
+import type { AlertRecord } from './alert-lifecycle.ts';
+import { describeReadings, describeRule, formatMinutes, formatNumber } from './rule-description.ts';
+import type { Episode, NoDataEvaluation, RuleEvaluation, TriggerReading } from './rule-evaluation.ts';
+import type { NoDataRule, Rule } from './rule-schema.ts';
+
+/** AlertEvent.message holds at most this many characters. */
+const MAX_MESSAGE = 500;
+
+export function formatTime(time: number | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(new Date(time));
+}
+
+function withinLimit(message: string): string {
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 3)}...`;
+}
+
+function describeReading(reading: TriggerReading, timeZone: string): string {
+  const rate =
+    reading.ratePerMinute === undefined
+      ? ''
+      : `, changing ${formatNumber(reading.ratePerMinute)} ${reading.unit}/min`;
+  return `${formatNumber(reading.value)} ${reading.unit} at ${formatTime(reading.time, timeZone)}${rate}`;
+}
+
+function describeSilence(rule: NoDataRule, evaluation: NoDataEvaluation, timeZone: string): string {
+  const since = formatTime(evaluation.lastDataAt, timeZone);
+  const flagged =
+    evaluation.lastUnreliable && evaluation.lastUnreliable.time > evaluation.lastDataAt
+      ? `; the device did send readings flagged ${evaluation.lastUnreliable.flags.join(', ')}, the last at ${formatTime(evaluation.lastUnreliable.time, timeZone)}`
+      : '';
+  return (
+    `no reliable ${describeReadings(rule.readings)} reading ` +
+    `${evaluation.lastReading ? `since ${since}` : `since monitoring began at ${since}`} ` +
+    `(expected within ${formatMinutes(rule.silentMinutes)})${flagged}.`
+  );
+}
+
+export function firedMessage(
+  rule: Rule,
+  episode: Episode,
+  evaluation: RuleEvaluation,
+  timeZone: string,
+): string {
+  if (rule.kind === 'no_data' && evaluation.kind === 'no_data') {
+    return withinLimit(`${rule.title}: ${describeSilence(rule, evaluation, timeZone)}`);
+  }
+  const reading = episode.trigger ? `${describeReading(episode.trigger, timeZone)}; ` : '';
+  return withinLimit(
+    `${rule.title}: ${reading}condition since ${formatTime(episode.start, timeZone)}. Rule: ${describeRule(rule)}.`,
+  );
+}
+
+export function reminderMessage(alert: AlertRecord, timeZone: string): string {
+  return withinLimit(
+    `Not yet acknowledged: ${alert.title} (alert since ${formatTime(alert.firedAt, timeZone)}).`,
+  );
+}
+
+export function escalatedMessage(alert: AlertRecord, timeZone: string): string {
+  return withinLimit(
+    `Escalated to level ${alert.escalationLevel}: ${alert.title} has not been acknowledged ` +
+      `(alert since ${formatTime(alert.firedAt, timeZone)}).`,
+  );
+}
+
+export function acknowledgedMessage(alert: AlertRecord, by: string): string {
+  return withinLimit(`${alert.title}: acknowledged by ${by}.`);
+}
+
+export function snoozedMessage(alert: AlertRecord, by: string, until: string, timeZone: string): string {
+  return withinLimit(`${alert.title}: notifications snoozed by ${by} until ${formatTime(until, timeZone)}.`);
+}
+
+export function snoozeEndedMessage(alert: AlertRecord, timeZone: string): string {
+  return withinLimit(
+    `Snooze ended: ${alert.title} is still active and not acknowledged (alert since ${formatTime(alert.firedAt, timeZone)}).`,
+  );
+}
+
+export function resolvedMessage(alert: AlertRecord, timeZone: string): string {
+  const resolved = alert.resolved;
+  if (resolved === null) return withinLimit(`${alert.title}: resolved.`);
+  switch (resolved.cause) {
+    case 'condition_cleared':
+      return withinLimit(
+        resolved.reading
+          ? `${alert.title}: resolved, ${describeReading(resolved.reading, timeZone)}.`
+          : `${alert.title}: resolved.`,
+      );
+    case 'clinician':
+      return withinLimit(`${alert.title}: resolved by ${resolved.by ?? 'a clinician'}.`);
+    case 'rule_removed':
+      return withinLimit(
+        `${alert.title}: closed because the rule left the care plan${resolved.by ? ` (${resolved.by})` : ''}.`,
+      );
+  }
+}

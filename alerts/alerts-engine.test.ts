@@ -1,0 +1,554 @@
+import { describe, expect, it } from 'vitest';
+import { AlertEvent, type Reading } from '../common/contract.ts';
+import type { AlertEmission } from './alert-lifecycle.ts';
+import {
+  AlertActionError,
+  acknowledge,
+  activeAlerts,
+  createEngine,
+  type EngineState,
+  type EngineStep,
+  ingest,
+  rebuildEngine,
+  replayFrom,
+  resolve,
+  restoreEngine,
+  setCarePlan,
+  snooze,
+  tick,
+} from './alerts-engine.ts';
+import { CarePlanError, type CarePlanInput } from './care-plan.ts';
+import { RoutingConfig, routeAlertEvent } from './notification-routing.ts';
+import { at, readingTrace } from './reading-trace.ts';
+import { formatNumber } from './rule-description.ts';
+import { CGM, METER, OXIMETER, WARD_POLICY, WARD_TEAM } from './test-ward.ts';
+
+const MINUTE = 60_000;
+
+const routing = RoutingConfig.parse({
+  default: { info: ['live_feed'], warning: ['email', 'live_feed'], critical: ['email', 'mqtt', 'live_feed'] },
+});
+const diabetes: CarePlanInput = { patientId: 'p-001', templates: ['diabetes'] };
+const general: CarePlanInput = { patientId: 'p-001', templates: ['general_adult'] };
+
+/** `02:50 escalated diabetes.hypo_l2 -> dr.bilal`: time, type, rule, value (fired, resolved), who gets an email. */
+function line(emission: AlertEmission, options: { values: boolean } = { values: true }): string {
+  const { event } = emission;
+  const shown =
+    options.values && (event.type === 'fired' || event.type === 'resolved') && event.value !== undefined;
+  const value = shown ? ` ${formatNumber(event.value ?? 0)} ${event.unit}` : '';
+  const emails = routeAlertEvent(emission, WARD_TEAM, routing).flatMap((d) =>
+    d.channel === 'email' ? [d.userId] : [],
+  );
+  return (
+    `${event.at.slice(11, 16)} ${event.type} ${event.ruleId}${value}` +
+    `${emails.length ? ` -> ${emails.join(', ')}` : ''}${emission.silenced ? ' (silenced)' : ''}`
+  );
+}
+
+function engineWith(plans: CarePlanInput[], since = '01:30'): EngineState {
+  let state = createEngine(WARD_POLICY);
+  for (const plan of plans) state = setCarePlan(state, plan, at(since), 'dr.bilal').state;
+  return state;
+}
+
+type Action = (state: EngineState, now: Date) => EngineStep;
+
+interface Run {
+  state: EngineState;
+  emissions: AlertEmission[];
+}
+
+/**
+ * Runs the engine minute by minute over [from, to]: each minute the readings sampled in it
+ * are ingested, then the action planned for that minute runs, then the clock ticks.
+ */
+function simulate(
+  start: EngineState,
+  run: { from: string; to: string; readings: readonly Reading[]; actions?: Record<string, Action> },
+): Run {
+  let state = start;
+  const emissions: AlertEmission[] = [];
+  const apply = (step: EngineStep) => {
+    state = step.state;
+    emissions.push(...step.emissions);
+  };
+  for (let now = at(run.from).getTime(); now <= at(run.to).getTime(); now += MINUTE) {
+    const clock = new Date(now);
+    const sampled = run.readings.filter(
+      (r) => Date.parse(r.time) > now - MINUTE && Date.parse(r.time) <= now,
+    );
+    apply(ingest(state, sampled, clock));
+    const action = run.actions?.[clock.toISOString().slice(11, 16)];
+    if (action) apply(action(state, clock));
+    apply(tick(state, clock));
+  }
+  return { state, emissions };
+}
+
+function alertOf(state: EngineState, ruleId: string) {
+  const alert = activeAlerts(state, 'p-001').find((a) => a.ruleId === ruleId);
+  if (!alert) throw new Error(`test setup: no active alert for ${ruleId}`);
+  return alert;
+}
+
+const acknowledgeRule =
+  (ruleId: string, by: string): Action =>
+  (state, now) =>
+    acknowledge(state, { alertId: alertOf(state, ruleId).alertId, by }, now);
+
+/** A glucose table with both units, as two traces from one CGM. */
+function glucoseTraces(table: string): { mgdl: Reading[]; mmol: Reading[] } {
+  const rows = table
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => row.trim().split(/\s+/));
+  const column = (i: number) => rows.map((row) => `${row[0]} ${row[i]}`).join('\n');
+  return {
+    mgdl: readingTrace(CGM, column(1)),
+    mmol: readingTrace({ ...CGM, unit: 'mmol/L' }, column(2)),
+  };
+}
+
+// A night-time hypoglycaemia on a CGM sending every 5 minutes: down through 70 at 01:55,
+// below 54 from 02:15, a false start at 02:45, back above 54 from 02:55 and 70 from 03:05.
+const night = glucoseTraces(`
+  time   mg/dL  mmol/L
+  01:40    92     5.1
+  01:45    84     4.7
+  01:50    76     4.2
+  01:55    69     3.8
+  02:00    64     3.6
+  02:05    60     3.3
+  02:10    56     3.1
+  02:15    53     2.9
+  02:20    51     2.8
+  02:25    50     2.8
+  02:30    49     2.7
+  02:35    50     2.8
+  02:40    52     2.9
+  02:45    58     3.2
+  02:50    53     2.9
+  02:55    60     3.3
+  03:00    66     3.7
+  03:05    72     4.0
+  03:10    75     4.2
+  03:15    78     4.3
+  03:20    82     4.6
+`);
+const nightActions = { '02:20': acknowledgeRule('diabetes.hypo_l1', 'nurse.amina') };
+const nightRun = (readings: Reading[]) =>
+  simulate(engineWith([diabetes]), { from: '01:30', to: '03:30', readings, actions: nightActions });
+
+describe('a night-time CGM hypoglycaemia', () => {
+  const expected = [
+    '02:10 fired diabetes.hypo_l1 56 mg/dL -> nurse.amina, nurse.sana',
+    '02:20 acknowledged diabetes.hypo_l1',
+    '02:35 fired diabetes.hypo_l2 50 mg/dL -> nurse.amina, nurse.sana',
+    '02:45 renotified diabetes.hypo_l2 -> nurse.amina, nurse.sana',
+    '02:50 escalated diabetes.hypo_l2 -> dr.bilal',
+    '03:00 renotified diabetes.hypo_l2 -> dr.bilal',
+    '03:05 escalated diabetes.hypo_l2 -> dr.chaudhry',
+    '03:10 resolved diabetes.hypo_l2 75 mg/dL',
+    '03:20 resolved diabetes.hypo_l1 82 mg/dL',
+  ];
+
+  it('fires level 1 once after 15 min, level 2 after 20 min below 54, escalates the unacknowledged one up the care team, re-notifies, and resolves each after 15 min back above its level', () => {
+    expect(nightRun(night.mgdl).emissions.map((e) => line(e))).toEqual(expected);
+  });
+
+  it('gives the same alerts, with the same ids, when the CGM reports in mmol/L', () => {
+    const mgdl = nightRun(night.mgdl).emissions;
+    const mmol = nightRun(night.mmol).emissions;
+    expect(mmol.map((e) => line(e, { values: false }))).toEqual(mgdl.map((e) => line(e, { values: false })));
+    expect(mmol.map((e) => e.event.eventId)).toEqual(mgdl.map((e) => e.event.eventId));
+    expect(mmol[0]?.event).toMatchObject({ value: 3.1, unit: 'mmol/L' });
+  });
+
+  it('tells the nurse the reading, since when and the rule, in the clinic time zone', () => {
+    const state = setCarePlan(
+      createEngine({ ...WARD_POLICY, timeZone: 'Asia/Karachi' }),
+      diabetes,
+      at('01:30'),
+      'dr.bilal',
+    );
+    const run = simulate(state.state, { from: '01:30', to: '02:10', readings: night.mgdl });
+    expect(run.emissions.map((e) => e.event.message)).toEqual([
+      'Low glucose (level 1) on CGM: 56 mg/dL at 24 Nov, 07:10 GMT+5; condition since 24 Nov, 06:55 GMT+5. ' +
+        'Rule: CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min.',
+    ]);
+  });
+
+  it('emits only valid contract events, each with its own event id', () => {
+    const { emissions } = nightRun(night.mgdl);
+    for (const e of emissions) expect(AlertEvent.safeParse(e.event).success).toBe(true);
+    expect(new Set(emissions.map((e) => e.event.eventId)).size).toBe(emissions.length);
+  });
+});
+
+describe('SpO2', () => {
+  it('fires nothing for a dip shorter than the 5 sustained minutes', () => {
+    const readings = readingTrace(
+      OXIMETER,
+      '10:00 97\n10:01 90\n10:02 89\n10:03 88\n10:04 89\n10:05 95\n10:06 97',
+    );
+    expect(simulate(engineWith([general]), { from: '10:00', to: '10:30', readings }).emissions).toEqual([]);
+  });
+
+  const minutesAt = (value: number, from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `10:${String(from + i).padStart(2, '0')} ${value}`).join(
+      '\n',
+    );
+
+  it('fires for a general patient at 89 % sustained, and nothing for a COPD patient (target 88-92 %)', () => {
+    const readings = readingTrace(OXIMETER, minutesAt(89, 0, 12));
+    const generalRun = simulate(engineWith([general]), { from: '10:00', to: '10:12', readings });
+    const copdRun = simulate(engineWith([{ patientId: 'p-001', templates: ['copd'] }]), {
+      from: '10:00',
+      to: '10:12',
+      readings,
+    });
+    expect(generalRun.emissions.map((e) => line(e))).toEqual([
+      '10:05 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+    ]);
+    expect(copdRun.emissions).toEqual([]);
+  });
+
+  it('fires for a COPD patient held at 84 %, below the COPD target', () => {
+    const readings = readingTrace(OXIMETER, minutesAt(84, 0, 6));
+    const copdRun = simulate(engineWith([{ patientId: 'p-001', templates: ['copd'] }]), {
+      from: '10:00',
+      to: '10:06',
+      readings,
+    });
+    expect(copdRun.emissions.map((e) => line(e))).toEqual([
+      '10:05 fired copd.spo2_low 84 % -> nurse.amina, nurse.sana',
+    ]);
+  });
+});
+
+describe('no data', () => {
+  it('raises a stale-CGM alert 30 min after the last reading and resolves it when readings come back', () => {
+    const readings = readingTrace(
+      CGM,
+      '02:00 110\n02:05 110\n02:10 111\n02:15 110\n02:20 112\n02:25 110\n02:30 110\n03:30 105\n03:35 104',
+    );
+    const run = simulate(engineWith([diabetes]), { from: '02:00', to: '03:40', readings });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '03:01 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+      '03:30 resolved diabetes.cgm_stale 105 mg/dL',
+    ]);
+    expect(run.emissions[0]?.event.message).toBe(
+      'CGM not sending readings: no reliable CGM glucose reading since 24 Nov, 02:30 UTC (expected within 30 min).',
+    );
+  });
+
+  it('counts a CGM that only sends flagged readings as silent, and says what it sent', () => {
+    const readings = readingTrace(
+      CGM,
+      '02:00 110\n02:10 40 sensor_fault\n02:20 40 sensor_fault\n02:30 40 sensor_fault\n02:40 40 sensor_fault',
+    );
+    const run = simulate(engineWith([diabetes]), { from: '02:00', to: '02:45', readings });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '02:31 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+    ]);
+    expect(run.emissions[0]?.event.message).toContain('the device did send readings flagged sensor_fault');
+  });
+});
+
+describe('unreliable readings', () => {
+  it('fire nothing: no-contact SpO2 and pulse, questionable meter glucose', () => {
+    const spo2 = readingTrace(
+      OXIMETER,
+      '10:00 80 no_sensor_contact\n10:03 79 no_sensor_contact\n10:07 78 questionable',
+    );
+    const pulse = readingTrace(
+      { ...OXIMETER, metric: 'pulse_rate', unit: '/min' },
+      '10:00 150 no_sensor_contact\n10:06 155 signal_fault\n10:12 160 no_sensor_contact',
+    );
+    const meter = readingTrace(METER, '10:05 38 questionable');
+    const run = simulate(
+      engineWith([{ patientId: 'p-001', templates: ['diabetes', 'heart_failure'] }], '10:00'),
+      {
+        from: '10:00',
+        to: '10:20',
+        readings: [...spo2, ...pulse, ...meter],
+      },
+    );
+    expect(run.emissions).toEqual([]);
+  });
+});
+
+describe('duplicates and replays', () => {
+  it('change nothing: the same readings again, in any order, give no event and the same state', () => {
+    const { state } = nightRun(night.mgdl);
+    const again = ingest(state, [...night.mgdl].reverse(), at('03:31'));
+    const twice = ingest(again.state, [...night.mgdl, ...night.mgdl], at('03:32'));
+    expect([...again.emissions, ...twice.emissions]).toEqual([]);
+    expect(twice.state).toEqual(state);
+  });
+});
+
+describe('the engine state', () => {
+  it('keeps the object of a patient a tick did not change, so the caller persists only what changed', () => {
+    const other: CarePlanInput = { patientId: 'p-002', templates: ['general_adult'] };
+    const { state } = simulate(engineWith([diabetes, other]), {
+      from: '01:30',
+      to: '02:09',
+      readings: night.mgdl,
+    });
+    const quiet = tick(state, at('02:09'));
+    expect(quiet.state.patients['p-002']).toBe(state.patients['p-002']);
+    expect(quiet.state.patients['p-001']).toBe(state.patients['p-001']);
+    const stale = tick(state, at('02:45'));
+    expect(stale.state.patients['p-001']).not.toBe(state.patients['p-001']);
+    expect(stale.state.patients['p-002']).toBe(state.patients['p-002']);
+  });
+});
+
+describe('restarting the engine', () => {
+  const uninterrupted = nightRun(night.mgdl).emissions;
+  const nextMinute = (time: string) => new Date(at(time).getTime() + MINUTE).toISOString().slice(11, 16);
+  const seenBy = (time: string) => night.mgdl.filter((r) => Date.parse(r.time) <= at(time).getTime());
+
+  function firstPart(restartAfter: string): Run {
+    return simulate(engineWith([diabetes]), {
+      from: '01:30',
+      to: restartAfter,
+      readings: night.mgdl,
+      actions: nightActions,
+    });
+  }
+
+  function secondPart(state: EngineState, restartAfter: string): Run {
+    return simulate(state, {
+      from: nextMinute(restartAfter),
+      to: '03:30',
+      readings: night.mgdl,
+      actions: nightActions,
+    });
+  }
+
+  const restarts = ['02:07', '02:12', '02:22', '02:40', '02:52', '03:12'];
+
+  it.each(restarts)(
+    'from a JSON snapshot after %s, then a replay of recent readings, neither repeats nor loses an alert',
+    (restartAfter) => {
+      const before = firstPart(restartAfter);
+      const restored = restoreEngine(JSON.parse(JSON.stringify(before.state)));
+      const replay = ingest(restored, seenBy(restartAfter), at(nextMinute(restartAfter)));
+      const after = secondPart(replay.state, restartAfter);
+      const all = [...before.emissions, ...replay.emissions, ...after.emissions];
+      expect(all.map((e) => line(e))).toEqual(uninterrupted.map((e) => line(e)));
+      expect(all.map((e) => e.event.eventId)).toEqual(uninterrupted.map((e) => e.event.eventId));
+    },
+  );
+
+  it.each(restarts)(
+    'rebuilt after %s from persisted alerts and a replay from InfluxDB, fires on time with the same ids and never twice',
+    (restartAfter) => {
+      const before = firstPart(restartAfter);
+      const persisted = Object.values(before.state.patients);
+      const restartAt = at(nextMinute(restartAfter));
+      const from = replayFrom([diabetes], restartAt);
+      const rebuilt = rebuildEngine({
+        policy: WARD_POLICY,
+        carePlans: [{ plan: diabetes, since: at('01:30') }],
+        alerts: persisted.flatMap((p) => p.alerts),
+        silences: persisted.flatMap((p) => p.silences),
+        replayFrom: from,
+      });
+      const replayed = seenBy(restartAfter).filter((r) => Date.parse(r.time) >= from.getTime());
+      const replay = ingest(rebuilt, replayed, restartAt);
+      const after = secondPart(replay.state, restartAfter);
+      const all = [...before.emissions, ...replay.emissions, ...after.emissions];
+      expect(all.map((e) => line(e))).toEqual(uninterrupted.map((e) => line(e)));
+      expect(all.map((e) => e.event.eventId)).toEqual(uninterrupted.map((e) => e.event.eventId));
+    },
+  );
+
+  it('asks for a replay long enough for the slowest rule (26 h for the meter)', () => {
+    expect(replayFrom([diabetes], at('03:00')).toISOString()).toBe('2026-11-23T01:00:00.000Z');
+  });
+});
+
+describe('snooze', () => {
+  const dips = readingTrace(
+    OXIMETER,
+    [
+      ...Array.from({ length: 6 }, (_, i) => `10:0${i} 89`),
+      '10:06 90\n10:08 90\n10:10 90\n10:12 95\n10:13 96\n10:14 96',
+      ...Array.from({ length: 32 }, (_, i) => `10:${15 + i} 88`),
+    ].join('\n'),
+  );
+
+  it('suppresses notifications until it ends, still records a new episode, then re-notifies and escalates again', () => {
+    const run = simulate(engineWith([general]), {
+      from: '10:00',
+      to: '10:46',
+      readings: dips,
+      actions: {
+        '10:07': (state, now) =>
+          snooze(
+            state,
+            {
+              patientId: 'p-001',
+              ruleId: 'general.spo2_low',
+              until: at('10:30').toISOString(),
+              by: 'nurse.amina',
+            },
+            now,
+          ),
+      },
+    });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '10:05 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+      '10:07 snoozed general.spo2_low',
+      '10:12 resolved general.spo2_low 95 % (silenced)',
+      '10:20 fired general.spo2_low 88 % (silenced)',
+      '10:30 renotified general.spo2_low -> nurse.amina, nurse.sana',
+      '10:40 renotified general.spo2_low -> nurse.amina, nurse.sana',
+      '10:45 escalated general.spo2_low -> dr.bilal',
+    ]);
+    expect(run.emissions[1]?.event).toMatchObject({ by: 'nurse.amina', until: '2026-11-24T10:30:00.000Z' });
+  });
+
+  it('is refused for a time in the past, beyond the longest snooze, or a rule the patient does not have', () => {
+    const state = engineWith([general]);
+    const attempt = (ruleId: string, until: string) => () =>
+      snooze(state, { patientId: 'p-001', ruleId, until, by: 'nurse.amina' }, at('10:00'));
+    expect(attempt('general.spo2_low', at('09:00').toISOString())).toThrow(AlertActionError);
+    expect(attempt('general.spo2_low', '2026-11-26T10:00:00.000Z')).toThrow(/at most 1440 min later/);
+    expect(attempt('diabetes.hypo_l1', at('11:00').toISOString())).toThrow(/has no rule diabetes\.hypo_l1/);
+  });
+});
+
+describe('clinician actions', () => {
+  const low = readingTrace(
+    OXIMETER,
+    Array.from({ length: 20 }, (_, i) => `10:${String(i).padStart(2, '0')} 89`).join('\n'),
+  );
+
+  it('a clinician resolving a firing alert closes it; if the low goes on it must last 5 more minutes to fire again', () => {
+    const run = simulate(engineWith([general]), {
+      from: '10:00',
+      to: '10:19',
+      readings: low,
+      actions: {
+        '10:08': (state, now) =>
+          resolve(
+            state,
+            { alertId: alertOf(state, 'general.spo2_low').alertId, by: 'dr.bilal', note: 'probe re-sited' },
+            now,
+          ),
+      },
+    });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '10:05 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+      '10:08 resolved general.spo2_low',
+      '10:14 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+    ]);
+    expect(run.emissions[1]?.event).toMatchObject({ by: 'dr.bilal', note: 'probe re-sited' });
+    expect(run.emissions[2]?.event.alertId).not.toBe(run.emissions[0]?.event.alertId);
+  });
+
+  it('acknowledging twice, or an unknown alert, emits nothing more or is refused', () => {
+    const { state } = simulate(engineWith([general]), { from: '10:00', to: '10:06', readings: low });
+    const { alertId } = alertOf(state, 'general.spo2_low');
+    const first = acknowledge(
+      state,
+      { alertId, by: 'nurse.amina', note: 'calling the patient' },
+      at('10:07'),
+    );
+    const second = acknowledge(first.state, { alertId, by: 'dr.bilal' }, at('10:08'));
+    expect(first.emissions.map((e) => e.event.type)).toEqual(['acknowledged']);
+    expect(second.emissions).toEqual([]);
+    expect(() => acknowledge(state, { alertId: 'nope', by: 'nurse.amina' }, at('10:07'))).toThrow(
+      /acknowledge refused \(unknown_alert\)/,
+    );
+  });
+
+  it('disabling a rule in the care plan resolves its active alert; an impossible override leaves the plan as it was', () => {
+    const { state } = simulate(engineWith([general]), { from: '10:00', to: '10:06', readings: low });
+    const changed = setCarePlan(
+      state,
+      { ...general, overrides: { 'general.spo2_low': { enabled: false } } },
+      at('10:07'),
+      'dr.bilal',
+    );
+    expect(changed.emissions.map((e) => [line(e), e.event.by, e.event.message])).toEqual([
+      [
+        '10:07 resolved general.spo2_low',
+        'dr.bilal',
+        'Low oxygen saturation: closed because the rule left the care plan (dr.bilal).',
+      ],
+    ]);
+    expect(() =>
+      setCarePlan(
+        state,
+        { ...general, overrides: { 'general.spo2_low': { clear: { level: 80 } } } },
+        at('10:07'),
+        'dr.bilal',
+      ),
+    ).toThrow(CarePlanError);
+  });
+
+  it('re-enabling a rule does not raise its old, closed episode again when old readings are delivered again', () => {
+    const { state, emissions } = simulate(engineWith([general]), {
+      from: '10:00',
+      to: '10:06',
+      readings: low,
+    });
+    const disable = { ...general, overrides: { 'general.spo2_low': { enabled: false } } };
+    const disabled = setCarePlan(state, disable, at('10:07'), 'dr.bilal');
+    const enabled = setCarePlan(disabled.state, general, at('10:08'), 'dr.bilal');
+    const redelivered = ingest(enabled.state, low.slice(0, 7), at('10:09'));
+    expect(
+      [...emissions, ...disabled.emissions, ...enabled.emissions, ...redelivered.emissions].map((e) =>
+        line(e),
+      ),
+    ).toEqual([
+      '10:05 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+      '10:07 resolved general.spo2_low',
+    ]);
+  });
+
+  it('applies a changed level to the readings after the change: the run starts again under the new level', () => {
+    const before = simulate(engineWith([general]), {
+      from: '10:00',
+      to: '10:03',
+      readings: readingTrace(OXIMETER, '10:00 92\n10:03 92'),
+    });
+    expect(before.emissions).toEqual([]);
+    const raised = setCarePlan(
+      before.state,
+      { ...general, overrides: { 'general.spo2_low': { level: 92 } } },
+      at('10:04'),
+      'dr.bilal',
+    );
+    const after = simulate(raised.state, {
+      from: '10:04',
+      to: '10:12',
+      readings: readingTrace(OXIMETER, '10:06 92\n10:09 92\n10:11 92'),
+    });
+    expect(after.emissions.map((e) => line(e))).toEqual([
+      '10:11 fired general.spo2_low 92 % -> nurse.amina, nurse.sana',
+    ]);
+  });
+});
+
+describe('rate of change on CGM', () => {
+  it('fires on a fall of 3 mg/dL/min towards a low, and not on a fall of 1 mg/dL/min', () => {
+    const fast = readingTrace(CGM, '02:00 120\n02:05 105\n02:10 90\n02:15 75');
+    const slow = readingTrace(CGM, '02:00 99\n02:05 94\n02:10 89\n02:15 84\n02:20 79\n02:25 74');
+    expect(
+      simulate(engineWith([diabetes]), { from: '02:00', to: '02:20', readings: fast }).emissions.map((e) =>
+        line(e),
+      ),
+    ).toEqual(['02:10 fired diabetes.rapid_fall 90 mg/dL -> nurse.amina, nurse.sana']);
+    expect(
+      simulate(engineWith([diabetes]), { from: '02:00', to: '02:30', readings: slow }).emissions,
+    ).toEqual([]);
+  });
+});

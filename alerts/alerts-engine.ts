@@ -1,0 +1,540 @@
+/**
+ * The alerts engine: care plans, rule evaluation and alert lifecycles for many patients,
+ * as one plain-JSON state and pure functions that return the next state and the alert
+ * events to deliver. No I/O and no clock: every step receives `now`.
+ *
+ * Persistence and restart (the caller's part):
+ * - After each step, persist the state in the same transaction as the events it
+ *   returned; `restoreEngine(json)` validates and brings it back. Readings replayed after
+ *   a restore that the state has already seen change nothing (each rule ignores readings
+ *   no newer than the newest it evaluated). Each step returns a new state object but
+ *   keeps the object of every patient it did not change (`tick`) or had no reading for
+ *   (`ingest`), so the caller can persist per patient what changed, by identity.
+ * - Without a usable snapshot, `rebuildEngine` starts from the care plans, the persisted
+ *   alerts (active ones and those resolved within the replay window) and silences; then
+ *   `ingest` the readings since `replayFrom(plans, now)` (from InfluxDB) and `tick`.
+ *   Known alerts are neither fired again nor lost: an active alert keeps its id and can
+ *   still resolve, a resolved episode seen again in the replay stays resolved, and a
+ *   condition that was building up before the restart fires on time.
+ */
+import { z } from 'zod';
+import { PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
+import {
+  type AlertChange,
+  type AlertEmission,
+  AlertPolicy,
+  type AlertPolicyInput,
+  AlertRecord,
+  acknowledgeAlert,
+  alertIdFor,
+  endSnooze,
+  isActive,
+  type LifecycleContext,
+  Note,
+  openAlert,
+  remindAlert,
+  resolveAlert,
+  Silence,
+  snoozeAlert,
+  UserId,
+} from './alert-lifecycle.ts';
+import { firedMessage } from './alert-messages.ts';
+import { CarePlan, type CarePlanInput, resolveCarePlan } from './care-plan.ts';
+import {
+  carryProgress,
+  considersReading,
+  type Episode,
+  type EvaluationStep,
+  evaluateClock,
+  evaluateReading,
+  historyMinutes,
+  RuleEvaluation,
+  restartEvaluation,
+  resumeFiring,
+  startEvaluation,
+} from './rule-evaluation.ts';
+import { Rule, RuleId } from './rule-schema.ts';
+
+const MINUTE_MS = 60_000;
+
+export const PatientAlertState = z.strictObject({
+  plan: CarePlan,
+  /** The resolved rules, disabled ones included (the dashboard shows the whole plan). */
+  rules: z.array(Rule),
+  /** Evaluation state of each enabled rule, by rule id. */
+  evaluations: z.record(RuleId, RuleEvaluation),
+  /** Active alerts and those resolved within `resolvedRetentionMinutes`. */
+  alerts: z.array(AlertRecord),
+  silences: z.array(Silence),
+});
+export type PatientAlertState = z.infer<typeof PatientAlertState>;
+
+export const EngineState = z.strictObject({
+  version: z.literal(1),
+  policy: AlertPolicy,
+  patients: z.record(PatientId, PatientAlertState),
+});
+export type EngineState = z.infer<typeof EngineState>;
+
+export interface EngineStep {
+  state: EngineState;
+  /** In the order they happened; route each (notification-routing.ts) and publish its event. */
+  emissions: AlertEmission[];
+}
+
+export const AcknowledgeAction = z.strictObject({
+  alertId: z.string().min(1).max(128),
+  by: UserId,
+  note: Note.optional(),
+});
+export const ResolveAction = z.strictObject({
+  alertId: z.string().min(1).max(128),
+  by: UserId,
+  /** Why a clinician closes it: required. */
+  note: Note.min(1),
+});
+export const SnoozeAction = z.strictObject({
+  patientId: PatientId,
+  ruleId: RuleId,
+  until: UtcTimestamp,
+  by: UserId,
+  note: Note.optional(),
+});
+export type AcknowledgeAction = z.input<typeof AcknowledgeAction>;
+export type ResolveAction = z.input<typeof ResolveAction>;
+export type SnoozeAction = z.input<typeof SnoozeAction>;
+
+export type AlertActionProblem = 'invalid_action' | 'unknown_alert' | 'unknown_patient' | 'unknown_rule';
+
+/** A clinician action the engine cannot carry out, with what it was about. */
+export class AlertActionError extends Error {
+  constructor(
+    readonly problem: AlertActionProblem,
+    readonly action: 'acknowledge' | 'resolve' | 'snooze',
+    detail: string,
+  ) {
+    super(`${action} refused (${problem}): ${detail}`);
+    this.name = 'AlertActionError';
+  }
+}
+
+/** A persisted engine state or alert list that does not validate. */
+export class EngineStateError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Alerts engine state refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EngineStateError';
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new EngineStateError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+}
+
+export function createEngine(policy: AlertPolicyInput = {}): EngineState {
+  return { version: 1, policy: AlertPolicy.parse(policy), patients: {} };
+}
+
+/** Validates a state persisted with JSON.stringify. */
+export function restoreEngine(json: unknown): EngineState {
+  return parseOrThrow(EngineState, json);
+}
+
+// ---------------------------------------------------------------------------
+// Working on one patient: each step copies the patient's state, then edits the copy.
+
+function copyPatient(p: PatientAlertState): PatientAlertState {
+  return { ...p, evaluations: { ...p.evaluations }, alerts: [...p.alerts], silences: [...p.silences] };
+}
+
+function isSilenced(p: PatientAlertState, ruleId: string, now: number): boolean {
+  return p.silences.some((s) => s.ruleId === ruleId && Date.parse(s.until) > now);
+}
+
+function contextFor(state: EngineState, p: PatientAlertState, ruleId: string, now: number): LifecycleContext {
+  return { now, policy: state.policy, silenced: isSilenced(p, ruleId, now) };
+}
+
+function activeIndex(p: PatientAlertState, ruleId: string): number {
+  return p.alerts.findIndex((a) => a.ruleId === ruleId && isActive(a));
+}
+
+function commit(p: PatientAlertState, index: number, change: AlertChange, out: AlertEmission[]): void {
+  if (index < 0) p.alerts.push(change.alert);
+  else p.alerts[index] = change.alert;
+  out.push(...change.emissions);
+}
+
+const episodeOf = (alert: AlertRecord): Episode => ({
+  start: Date.parse(alert.episodeStart),
+  trigger: alert.trigger,
+});
+const evaluatedUpTo = (alert: AlertRecord): number => Date.parse(alert.trigger?.time ?? alert.episodeStart);
+
+/** Stores a rule's new evaluation state and turns its transition, if any, into alert events. */
+function applyStep(
+  state: EngineState,
+  p: PatientAlertState,
+  rule: Rule,
+  step: EvaluationStep,
+  now: number,
+  out: AlertEmission[],
+): void {
+  p.evaluations[rule.id] = step.state;
+  const { transition } = step;
+  if (transition === null) return;
+  const index = activeIndex(p, rule.id);
+  const ctx = contextFor(state, p, rule.id, now);
+  if (transition.type === 'cleared') {
+    const alert = p.alerts[index];
+    const resolution = { cause: 'condition_cleared' as const, by: null, reading: transition.reading };
+    if (alert) commit(p, index, resolveAlert(alert, resolution, ctx), out);
+    return;
+  }
+  // One alert per patient and rule while active.
+  if (index >= 0) return;
+  const alertId = alertIdFor(p.plan.patientId, rule.id, iso(transition.episodeStart));
+  const resolved = p.alerts.find((a) => a.alertId === alertId)?.resolved;
+  if (resolved) {
+    // This episode was alerted on and resolved before (a replay after a restart). If a
+    // clinician closed it, the condition must build up again after that.
+    if (resolved.cause !== 'condition_cleared') {
+      p.evaluations[rule.id] = restartEvaluation(step.state, Date.parse(resolved.at));
+    }
+    return;
+  }
+  const episode = { start: transition.episodeStart, trigger: transition.trigger };
+  const message = firedMessage(rule, episode, step.state, state.policy.timeZone);
+  commit(p, -1, openAlert({ patientId: p.plan.patientId, rule, episode, message }, ctx), out);
+}
+
+/** No-data rules: fire when silent too long, clear when recent data arrived. */
+function checkClock(state: EngineState, p: PatientAlertState, now: number, out: AlertEmission[]): void {
+  for (const rule of p.rules) {
+    const evaluation = p.evaluations[rule.id];
+    if (rule.kind !== 'no_data' || evaluation === undefined) continue;
+    applyStep(state, p, rule, evaluateClock(rule, evaluation, now), now, out);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Readings and the clock
+
+/**
+ * Feeds readings (any order: they are sorted by sample time; readings of patients
+ * without a care plan are ignored) and returns the alerts they fire or resolve.
+ */
+export function ingest(state: EngineState, readings: readonly Reading[], now: Date): EngineStep {
+  const nowMs = now.getTime();
+  const ordered = readings
+    .map((reading) => ({ reading, time: Date.parse(reading.time) }))
+    .sort(
+      (a, b) => a.time - b.time || (a.reading.id < b.reading.id ? -1 : a.reading.id > b.reading.id ? 1 : 0),
+    );
+  const touched = new Map<string, PatientAlertState>();
+  const emissions: AlertEmission[] = [];
+  for (const { reading } of ordered) {
+    const original = state.patients[reading.patientId];
+    if (original === undefined) continue;
+    const p = touched.get(reading.patientId) ?? copyPatient(original);
+    touched.set(reading.patientId, p);
+    for (const rule of p.rules) {
+      const evaluation = p.evaluations[rule.id];
+      if (evaluation === undefined || !considersReading(rule, reading)) continue;
+      applyStep(state, p, rule, evaluateReading(rule, evaluation, reading), nowMs, emissions);
+    }
+  }
+  for (const p of touched.values()) checkClock(state, p, nowMs, emissions);
+  return { state: { ...state, patients: { ...state.patients, ...Object.fromEntries(touched) } }, emissions };
+}
+
+/**
+ * Advances the clock: snoozes that end, no-data rules, escalations and re-notifications
+ * due, and forgetting resolved alerts older than the retention. Call it every minute or so.
+ */
+export function tick(state: EngineState, now: Date): EngineStep {
+  const nowMs = now.getTime();
+  const emissions: AlertEmission[] = [];
+  const patients: Record<string, PatientAlertState> = {};
+  const forgetBefore = nowMs - state.policy.resolvedRetentionMinutes * MINUTE_MS;
+  for (const patientId of Object.keys(state.patients).sort()) {
+    const original = state.patients[patientId];
+    if (original === undefined) continue;
+    const p = copyPatient(original);
+    const ended = p.silences.filter((s) => Date.parse(s.until) <= nowMs);
+    p.silences = p.silences.filter((s) => Date.parse(s.until) > nowMs);
+    for (const silence of ended) {
+      const index = activeIndex(p, silence.ruleId);
+      const alert = p.alerts[index];
+      if (alert) commit(p, index, endSnooze(alert, contextFor(state, p, silence.ruleId, nowMs)), emissions);
+    }
+    checkClock(state, p, nowMs, emissions);
+    p.alerts.forEach((alert, index) => {
+      commit(p, index, remindAlert(alert, contextFor(state, p, alert.ruleId, nowMs)), emissions);
+    });
+    p.alerts = p.alerts.filter((a) => a.resolved === null || Date.parse(a.resolved.at) >= forgetBefore);
+    patients[patientId] = sameContent(original, p) ? original : p;
+  }
+  return { state: { ...state, patients }, emissions };
+}
+
+/** Whether an edited copy holds the very same alerts, silences and evaluation states. */
+function sameContent(original: PatientAlertState, p: PatientAlertState): boolean {
+  const same = <T>(a: readonly T[], b: readonly T[]) =>
+    a.length === b.length && a.every((x, i) => x === b[i]);
+  return (
+    same(original.alerts, p.alerts) &&
+    same(original.silences, p.silences) &&
+    Object.entries(p.evaluations).every(([ruleId, evaluation]) => original.evaluations[ruleId] === evaluation)
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Care plans
+
+/** Canonical JSON (sorted keys) of what decides when a rule fires and clears. */
+function conditionKey(rule: Rule): string {
+  const { title, severity, enabled, source, ...condition } = rule;
+  const canonical = (value: unknown): unknown =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => [k, canonical(v)]),
+        )
+      : value;
+  return JSON.stringify(canonical(condition));
+}
+
+function evaluationFor(
+  rule: Rule,
+  previous: { rule: Rule | undefined; evaluation: RuleEvaluation | undefined },
+  active: AlertRecord | undefined,
+  now: number,
+): RuleEvaluation {
+  const { rule: oldRule, evaluation: old } = previous;
+  if (oldRule && old && conditionKey(oldRule) === conditionKey(rule)) return old;
+  const fresh = old ? carryProgress(startEvaluation(rule, now), old) : startEvaluation(rule, now);
+  return active ? resumeFiring(fresh, episodeOf(active), evaluatedUpTo(active)) : fresh;
+}
+
+/**
+ * Sets or changes a patient's care plan (refused with a CarePlanError). Rules whose
+ * condition did not change keep their state; a changed rule with an active alert keeps
+ * the alert and resolves it under its new clear condition; the active alerts of rules
+ * removed or disabled are resolved (`rule_removed`, by the clinician who changed the plan).
+ */
+export function setCarePlan(state: EngineState, input: CarePlanInput, now: Date, by: string): EngineStep {
+  const rules = resolveCarePlan(input);
+  const plan = CarePlan.parse(input);
+  const nowMs = now.getTime();
+  const old = state.patients[plan.patientId];
+  const p: PatientAlertState = old
+    ? { ...copyPatient(old), plan, rules }
+    : { plan, rules, evaluations: {}, alerts: [], silences: [] };
+  const enabled = rules.filter((rule) => rule.enabled);
+  p.evaluations = Object.fromEntries(
+    enabled.map((rule) => [
+      rule.id,
+      evaluationFor(
+        rule,
+        {
+          rule: old?.rules.find((r) => r.id === rule.id && r.enabled),
+          evaluation: old?.evaluations[rule.id],
+        },
+        p.alerts.find((a) => a.ruleId === rule.id && isActive(a)),
+        nowMs,
+      ),
+    ]),
+  );
+  const emissions: AlertEmission[] = [];
+  p.alerts.forEach((alert, index) => {
+    if (!isActive(alert) || enabled.some((rule) => rule.id === alert.ruleId)) return;
+    const note = rules.some((rule) => rule.id === alert.ruleId)
+      ? 'rule disabled in the care plan'
+      : 'rule removed from the care plan';
+    const ctx = contextFor(state, p, alert.ruleId, nowMs);
+    commit(p, index, resolveAlert(alert, { cause: 'rule_removed', by, note, reading: null }, ctx), emissions);
+  });
+  return { state: { ...state, patients: { ...state.patients, [plan.patientId]: p } }, emissions };
+}
+
+/** Stops monitoring a patient: active alerts are resolved (`rule_removed`) and the patient's state dropped. */
+export function removePatient(state: EngineState, patientId: string, now: Date, by: string): EngineStep {
+  const p = state.patients[patientId];
+  if (p === undefined) return { state, emissions: [] };
+  const emissions: AlertEmission[] = [];
+  for (const alert of p.alerts) {
+    const ctx = contextFor(state, p, alert.ruleId, now.getTime());
+    const change = resolveAlert(
+      alert,
+      { cause: 'rule_removed', by, note: 'patient removed from monitoring', reading: null },
+      ctx,
+    );
+    emissions.push(...change.emissions);
+  }
+  const { [patientId]: _removed, ...patients } = state.patients;
+  return { state: { ...state, patients }, emissions };
+}
+
+// ---------------------------------------------------------------------------
+// Clinician actions
+
+function parseAction<T>(schema: z.ZodType<T>, input: unknown, action: AlertActionError['action']): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(action)'}: ${i.message}`).join('; ');
+  throw new AlertActionError('invalid_action', action, detail);
+}
+
+function locateAlert(state: EngineState, alertId: string, action: AlertActionError['action']) {
+  for (const p of Object.values(state.patients)) {
+    const index = p.alerts.findIndex((a) => a.alertId === alertId);
+    const alert = p.alerts[index];
+    if (alert) return { p: copyPatient(p), index, alert };
+  }
+  throw new AlertActionError(
+    'unknown_alert',
+    action,
+    `no alert ${alertId} (unknown, or resolved and forgotten)`,
+  );
+}
+
+function withPatient(state: EngineState, p: PatientAlertState): EngineState {
+  return { ...state, patients: { ...state.patients, [p.plan.patientId]: p } };
+}
+
+/** Acknowledges a firing alert: re-notification and escalation stop. Acknowledging again changes nothing. */
+export function acknowledge(state: EngineState, input: AcknowledgeAction, now: Date): EngineStep {
+  const action = parseAction(AcknowledgeAction, input, 'acknowledge');
+  const { p, index, alert } = locateAlert(state, action.alertId, 'acknowledge');
+  const emissions: AlertEmission[] = [];
+  const ctx = contextFor(state, p, alert.ruleId, now.getTime());
+  commit(p, index, acknowledgeAlert(alert, { by: action.by, note: action.note }, ctx), emissions);
+  return { state: withPatient(state, p), emissions };
+}
+
+/**
+ * A clinician closes an alert (with a note). If the condition persists it must hold for
+ * its full sustain again, on readings after now, before a new alert (a new episode) fires.
+ */
+export function resolve(state: EngineState, input: ResolveAction, now: Date): EngineStep {
+  const action = parseAction(ResolveAction, input, 'resolve');
+  const { p, index, alert } = locateAlert(state, action.alertId, 'resolve');
+  if (!isActive(alert)) return { state, emissions: [] };
+  const nowMs = now.getTime();
+  const emissions: AlertEmission[] = [];
+  const ctx = contextFor(state, p, alert.ruleId, nowMs);
+  const resolution = { cause: 'clinician' as const, by: action.by, note: action.note, reading: null };
+  commit(p, index, resolveAlert(alert, resolution, ctx), emissions);
+  const evaluation = p.evaluations[alert.ruleId];
+  if (evaluation) p.evaluations[alert.ruleId] = restartEvaluation(evaluation, nowMs);
+  return { state: withPatient(state, p), emissions };
+}
+
+/**
+ * Snoozes a patient's rule until a time (replacing an earlier snooze of the same rule, so
+ * it can also be shortened). The rule is still evaluated and alerts are still recorded;
+ * nobody is notified until it ends.
+ */
+export function snooze(state: EngineState, input: SnoozeAction, now: Date): EngineStep {
+  const action = parseAction(SnoozeAction, input, 'snooze');
+  const nowMs = now.getTime();
+  const original = state.patients[action.patientId];
+  if (original === undefined) {
+    throw new AlertActionError('unknown_patient', 'snooze', `patient ${action.patientId} has no care plan`);
+  }
+  if (!original.rules.some((rule) => rule.id === action.ruleId)) {
+    throw new AlertActionError(
+      'unknown_rule',
+      'snooze',
+      `patient ${action.patientId} has no rule ${action.ruleId}`,
+    );
+  }
+  const until = Date.parse(action.until);
+  const longest = state.policy.maxSnoozeMinutes;
+  if (until <= nowMs || until > nowMs + longest * MINUTE_MS) {
+    throw new AlertActionError(
+      'invalid_action',
+      'snooze',
+      `until ${action.until} must be after now (${iso(nowMs)}) and at most ${longest} min later`,
+    );
+  }
+  const p = copyPatient(original);
+  const silence: Silence = { ...action, until: iso(until), at: iso(nowMs) };
+  p.silences = [...p.silences.filter((s) => s.ruleId !== action.ruleId), silence];
+  const emissions: AlertEmission[] = [];
+  const index = activeIndex(p, action.ruleId);
+  const alert = p.alerts[index];
+  if (alert)
+    commit(p, index, snoozeAlert(alert, silence, contextFor(state, p, action.ruleId, nowMs)), emissions);
+  return { state: withPatient(state, p), emissions };
+}
+
+// ---------------------------------------------------------------------------
+// Queries and rebuilding after a restart
+
+export function activeAlerts(state: EngineState, patientId?: string): AlertRecord[] {
+  const patients = patientId === undefined ? Object.values(state.patients) : [state.patients[patientId]];
+  return patients.flatMap((p) => p?.alerts.filter(isActive) ?? []);
+}
+
+/** Where a replay must start for these care plans: the longest history any of their rules needs. */
+export function replayFrom(carePlans: readonly CarePlanInput[], now: Date): Date {
+  const minutes = carePlans
+    .flatMap((plan) => resolveCarePlan(plan))
+    .filter((rule) => rule.enabled)
+    .reduce((longest, rule) => Math.max(longest, historyMinutes(rule)), 0);
+  return new Date(now.getTime() - minutes * MINUTE_MS);
+}
+
+export interface RebuildInput {
+  policy?: AlertPolicyInput;
+  /** Each care plan with the time the patient's monitoring under it began. */
+  carePlans: readonly { plan: CarePlanInput; since: Date }[];
+  /** Persisted alerts: the active ones and those resolved since `replayFrom`. */
+  alerts: readonly unknown[];
+  silences: readonly unknown[];
+  /** Start of the readings about to be replayed (see replayFrom). */
+  replayFrom: Date;
+}
+
+/**
+ * An engine rebuilt from persisted records, to be followed by `ingest(replayed readings)`
+ * and `tick`. Each rule is aligned with the latest alert of its patient and rule: an
+ * active alert resumes firing after its trigger reading; after a resolved one only
+ * readings later than its resolution count. No-data rules count silence from the later
+ * of `replayFrom` (nothing earlier is replayed) and the start of monitoring.
+ */
+export function rebuildEngine(input: RebuildInput): EngineState {
+  const alerts = parseOrThrow(z.array(AlertRecord), input.alerts);
+  const silences = parseOrThrow(z.array(Silence), input.silences);
+  let state = createEngine(input.policy);
+  for (const { plan, since } of input.carePlans) {
+    const watchingSince = new Date(Math.max(input.replayFrom.getTime(), since.getTime()));
+    state = setCarePlan(state, plan, watchingSince, 'rebuild').state;
+  }
+  const patients: Record<string, PatientAlertState> = {};
+  for (const [patientId, original] of Object.entries(state.patients)) {
+    const p = copyPatient(original);
+    p.alerts = alerts.filter((a) => a.patientId === patientId);
+    p.silences = silences.filter((s) => s.patientId === patientId);
+    for (const [ruleId, evaluation] of Object.entries(p.evaluations)) {
+      const latest = p.alerts
+        .filter((a) => a.ruleId === ruleId)
+        .sort((a, b) => Number(isActive(a)) - Number(isActive(b)) || a.firedAt.localeCompare(b.firedAt))
+        .at(-1);
+      if (latest === undefined) continue;
+      const { resolved } = latest;
+      p.evaluations[ruleId] =
+        resolved === null
+          ? resumeFiring(evaluation, episodeOf(latest), evaluatedUpTo(latest))
+          : restartEvaluation(evaluation, Date.parse(resolved.reading?.time ?? resolved.at));
+    }
+    patients[patientId] = p;
+  }
+  return { ...state, patients };
+}

@@ -1,0 +1,401 @@
+/**
+ * The alerts engine at work on the server: readings in (once InfluxDB has them), clinician
+ * actions and care-plan changes from the dashboard, a clock tick for silences, escalation
+ * and re-notification; alert lifecycles, events and notifications out.
+ *
+ * - One step at a time (a queue): each step's alert records, events, snoozes and
+ *   notification deliveries are written in ONE transaction before anyone hears of them;
+ *   the live feed and the notification dispatcher go after the commit.
+ * - Start-up: the engine is rebuilt from the care plans, the stored alerts and snoozes,
+ *   and a replay of recent readings from InfluxDB (each metric as far back as its rules
+ *   look), so a restart in the middle of a sustained condition still fires on time, and
+ *   an alert already fired is neither fired again nor forgotten.
+ * - A write that fails (database down) is retried until it succeeds: the steps are
+ *   idempotent, and later steps wait behind it.
+ */
+import { type AlertEvent, type Reading, Reading as ReadingSchema } from '../common/contract.ts';
+import type { Logger } from '../common/log.ts';
+import { METRICS, type Metric } from '../common/metrics.ts';
+import { toMgdl } from '../common/units.ts';
+import type { InfluxConnection } from '../ingest/influx-connection.ts';
+import { quoteString } from '../ingest/influx-connection.ts';
+import { recordAudit } from '../records/audit-log.ts';
+import { listCareTeams } from '../records/care-teams.ts';
+import type { RecordsDb, SqlClient } from '../records/records-db.ts';
+import type { AlertEmission, AlertPolicyInput, AlertRecord, Silence } from './alert-lifecycle.ts';
+import {
+  type AlertChanges,
+  loadAlertsForRebuild,
+  loadCarePlan,
+  loadCarePlans,
+  loadSilences,
+  saveAlertChanges,
+  saveCarePlan,
+} from './alert-store.ts';
+import {
+  acknowledge,
+  activeAlerts,
+  type EngineState,
+  type EngineStep,
+  ingest,
+  rebuildEngine,
+  replayFrom,
+  resolve,
+  setCarePlan,
+  snooze,
+  tick,
+} from './alerts-engine.ts';
+import type { CarePlanInput } from './care-plan.ts';
+import { type CareTeam, type Delivery, type RoutingConfig, routeAlertEvent } from './notification-routing.ts';
+import { type DurableChannel, enqueueDeliveries } from './notify/notification-dispatcher.ts';
+import { historyMinutes } from './rule-evaluation.ts';
+import type { Rule } from './rule-schema.ts';
+
+export interface AlertsServiceOptions {
+  records: RecordsDb;
+  influx: InfluxConnection;
+  policy: AlertPolicyInput;
+  routing: RoutingConfig;
+  now: () => Date;
+  log: Logger;
+  /** Called after each committed step with its events (live feed) and when deliveries are queued. */
+  onEvents: (events: readonly AlertEvent[]) => void;
+  onDeliveriesQueued: () => void;
+  tickMs: number;
+}
+
+const DURABLE = new Set<string>(['email', 'webhook', 'mqtt']);
+const REPLAY_CHUNK = 200;
+const RETRY_MAX_MS = 30_000;
+
+/** Contract readings rebuilt from what InfluxDB stored (ingest/influx-schema.ts). */
+function rowToReading(metric: Metric, row: Record<string, unknown>): Reading | undefined {
+  const parsed = ReadingSchema.safeParse({
+    id: row.reading_id,
+    patientId: row.patient,
+    deviceId: row.device,
+    metric,
+    value: row.value,
+    unit: row.unit,
+    time: typeof row.time === 'number' ? new Date(row.time).toISOString() : undefined,
+    flags: typeof row.flags === 'string' && row.flags ? row.flags.split(',') : [],
+    context: {
+      ...(typeof row.source === 'string' && { source: row.source }),
+      ...(typeof row.trend === 'number' && { trendMgdlPerMin: row.trend }),
+      ...(typeof row.sequence === 'number' && { sequenceNumber: row.sequence }),
+    },
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+export class AlertsService {
+  private state: EngineState;
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly teams = new Map<string, { teams: CareTeam[]; at: number }>();
+
+  private constructor(
+    private readonly o: AlertsServiceOptions,
+    state: EngineState,
+  ) {
+    this.state = state;
+  }
+
+  /** Rebuilds the engine from the records and InfluxDB, then starts the clock. */
+  static async start(o: AlertsServiceOptions): Promise<AlertsService> {
+    const now = o.now();
+    const plans = await loadCarePlans(o.records);
+    const from = replayFrom(
+      plans.map((p) => p.plan),
+      now,
+    );
+    const state = rebuildEngine({
+      policy: o.policy,
+      carePlans: plans.map((p) => ({ plan: p.plan, since: p.since })),
+      alerts: await loadAlertsForRebuild(o.records, from),
+      silences: await loadSilences(o.records, now),
+      replayFrom: from,
+    });
+    const service = new AlertsService(o, state);
+    const replayed = await service.replay(now);
+    await service.step((s) => tick(s, o.now()));
+    o.log.info({ patients: plans.length, replayed }, 'alerts engine rebuilt');
+    service.timer = setInterval(() => service.tick(), o.tickMs);
+    return service;
+  }
+
+  /** Replays each metric's recent readings, as far back as the rules on it look. */
+  private async replay(now: Date): Promise<number> {
+    const windows = new Map<Metric, number>();
+    for (const p of Object.values(this.state.patients)) {
+      for (const rule of p.rules.filter((r) => r.enabled)) {
+        for (const metric of rule.readings.metrics) {
+          windows.set(metric, Math.max(windows.get(metric) ?? 0, historyMinutes(rule)));
+        }
+      }
+    }
+    const patients = Object.keys(this.state.patients);
+    let count = 0;
+    for (const [metric, minutes] of windows) {
+      for (let i = 0; i < patients.length; i += REPLAY_CHUNK) {
+        const chunk = patients.slice(i, i + REPLAY_CHUNK);
+        const rows = await this.o.influx.query(
+          `SELECT * FROM ${metric} WHERE time >= ${now.getTime() - minutes * 60_000}ms AND time <= ${now.getTime()}ms
+           AND (${chunk.map((id) => `patient = ${quoteString(id)}`).join(' OR ')})`,
+        );
+        const readings = rows.flatMap((row) => rowToReading(metric, row) ?? []);
+        count += readings.length;
+        if (readings.length) await this.step((s) => ingest(s, readings, now));
+      }
+    }
+    return count;
+  }
+
+  /** New readings, as stored; evaluated in order, one batch at a time. */
+  onReadingsStored(readings: readonly Reading[]): void {
+    void this.enqueue(async () => {
+      await this.ensurePlans(readings.map((r) => r.patientId));
+      await this.apply((s) => ingest(s, readings, this.o.now()));
+    }).catch((err: Error) => this.o.log.error({ err: err.message }, 'alerts: readings not evaluated'));
+  }
+
+  private tick(): void {
+    void this.enqueue(() => this.apply((s) => tick(s, this.o.now()))).catch((err: Error) =>
+      this.o.log.error({ err: err.message }, 'alerts: tick failed'),
+    );
+  }
+
+  /** A patient registered after start-up gets their stored (or default) plan before their first reading. */
+  private async ensurePlans(patientIds: readonly string[]): Promise<void> {
+    for (const patientId of new Set(patientIds)) {
+      if (this.state.patients[patientId]) continue;
+      const stored = await loadCarePlan(this.o.records, patientId);
+      if (stored) this.state = setCarePlan(this.state, stored.plan, stored.since, 'registry').state;
+    }
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private step(change: (s: EngineState) => EngineStep): Promise<AlertEmission[]> {
+    return this.enqueue(() => this.apply(change));
+  }
+
+  /** Applies one engine step and persists it (retrying until the database takes it). */
+  private async apply(
+    change: (s: EngineState) => EngineStep,
+    extra?: (tx: SqlClient) => Promise<void>,
+  ): Promise<AlertEmission[]> {
+    const before = this.state;
+    const { state, emissions } = change(before);
+    const changes = this.changesBetween(before, state, emissions);
+    const deliveries = await this.deliveriesFor(emissions);
+    for (let delay = 500; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        await this.o.records.transaction(async (tx) => {
+          await saveAlertChanges(tx, changes, this.o.now());
+          await enqueueDeliveries(
+            tx,
+            deliveries.map((d) => ({
+              eventId: d.eventId,
+              channel: d.channel as DurableChannel,
+              recipient: d.recipient,
+            })),
+            this.o.now(),
+          );
+          await extra?.(tx);
+        });
+        break;
+      } catch (err) {
+        this.o.log.error(
+          { err: (err as Error).message, retryInMs: delay },
+          'alerts: cannot store a step; retrying',
+        );
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.state = state;
+    if (changes.events.length) this.o.onEvents(changes.events);
+    if (deliveries.length) this.o.onDeliveriesQueued();
+    for (const e of emissions) {
+      this.o.log.info(
+        {
+          alertId: e.event.alertId,
+          patientId: e.event.patientId,
+          ruleId: e.event.ruleId,
+          type: e.event.type,
+        },
+        'alert event',
+      );
+    }
+    return emissions;
+  }
+
+  private changesBetween(before: EngineState, after: EngineState, emissions: AlertEmission[]): AlertChanges {
+    const alerts: AlertRecord[] = [];
+    const silences = new Map<string, readonly Silence[]>();
+    for (const [patientId, p] of Object.entries(after.patients)) {
+      const old = before.patients[patientId];
+      if (old === p) continue;
+      const known = new Set(old?.alerts ?? []);
+      alerts.push(...p.alerts.filter((a) => !known.has(a)));
+      if (JSON.stringify(old?.silences ?? []) !== JSON.stringify(p.silences))
+        silences.set(patientId, p.silences);
+    }
+    return { alerts, events: emissions.map((e) => e.event), silences };
+  }
+
+  private async careTeamsOf(patientId: string): Promise<CareTeam[]> {
+    const cached = this.teams.get(patientId);
+    if (cached && this.o.now().getTime() - cached.at < 60_000) return cached.teams;
+    const teams: CareTeam[] = (await listCareTeams(this.o.records, { patientId })).map((t) => ({
+      careTeamId: t.id,
+      members: t.members.flatMap((m) =>
+        m.email && m.role !== 'admin'
+          ? [{ userId: m.userId, role: m.role, email: m.email, escalationOrder: m.escalationOrder }]
+          : [],
+      ),
+    }));
+    this.teams.set(patientId, { teams, at: this.o.now().getTime() });
+    return teams;
+  }
+
+  /** The durable deliveries of these emissions (email, webhook, MQTT), for each care team. */
+  private async deliveriesFor(emissions: readonly AlertEmission[]): Promise<Delivery[]> {
+    const out = new Map<string, Delivery>();
+    for (const emission of emissions) {
+      const teams = await this.careTeamsOf(emission.event.patientId);
+      // A patient in no care team still has their events recorded on MQTT and the dashboard.
+      const routes = teams.length ? teams : [{ careTeamId: 'unassigned', members: [] }];
+      for (const team of routes) {
+        for (const d of routeAlertEvent(emission, team, this.o.routing)) {
+          if (DURABLE.has(d.channel)) out.set(`${d.eventId}|${d.channel}|${d.recipient}`, d);
+        }
+      }
+    }
+    return [...out.values()];
+  }
+
+  // -------------------------------------------------------------------------
+  // Clinician actions (the dashboard checks roles and care teams first)
+
+  acknowledge(alertId: string, by: string, note: string | undefined): Promise<AlertEmission[]> {
+    return this.enqueue(() =>
+      this.apply(
+        (s) => acknowledge(s, { alertId, by, ...(note && { note }) }, this.o.now()),
+        (tx) =>
+          recordAudit(tx, { actor: by, action: 'alert.acknowledge', targetType: 'alert', targetId: alertId }),
+      ),
+    );
+  }
+
+  resolve(alertId: string, by: string, note: string): Promise<AlertEmission[]> {
+    return this.enqueue(() =>
+      this.apply(
+        (s) => resolve(s, { alertId, by, note }, this.o.now()),
+        (tx) =>
+          recordAudit(tx, { actor: by, action: 'alert.resolve', targetType: 'alert', targetId: alertId }),
+      ),
+    );
+  }
+
+  snooze(
+    patientId: string,
+    ruleId: string,
+    until: Date,
+    by: string,
+    note: string | undefined,
+  ): Promise<AlertEmission[]> {
+    return this.enqueue(() =>
+      this.apply(
+        (s) =>
+          snooze(
+            s,
+            { patientId, ruleId, until: until.toISOString(), by, ...(note && { note }) },
+            this.o.now(),
+          ),
+        (tx) =>
+          recordAudit(tx, {
+            actor: by,
+            action: 'alert.snooze',
+            targetType: 'patient',
+            targetId: patientId,
+            detail: { ruleId, until: until.toISOString() },
+          }),
+      ),
+    );
+  }
+
+  /** Sets a patient's care plan (validated by the engine; CarePlanError when refused), audited. */
+  setCarePlan(plan: CarePlanInput, by: string): Promise<Rule[]> {
+    return this.enqueue(async () => {
+      const before = this.state.patients[plan.patientId]?.plan;
+      await this.apply(
+        (s) => setCarePlan(s, plan, this.o.now(), by),
+        async (tx) => {
+          await saveCarePlan(tx, plan, by, this.o.now());
+          await recordAudit(tx, {
+            actor: by,
+            action: 'care_plan.update',
+            targetType: 'patient',
+            targetId: plan.patientId,
+            detail: { before: before ?? null, after: plan },
+          });
+        },
+      );
+      return this.rulesOf(plan.patientId);
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Reads for the dashboard (from the engine's memory; the records hold the history)
+
+  rulesOf(patientId: string): Rule[] {
+    return this.state.patients[patientId]?.rules ?? [];
+  }
+
+  planOf(patientId: string): CarePlanInput | undefined {
+    return this.state.patients[patientId]?.plan;
+  }
+
+  activeAlerts(patientIds: readonly string[]): AlertRecord[] {
+    return patientIds.flatMap((id) => activeAlerts(this.state, id));
+  }
+
+  silenceOf(patientId: string, ruleId: string): Silence | undefined {
+    const now = this.o.now().getTime();
+    return this.state.patients[patientId]?.silences.find(
+      (s) => s.ruleId === ruleId && Date.parse(s.until) > now,
+    );
+  }
+
+  /** Threshold rules of a metric as levels in the chart's unit (glucose: mg/dL). */
+  thresholds(patientId: string, metric: Metric) {
+    return this.rulesOf(patientId).flatMap((rule) =>
+      rule.enabled && rule.kind === 'threshold' && rule.readings.metrics.includes(metric)
+        ? [
+            {
+              ruleId: rule.id,
+              title: rule.title,
+              severity: rule.severity,
+              direction: rule.direction,
+              level: rule.unit === 'mmol/L' ? toMgdl(rule.level, 'mmol/L') : rule.level,
+              unit: METRICS[metric].units[0]?.unit ?? rule.unit,
+            },
+          ]
+        : [],
+    );
+  }
+
+  /** Waits for queued steps, then stops the clock. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.queue;
+  }
+}

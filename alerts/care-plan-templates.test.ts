@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { TEMPLATES } from './care-plan-templates.ts';
+import { describeRule } from './rule-description.ts';
+
+describe('care plan templates', () => {
+  it('hold the cited defaults the README lists (a change here is a clinical change: update both)', () => {
+    const table = Object.values(TEMPLATES).flatMap((template) =>
+      template.rules.map((r) => `${r.id} | ${describeRule(r)} | ${r.severity} | ${r.source.join(' ')}`),
+    );
+    expect(table).toEqual([
+      'general.spo2_low | SpO2 at or below 91 % for 5 min; clears at 94 % or above | critical | K6 K14 K15',
+      'general.pulse_very_high | heart rate or pulse rate at or above 131 /min for 5 min; clears at 110 /min or below | critical | K6 K14 K15',
+      'general.pulse_high | heart rate or pulse rate at or above 111 /min for 15 min; clears at 90 /min or below | warning | K6 K14 K15',
+      'general.pulse_very_low | heart rate or pulse rate at or below 40 /min for 5 min; clears at 51 /min or above | critical | K6 K14 K15',
+      'diabetes.hypo_l1 | CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min | warning | K1 K2 K4',
+      'diabetes.hypo_l2 | CGM glucose below 54 mg/dL for 20 min; clears at 54 mg/dL or above for 15 min | critical | K1 K2 K4',
+      'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); clears at 70 mg/dL or above | warning | K1',
+      'diabetes.meter_hypo_l2 | meter glucose below 54 mg/dL (one reading); clears at 54 mg/dL or above | critical | K1 K2',
+      'diabetes.hyper_l1 | glucose above 180 mg/dL for 3 h; clears at 180 mg/dL or below | info | K3 TP5',
+      'diabetes.hyper_l2 | glucose above 250 mg/dL for 1 h; clears at 250 mg/dL or below | warning | K3 TP5',
+      'diabetes.rapid_fall | CGM glucose falling at 2 mg/dL/min or faster (least-squares slope over 15 min, at least 3 readings spanning 10 min) while below 100 mg/dL; clears when falling slower than 1 mg/dL/min | warning | K5 K1',
+      'diabetes.cgm_stale | no reliable CGM glucose reading for more than 30 min | warning | NS1',
+      'diabetes.meter_unused | no reliable meter glucose reading for more than 26 h | info | PROJECT',
+      'copd.spo2_low | SpO2 at or below 85 % for 5 min; clears at 88 % or above | warning | K6 K10 K14 K15',
+      'copd.spo2_very_low | SpO2 at or below 83 % for 5 min; clears at 88 % or above | critical | K6 K10 K14 K15',
+      'heart.pulse_high | heart rate or pulse rate at or above 111 /min for 10 min; clears at 90 /min or below | warning | K6 K14 K15',
+      'heart.pulse_low | heart rate or pulse rate at or below 50 /min for 10 min; clears at 51 /min or above for 10 min | warning | K6 K14 K15 PROJECT',
+    ]);
+  });
+
+  it('give every rule an id of its own and replace only rules of the templates they build on', () => {
+    const ids = Object.values(TEMPLATES).flatMap((t) => t.rules.map((r) => r.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const template of Object.values(TEMPLATES)) {
+      const inherited = template.builtOn.flatMap((base) => TEMPLATES[base].rules.map((r) => r.id));
+      expect(inherited).toEqual(expect.arrayContaining(template.replaces));
+    }
+  });
+
+  it('name each rule after its template so overrides read clearly', () => {
+    const prefixes = {
+      general_adult: 'general.',
+      diabetes: 'diabetes.',
+      copd: 'copd.',
+      heart_failure: 'heart.',
+    };
+    for (const template of Object.values(TEMPLATES)) {
+      for (const rule of template.rules) expect(rule.id.startsWith(prefixes[template.id])).toBe(true);
+    }
+  });
+});

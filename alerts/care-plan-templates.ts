@@ -1,0 +1,307 @@
+/**
+ * Care plan templates: the default rules for a kind of patient, as data. Every number is
+ * a default a clinician can override per patient (care-plan.ts); every rule names its
+ * sources (keys of shared/clinical-reference.md) in `source` and beside the number.
+ *
+ * Severity follows one mapping where NEWS2 applies [K6]: a single-parameter score of 3
+ * (the "urgent review" band) is `critical`, a score of 2 is `warning`, a score of 1 is not
+ * alerted by default. Durations ("sustain") exist because delays and sensible limits cut
+ * nuisance alarms by more than half without hiding sustained events [K14][K15]; alarm
+ * fatigue is itself a safety risk [K11][K12][K13][K16].
+ *
+ * Disease templates are built on `general_adult` and may replace its rules where they
+ * overlap (COPD's SpO2 target replaces the general SpO2 rule).
+ */
+import { z } from 'zod';
+import { type ReadingSelection, Rule, RuleId, type RuleInput } from './rule-schema.ts';
+
+export const TemplateId = z.enum(['general_adult', 'diabetes', 'copd', 'heart_failure']);
+export type TemplateId = z.infer<typeof TemplateId>;
+
+export const CarePlanTemplate = z.strictObject({
+  id: TemplateId,
+  title: z.string().min(1),
+  /** Templates whose rules this one includes (then adjusts with `replaces`). */
+  builtOn: z.array(TemplateId),
+  /** Rules of the included templates that this template's own rules supersede. */
+  replaces: z.array(RuleId),
+  rules: z.array(Rule).min(1),
+});
+export type CarePlanTemplate = z.infer<typeof CarePlanTemplate>;
+
+const CGM_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'], glucoseSource: 'cgm' };
+const METER_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'], glucoseSource: 'meter' };
+const ANY_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'] };
+const SPO2: z.input<typeof ReadingSelection> = { metrics: ['spo2'] };
+/** A pulse is a pulse whether a chest strap (heart_rate) or an oximeter (pulse_rate) counts it. */
+const PULSE: z.input<typeof ReadingSelection> = { metrics: ['heart_rate', 'pulse_rate'] };
+
+// What kind of threshold each rule is; the rules below add their numbers and sources.
+const CGM_LOW = { kind: 'threshold', readings: CGM_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
+const METER_LOW = { kind: 'threshold', readings: METER_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
+const GLUCOSE_HIGH = { kind: 'threshold', readings: ANY_GLUCOSE, unit: 'mg/dL', direction: 'above' } as const;
+const SPO2_AT_OR_BELOW = {
+  kind: 'threshold',
+  readings: SPO2,
+  unit: '%',
+  direction: 'below',
+  inclusive: true,
+} as const;
+const PULSE_AT_OR_ABOVE = {
+  kind: 'threshold',
+  readings: PULSE,
+  unit: '/min',
+  direction: 'above',
+  inclusive: true,
+} as const;
+const PULSE_AT_OR_BELOW = { ...PULSE_AT_OR_ABOVE, direction: 'below' } as const;
+
+const generalAdult: RuleInput[] = [
+  {
+    ...SPO2_AT_OR_BELOW,
+    id: 'general.spo2_low',
+    title: 'Low oxygen saturation',
+    severity: 'critical',
+    // NEWS2 Scale 1: SpO2 <= 91 % scores 3 [K6]; held 5 min (project default for home
+    // oximetry, delays cut nuisance alarms [K14][K15]); clears at >= 94 %, score 0-1 [K6].
+    level: 91,
+    sustain: { minutes: 5 },
+    clear: { level: 94 },
+    source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...PULSE_AT_OR_ABOVE,
+    id: 'general.pulse_very_high',
+    title: 'Very fast pulse',
+    severity: 'critical',
+    // NEWS2 pulse >= 131 /min scores 3 [K6]; held 5 min [K14][K15]; clears at <= 110 (score 0-1) [K6].
+    level: 131,
+    sustain: { minutes: 5 },
+    clear: { level: 110 },
+    source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...PULSE_AT_OR_ABOVE,
+    id: 'general.pulse_high',
+    title: 'Fast pulse',
+    severity: 'warning',
+    // NEWS2 pulse 111-130 /min scores 2 [K6]; held 15 min so that a walk or stairs do not
+    // page anyone [K14][K15]; clears at <= 90 (score 0) [K6].
+    level: 111,
+    sustain: { minutes: 15 },
+    clear: { level: 90 },
+    source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...PULSE_AT_OR_BELOW,
+    id: 'general.pulse_very_low',
+    title: 'Very slow pulse',
+    severity: 'critical',
+    // NEWS2 pulse <= 40 /min scores 3 [K6]; held 5 min [K14][K15]; clears at >= 51 (score 0) [K6].
+    level: 40,
+    sustain: { minutes: 5 },
+    clear: { level: 51 },
+    source: ['K6', 'K14', 'K15'],
+  },
+];
+
+const diabetes: RuleInput[] = [
+  {
+    ...CGM_LOW,
+    id: 'diabetes.hypo_l1',
+    title: 'Low glucose (level 1) on CGM',
+    severity: 'warning',
+    // Level 1 hypoglycaemia < 70 mg/dL (3.9 mmol/L) [K1][K2]. A CGM event needs >= 15
+    // consecutive minutes below and ends after >= 15 minutes at or above [K1][K4].
+    level: 70,
+    sustain: { minutes: 15 },
+    clear: { level: 70, sustain: { minutes: 15 } },
+    source: ['K1', 'K2', 'K4'],
+  },
+  {
+    ...CGM_LOW,
+    id: 'diabetes.hypo_l2',
+    title: 'Very low glucose (level 2) on CGM',
+    severity: 'critical',
+    // Level 2 hypoglycaemia < 54 mg/dL (3.0 mmol/L) [K1][K2]; a CGM value below it for
+    // >= 20 min is clinically significant [K2]. Ends like level 1: >= 15 min at or above [K1][K4].
+    // The level-1 alert has already fired 15 min into the same low.
+    level: 54,
+    sustain: { minutes: 20 },
+    clear: { level: 54, sustain: { minutes: 15 } },
+    source: ['K1', 'K2', 'K4'],
+  },
+  {
+    ...METER_LOW,
+    id: 'diabetes.meter_hypo_l1',
+    title: 'Low glucose (level 1) on meter',
+    severity: 'warning',
+    // < 70 mg/dL [K1]. A meter test is a single measurement, so one reading decides; the
+    // alert clears with the next meter test at or above 70.
+    level: 70,
+    clear: { level: 70 },
+    source: ['K1'],
+  },
+  {
+    ...METER_LOW,
+    id: 'diabetes.meter_hypo_l2',
+    title: 'Very low glucose (level 2) on meter',
+    severity: 'critical',
+    // < 54 mg/dL [K1][K2]; one meter reading decides.
+    level: 54,
+    clear: { level: 54 },
+    source: ['K1', 'K2'],
+  },
+  {
+    ...GLUCOSE_HIGH,
+    id: 'diabetes.hyper_l1',
+    title: 'High glucose (level 1) for hours',
+    severity: 'info',
+    // Level 1 hyperglycaemia > 180 mg/dL (10.0 mmol/L) [K3]. Post-meal peaks are expected:
+    // a delay of 3 h, within Tidepool's 0-6 h high-alert delay [TP5]. Clears back in range [K3].
+    level: 180,
+    sustain: { minutes: 180 },
+    clear: { level: 180 },
+    source: ['K3', 'TP5'],
+  },
+  {
+    ...GLUCOSE_HIGH,
+    id: 'diabetes.hyper_l2',
+    title: 'Very high glucose (level 2)',
+    severity: 'warning',
+    // Level 2 hyperglycaemia > 250 mg/dL (13.9 mmol/L) [K3]; a delay of 1 h [TP5].
+    level: 250,
+    sustain: { minutes: 60 },
+    clear: { level: 250 },
+    source: ['K3', 'TP5'],
+  },
+  {
+    kind: 'rate',
+    id: 'diabetes.rapid_fall',
+    title: 'Glucose falling fast on CGM',
+    severity: 'warning',
+    readings: CGM_GLUCOSE,
+    unit: 'mg/dL',
+    // Dexcom trend arrows over the last 15-20 min: falling 2-3, rapidly falling > 3,
+    // steady < 1 mg/dL/min [K5]. A least-squares slope over 15 min uses every reading, so
+    // one noisy value cannot make (or hide) a fall the way a two-endpoint difference can.
+    direction: 'falling',
+    ratePerMinute: 2,
+    clearRatePerMinute: 1,
+    windowMinutes: 15,
+    minReadings: 3,
+    minSpanMinutes: 10,
+    // Gate: from below 100 mg/dL a fall of 2 mg/dL/min reaches the level-1 line (70 [K1])
+    // within 15 min, before the level-1 alert could fire.
+    gate: { direction: 'below', level: 100 },
+    source: ['K5', 'K1'],
+  },
+  {
+    kind: 'no_data',
+    id: 'diabetes.cgm_stale',
+    title: 'CGM not sending readings',
+    severity: 'warning',
+    readings: CGM_GLUCOSE,
+    // Nightscout: stale data warns at 15 min and is urgent at 30 min [NS1]; a patient whose
+    // CGM is silent is unmonitored for lows.
+    silentMinutes: 30,
+    source: ['NS1'],
+  },
+  {
+    kind: 'no_data',
+    id: 'diabetes.meter_unused',
+    title: 'Glucose meter not used today',
+    severity: 'info',
+    readings: METER_GLUCOSE,
+    // No published threshold: daily testing with a 2-hour margin (26 h). Set per patient.
+    silentMinutes: 26 * 60,
+    source: ['PROJECT'],
+  },
+];
+
+const copd: RuleInput[] = [
+  {
+    ...SPO2_AT_OR_BELOW,
+    id: 'copd.spo2_low',
+    title: 'Oxygen below COPD target',
+    severity: 'warning',
+    // Hypercapnic COPD: target 88-92 %, scored on NEWS2 Scale 2 [K6][K10]: 84-85 % scores 2,
+    // 86-87 % scores 1, 88-92 % scores 0 (so 89 % alerts nobody). Held 5 min [K14][K15];
+    // clears back in the target range, >= 88 % [K6][K10].
+    level: 85,
+    sustain: { minutes: 5 },
+    clear: { level: 88 },
+    source: ['K6', 'K10', 'K14', 'K15'],
+  },
+  {
+    ...SPO2_AT_OR_BELOW,
+    id: 'copd.spo2_very_low',
+    title: 'Very low oxygen (COPD)',
+    severity: 'critical',
+    // NEWS2 Scale 2: <= 83 % scores 3 [K6]; held 5 min [K14][K15]; clears at >= 88 % [K6][K10].
+    level: 83,
+    sustain: { minutes: 5 },
+    clear: { level: 88 },
+    source: ['K6', 'K10', 'K14', 'K15'],
+  },
+];
+
+const heartFailure: RuleInput[] = [
+  {
+    ...PULSE_AT_OR_ABOVE,
+    id: 'heart.pulse_high',
+    title: 'Fast pulse (heart failure)',
+    severity: 'warning',
+    // NEWS2 pulse >= 111 /min scores 2 [K6]. A sustained fast rate (e.g. atrial fibrillation)
+    // can precede decompensation, so 10 min instead of the general 15 [K14][K15]; clears at <= 90 [K6].
+    level: 111,
+    sustain: { minutes: 10 },
+    clear: { level: 90 },
+    source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...PULSE_AT_OR_BELOW,
+    id: 'heart.pulse_low',
+    title: 'Slow pulse (heart failure)',
+    severity: 'warning',
+    // NEWS2 pulse 41-50 /min scores 1 [K6]: not alerted in general, but rate-slowing heart
+    // failure drugs make it worth a nurse's look (project choice). Held 10 min both ways
+    // [K14][K15]; clears at >= 51 (score 0) [K6].
+    level: 50,
+    sustain: { minutes: 10 },
+    clear: { level: 51, sustain: { minutes: 10 } },
+    source: ['K6', 'K14', 'K15', 'PROJECT'],
+  },
+];
+
+/** Every template, validated when this module loads: a template that breaks a rule fails at start-up. */
+export const TEMPLATES: Record<TemplateId, CarePlanTemplate> = {
+  general_adult: CarePlanTemplate.parse({
+    id: 'general_adult',
+    title: 'General adult (NEWS2 Scale 1)',
+    builtOn: [],
+    replaces: [],
+    rules: generalAdult,
+  }),
+  diabetes: CarePlanTemplate.parse({
+    id: 'diabetes',
+    title: 'Diabetes',
+    builtOn: ['general_adult'],
+    replaces: [],
+    rules: diabetes,
+  }),
+  copd: CarePlanTemplate.parse({
+    id: 'copd',
+    title: 'COPD with hypercapnic risk (SpO2 target 88-92 %, NEWS2 Scale 2)',
+    builtOn: ['general_adult'],
+    replaces: ['general.spo2_low'],
+    rules: copd,
+  }),
+  heart_failure: CarePlanTemplate.parse({
+    id: 'heart_failure',
+    title: 'Heart failure',
+    builtOn: ['general_adult'],
+    replaces: ['general.pulse_high'],
+    rules: heartFailure,
+  }),
+};

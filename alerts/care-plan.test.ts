@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { CarePlanError, type CarePlanInput, resolveCarePlan } from './care-plan.ts';
+import type { Rule } from './rule-schema.ts';
+
+function problemsOf(plan: CarePlanInput): string[] {
+  try {
+    resolveCarePlan(plan);
+  } catch (err) {
+    if (err instanceof CarePlanError) return err.problems;
+    throw err;
+  }
+  throw new Error('the care plan was accepted');
+}
+
+function ruleIn(rules: Rule[], id: string): Rule {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new Error(`no rule ${id} in ${rules.map((r) => r.id).join(', ')}`);
+  return rule;
+}
+
+describe('combining templates', () => {
+  it('gives a diabetic COPD patient the COPD SpO2 rules instead of the general one, and keeps the rest', () => {
+    const ids = resolveCarePlan({ patientId: 'p-001', templates: ['diabetes', 'copd'] }).map((r) => r.id);
+    expect(ids).toContain('copd.spo2_low');
+    expect(ids).toContain('copd.spo2_very_low');
+    expect(ids).not.toContain('general.spo2_low');
+    expect(ids).toContain('general.pulse_very_high');
+    expect(ids).toContain('diabetes.hypo_l1');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives a heart-failure patient the more sensitive fast-pulse rule and the slow-pulse rule', () => {
+    const ids = resolveCarePlan({ patientId: 'p-001', templates: ['heart_failure'] }).map((r) => r.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'heart.pulse_high',
+        'heart.pulse_low',
+        'general.pulse_very_high',
+        'general.spo2_low',
+      ]),
+    );
+    expect(ids).not.toContain('general.pulse_high');
+  });
+});
+
+describe('per-patient overrides', () => {
+  it('change level, clear level, sustain, severity and enabled of a rule', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: {
+        'diabetes.hypo_l1': {
+          level: 75,
+          clear: { level: 85 },
+          sustain: { minutes: 20 },
+          severity: 'critical',
+        },
+        'diabetes.hyper_l1': { enabled: false },
+        'diabetes.meter_unused': { silentMinutes: 50 * 60 },
+      },
+    });
+    expect(ruleIn(rules, 'diabetes.hypo_l1')).toMatchObject({
+      level: 75,
+      clear: { level: 85, sustain: { minutes: 15 } },
+      sustain: { minutes: 20 },
+      severity: 'critical',
+    });
+    expect(ruleIn(rules, 'diabetes.hyper_l1').enabled).toBe(false);
+    expect(ruleIn(rules, 'diabetes.meter_unused')).toMatchObject({ silentMinutes: 3000 });
+  });
+
+  it('convert the other levels exactly when the unit changes to mmol/L', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 3.5 } },
+    });
+    const hypo = ruleIn(rules, 'diabetes.hypo_l1');
+    expect(hypo.kind === 'threshold' && [hypo.unit, hypo.level, hypo.clear.level]).toEqual([
+      'mmol/L',
+      3.5,
+      70 / 18.0156,
+    ]);
+    // The converted clear level (70 mg/dL = 3.886 mmol/L) stays as it was: raising the level
+    // above it alone is refused rather than silently moved.
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 4.0 } },
+      }),
+    ).toEqual([
+      'diabetes.hypo_l1: clear.level: clear level 3.89 mmol/L must be at or above the level 4 mmol/L: a low clears on the way back up',
+    ]);
+  });
+
+  it('remove an optional part with null: a meter-style rule that fires on one reading', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['general_adult'],
+      overrides: { 'general.spo2_low': { sustain: null } },
+    });
+    expect(ruleIn(rules, 'general.spo2_low')).not.toHaveProperty('sustain');
+  });
+});
+
+describe('refused overrides name the rule and the field', () => {
+  it('a rule that is not in the plan', () => {
+    expect(
+      problemsOf({ patientId: 'p-001', templates: ['diabetes'], overrides: { 'diabetes.hypo_l9': {} } }),
+    ).toEqual(['diabetes.hypo_l9: no such rule in templates general_adult, diabetes']);
+  });
+
+  it('a rule the plan replaced, pointing to the rules that replaced it', () => {
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['copd'],
+        overrides: { 'general.spo2_low': { level: 90 } },
+      }),
+    ).toEqual([
+      'general.spo2_low: replaced by template copd in this plan; override its rules (copd.spo2_low, copd.spo2_very_low) instead',
+    ]);
+  });
+
+  it('a clear level on the wrong side of the level', () => {
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.hypo_l1': { clear: { level: 60 } } },
+      }),
+    ).toEqual([
+      'diabetes.hypo_l1: clear.level: clear level 60 mg/dL must be at or above the level 70 mg/dL: a low clears on the way back up',
+    ]);
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['general_adult'],
+        overrides: { 'general.pulse_high': { level: 80 } },
+      }),
+    ).toEqual([
+      'general.pulse_high: clear.level: clear level 90 /min must be below the level 80 /min: a high clears on the way back down',
+    ]);
+  });
+
+  it('a glucose level outside the physiological range of the metric table', () => {
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.hyper_l2': { level: 2500, clear: { level: 250 } } },
+      }),
+    ).toEqual(['diabetes.hyper_l2: level: 2500 mg/dL is outside the range of glucose (10-1000 mg/dL)']);
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 70, clear: { level: 80 } } },
+      }),
+    ).toEqual([
+      'diabetes.hypo_l1: level: 70 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
+      'diabetes.hypo_l1: clear.level: 80 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
+    ]);
+  });
+
+  it('a field the kind of rule does not have, a misspelt field and a value of the wrong type', () => {
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.cgm_stale': { level: 3 } },
+      }),
+    ).toEqual([
+      'diabetes.cgm_stale: level: a no data rule has no level (it takes enabled, severity, silentMinutes)',
+    ]);
+    const typos = problemsOf({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: { 'diabetes.hypo_l1': { levle: 75 }, 'diabetes.hypo_l2': { severity: 'urgent' } },
+    } as unknown as CarePlanInput);
+    expect(typos).toHaveLength(2);
+    expect(typos[0]).toMatch(/^diabetes\.hypo_l1: \(override\): Unrecognized key: "levle"/);
+    expect(typos[1]).toMatch(/^diabetes\.hypo_l2: severity: /);
+  });
+
+  it('a sustain that can never be met and a slope window shorter than its span, listed together', () => {
+    const problems = problemsOf({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: {
+        'general.spo2_low': { sustain: { minutes: -5 } },
+        'diabetes.rapid_fall': { windowMinutes: 5 },
+      },
+    });
+    expect(problems).toEqual([
+      'general.spo2_low: sustain.minutes: Too small: expected number to be >0',
+      'diabetes.rapid_fall: minSpanMinutes: minimum span 10 min cannot exceed the window of 5 min',
+    ]);
+  });
+
+  it('names the patient in the error', () => {
+    expect(() =>
+      resolveCarePlan({ patientId: 'p-042', templates: ['diabetes'], overrides: { 'x.y': {} } }),
+    ).toThrow(/^Care plan of patient p-042 refused:\n {2}- x\.y: no such rule/);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A patient's care plan: one or more templates plus per-patient overrides of any rule
+ * value. `resolveCarePlan` turns it into the rules the engine evaluates, or refuses it
+ * with a CarePlanError listing every problem by rule and field.
+ *
+ * Combining templates: each template brings the templates it is built on (all disease
+ * templates are built on `general_adult`); a template's `replaces` list removes the
+ * rules its own rules supersede (COPD's SpO2 rules replace the general one). Rule ids are
+ * unique across templates, so nothing else can collide.
+ *
+ * Overrides are merged into the template rule and the result is validated as a whole, so
+ * an override that puts the clear level on the wrong side of the level, or a glucose
+ * level outside the metric's range, is refused. Overriding the unit of a glucose rule
+ * converts its other levels exactly (3.9 mmol/L is 70.26 mg/dL); `null` removes an
+ * optional part (e.g. `sustain: null` fires on one reading).
+ */
+import { z } from 'zod';
+import { PatientId, Severity } from '../common/contract.ts';
+import { Unit } from '../common/metrics.ts';
+import { convertGlucose } from '../common/units.ts';
+import { TEMPLATES, TemplateId } from './care-plan-templates.ts';
+import { isGlucoseUnit, Rule, type RuleKind } from './rule-schema.ts';
+
+const SustainPatch = z.strictObject({
+  minutes: z.number().optional(),
+  readings: z.number().optional(),
+  join: z.enum(['and', 'or']).optional(),
+});
+
+/** Any value a clinician may change; which of them apply depends on the rule's kind. */
+export const RuleOverride = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: Severity.optional(),
+  unit: Unit.optional(),
+  level: z.number().finite().optional(),
+  inclusive: z.boolean().optional(),
+  sustain: SustainPatch.nullable().optional(),
+  clear: z
+    .strictObject({ level: z.number().finite().optional(), sustain: SustainPatch.nullable().optional() })
+    .optional(),
+  ratePerMinute: z.number().optional(),
+  clearRatePerMinute: z.number().optional(),
+  windowMinutes: z.number().optional(),
+  minReadings: z.number().optional(),
+  minSpanMinutes: z.number().optional(),
+  gate: z
+    .strictObject({ direction: z.enum(['below', 'above']).optional(), level: z.number().finite().optional() })
+    .nullable()
+    .optional(),
+  silentMinutes: z.number().optional(),
+});
+export type RuleOverride = z.infer<typeof RuleOverride>;
+type OverrideField = keyof RuleOverride;
+
+const OVERRIDABLE: Record<RuleKind, readonly OverrideField[]> = {
+  threshold: ['enabled', 'severity', 'unit', 'level', 'inclusive', 'sustain', 'clear'],
+  rate: [
+    'enabled',
+    'severity',
+    'unit',
+    'ratePerMinute',
+    'clearRatePerMinute',
+    'windowMinutes',
+    'minReadings',
+    'minSpanMinutes',
+    'gate',
+    'sustain',
+  ],
+  no_data: ['enabled', 'severity', 'silentMinutes'],
+};
+
+export const CarePlan = z.strictObject({
+  patientId: PatientId,
+  templates: z
+    .array(TemplateId)
+    .min(1)
+    .refine((ids) => new Set(ids).size === ids.length, 'a template is listed twice'),
+  /** Keyed by rule id, e.g. `{ "diabetes.hypo_l1": { "level": 75 } }`. */
+  overrides: z.record(z.string(), RuleOverride).default({}),
+});
+export type CarePlan = z.infer<typeof CarePlan>;
+export type CarePlanInput = z.input<typeof CarePlan>;
+
+export class CarePlanError extends Error {
+  constructor(
+    readonly patientId: string | undefined,
+    readonly problems: string[],
+  ) {
+    super(
+      `Care plan${patientId ? ` of patient ${patientId}` : ''} refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'CarePlanError';
+  }
+}
+
+/** The templates a plan includes, each after the templates it is built on. */
+function includedTemplates(ids: readonly TemplateId[]): TemplateId[] {
+  const out: TemplateId[] = [];
+  const visit = (id: TemplateId): void => {
+    for (const base of TEMPLATES[id].builtOn) visit(base);
+    if (!out.includes(id)) out.push(id);
+  };
+  for (const id of ids) visit(id);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge of plain objects; `null` in the patch removes the key. */
+function mergePatch(base: unknown, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete out[key];
+    else out[key] = isPlainObject(value) ? mergePatch(out[key], value) : value;
+  }
+  return out;
+}
+
+/** The same rule with its glucose levels and rates expressed exactly in another glucose unit. */
+function inUnit(rule: Rule, unit: Unit): Rule {
+  if (rule.kind === 'no_data' || !isGlucoseUnit(rule.unit) || !isGlucoseUnit(unit)) return rule;
+  const from = rule.unit;
+  const convert = (value: number) => convertGlucose(value, from, unit);
+  if (rule.kind === 'threshold') {
+    return {
+      ...rule,
+      unit,
+      level: convert(rule.level),
+      clear: { ...rule.clear, level: convert(rule.clear.level) },
+    };
+  }
+  return {
+    ...rule,
+    unit,
+    ratePerMinute: convert(rule.ratePerMinute),
+    clearRatePerMinute: convert(rule.clearRatePerMinute),
+    gate: rule.gate && { ...rule.gate, level: convert(rule.gate.level) },
+  };
+}
+
+function applyOverride(rule: Rule, override: RuleOverride): { rule: Rule } | { problems: string[] } {
+  const allowed = OVERRIDABLE[rule.kind];
+  const foreign = (Object.keys(override) as OverrideField[]).filter((field) => !allowed.includes(field));
+  if (foreign.length > 0) {
+    return {
+      problems: foreign.map(
+        (field) =>
+          `${rule.id}: ${field}: a ${rule.kind.replace('_', ' ')} rule has no ${field} (it takes ${allowed.join(', ')})`,
+      ),
+    };
+  }
+  const base = override.unit === undefined ? rule : inUnit(rule, override.unit);
+  const merged = Rule.safeParse(mergePatch(base, override));
+  if (merged.success) return { rule: merged.data };
+  return {
+    problems: merged.error.issues.map(
+      (issue) => `${rule.id}: ${issue.path.join('.') || '(rule)'}: ${issue.message}`,
+    ),
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const [first, ruleId, ...field] = issue.path.map(String);
+  if (first === 'overrides' && ruleId !== undefined) {
+    return `${ruleId}: ${field.join('.') || '(override)'}: ${issue.message}`;
+  }
+  return `${issue.path.join('.') || '(plan)'}: ${issue.message}`;
+}
+
+/** The rules a care plan asks for, template defaults with the patient's overrides applied. */
+export function resolveCarePlan(input: CarePlanInput): Rule[] {
+  const parsed = CarePlan.safeParse(input);
+  if (!parsed.success) {
+    const patientId = typeof input?.patientId === 'string' ? input.patientId : undefined;
+    throw new CarePlanError(patientId, parsed.error.issues.map(describeIssue));
+  }
+  const plan = parsed.data;
+  const templates = includedTemplates(plan.templates).map((id) => TEMPLATES[id]);
+  const replacedBy = new Map<string, TemplateId>(
+    templates.flatMap((t) => t.replaces.map((ruleId) => [ruleId, t.id] as const)),
+  );
+  const rules = templates.flatMap((t) => t.rules).filter((rule) => !replacedBy.has(rule.id));
+
+  const problems: string[] = [];
+  const resolved = rules.map((rule) => {
+    const override = plan.overrides[rule.id];
+    if (override === undefined) return rule;
+    const result = applyOverride(rule, override);
+    if ('problems' in result) {
+      problems.push(...result.problems);
+      return rule;
+    }
+    return result.rule;
+  });
+  for (const ruleId of Object.keys(plan.overrides)) {
+    if (rules.some((rule) => rule.id === ruleId)) continue;
+    const replacer = replacedBy.get(ruleId);
+    problems.push(
+      replacer
+        ? `${ruleId}: replaced by template ${replacer} in this plan; override its rules (${TEMPLATES[replacer].rules.map((r) => r.id).join(', ')}) instead`
+        : `${ruleId}: no such rule in templates ${templates.map((t) => t.id).join(', ')}`,
+    );
+  }
+  if (problems.length > 0) throw new CarePlanError(plan.patientId, problems);
+  return resolved;
+}

@@ -1,0 +1,37 @@
+/**
+ * The ward the alerts tests share: patient p-001's devices, the care team that looks after
+ * them (two nurses first, then two doctors in turn) and the alert policy.
+ */
+import { AlertPolicy } from './alert-lifecycle.ts';
+import { CareTeam } from './notification-routing.ts';
+import type { TraceDevice } from './reading-trace.ts';
+
+export const CGM: TraceDevice = {
+  patientId: 'p-001',
+  deviceId: 'cgm-1',
+  metric: 'glucose',
+  unit: 'mg/dL',
+  glucoseSource: 'cgm',
+};
+export const METER: TraceDevice = { ...CGM, deviceId: 'meter-1', glucoseSource: 'meter' };
+export const OXIMETER: TraceDevice = { patientId: 'p-001', deviceId: 'ox-1', metric: 'spo2', unit: '%' };
+
+export const WARD_TEAM = CareTeam.parse({
+  careTeamId: 'ward-a',
+  members: [
+    { userId: 'nurse.amina', role: 'nurse', email: 'amina@clinic.example', escalationOrder: 0 },
+    { userId: 'nurse.sana', role: 'nurse', email: 'sana@clinic.example', escalationOrder: 0 },
+    { userId: 'dr.bilal', role: 'doctor', email: 'bilal@clinic.example', escalationOrder: 1 },
+    { userId: 'dr.chaudhry', role: 'doctor', email: 'chaudhry@clinic.example', escalationOrder: 2 },
+  ],
+});
+
+/** Critical: re-sent every 10 min, escalated every 15; warning: re-sent every 30 min; info: shown only. */
+export const WARD_POLICY = AlertPolicy.parse({
+  severities: {
+    info: { renotifyMinutes: null, escalateAfterMinutes: null },
+    warning: { renotifyMinutes: 30, escalateAfterMinutes: null },
+    critical: { renotifyMinutes: 10, escalateAfterMinutes: 15 },
+  },
+  maxEscalationLevel: 3,
+});

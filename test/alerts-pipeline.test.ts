@@ -1,0 +1,376 @@
+/**
+ * Recorded-style traces through the real pipeline: readings published over MQTT as the
+ * demo gateways do, stored in InfluxDB, evaluated by the alerts engine; alerts out on the
+ * MQTT alerts topic, a signed webhook, email to a real SMTP server and the dashboard API.
+ * The server runs on a test clock so escalation and silence can be shown without waiting.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../alerts/notify/webhook-signature.ts';
+import {
+  type AlertEvent,
+  AlertEvent as AlertEventSchema,
+  type ReadingInput,
+  topics,
+} from '../common/contract.ts';
+import { createLogger } from '../common/log.ts';
+import type { ServerConfig } from '../server/config.ts';
+import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { type RunningServer, startServer } from '../server/start-server.ts';
+import { testServerConfig, uniqueDatabase } from './helpers.ts';
+import { type HttpSession, login } from './http-session.ts';
+import { type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
+
+const MIN = 60_000;
+const WEBHOOK_SECRET = 'pipeline-webhook-secret';
+const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
+
+/** The server's clock, moved by the test. */
+let clockMs = Date.parse('2026-11-24T19:00:00Z');
+const clock = { now: () => new Date(clockMs) };
+
+describe('alerts through the real pipeline', () => {
+  let config: ServerConfig;
+  let server: RunningServer;
+  let smtp: SmtpCapture;
+  let webhook: Server;
+  const hooks: { event: AlertEvent; verified: boolean }[] = [];
+  const mqttEvents: AlertEvent[] = [];
+  let subscriber: mqtt.MqttClient;
+  let gateways: Map<string, mqtt.MqttClient>;
+  let doctorA: HttpSession;
+  let doctorB: HttpSession;
+  let nurseA: HttpSession;
+
+  const startPipelineServer = async () => {
+    server = await startServer(config, createLogger('test-server', config.logLevel), clock);
+    subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
+      ...SUBSCRIBER,
+      reconnectPeriod: 0,
+    });
+    await subscriber.subscribeAsync(topics.allAlerts, { qos: 1 });
+    subscriber.on('message', (_topic, payload) =>
+      mqttEvents.push(AlertEventSchema.parse(JSON.parse(String(payload)))),
+    );
+    const credentials = JSON.parse(
+      readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
+    ) as DemoGatewayCredentials[];
+    gateways = new Map();
+    for (const c of credentials) {
+      gateways.set(
+        c.gatewayId,
+        await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
+          clientId: c.gatewayId,
+          username: c.gatewayId,
+          password: c.secret,
+          reconnectPeriod: 0,
+        }),
+      );
+    }
+  };
+  const stopPipelineServer = async () => {
+    for (const g of gateways.values()) await g.endAsync();
+    await subscriber.endAsync();
+    await server.close();
+  };
+
+  /** Publishes readings as the home gateway of gw-home-1 and waits for the PUBACK (= stored). */
+  const publish = async (readings: ReadingInput[], gatewayId = 'gw-home-1') => {
+    const gateway = gateways.get(gatewayId);
+    if (!gateway) throw new Error(`no gateway ${gatewayId}`);
+    await gateway.publishAsync(
+      topics.readings(gatewayId),
+      JSON.stringify({ gatewayId, sentAt: clock.now().toISOString(), readings }),
+      { qos: 1 },
+    );
+  };
+  const cgm = (patientId: string, start: number, minute: number, value: number): ReadingInput => ({
+    id: `cgm-${patientId}:glucose:${start + minute * MIN}`,
+    patientId,
+    deviceId: `cgm-${patientId}`,
+    metric: 'glucose',
+    value,
+    unit: 'mg/dL',
+    time: new Date(start + minute * MIN).toISOString(),
+    context: { source: 'cgm' },
+  });
+  const spo2 = (
+    patientId: string,
+    at: number,
+    value: number,
+    flags: ReadingInput['flags'] = [],
+  ): ReadingInput => ({
+    id: `ox-${patientId}:spo2:${at}`,
+    patientId,
+    deviceId: `ox-${patientId}`,
+    metric: 'spo2',
+    value,
+    unit: '%',
+    time: new Date(at).toISOString(),
+    flags,
+  });
+  /** SpO2 every 30 s from `start` for `minutes`. */
+  const spo2Run = (
+    patientId: string,
+    start: number,
+    minutes: number,
+    value: number,
+    flags: ReadingInput['flags'] = [],
+  ) => Array.from({ length: minutes * 2 + 1 }, (_, i) => spo2(patientId, start + i * 30_000, value, flags));
+
+  const eventsOf = (patientId: string) => mqttEvents.filter((e) => e.patientId === patientId);
+  const summary = (patientId: string) => eventsOf(patientId).map((e) => `${e.ruleId} ${e.type}`);
+  /** Lets the server's one-second tick see the clock where the test put it. */
+  const settle = async (patientId: string, expected: string[]) => {
+    await expect.poll(() => summary(patientId), { timeout: 15_000 }).toEqual(expected);
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    webhook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        const verified = verifyWebhook(
+          WEBHOOK_SECRET,
+          {
+            signature: String(req.headers['x-rpm-signature']),
+            timestamp: String(req.headers['x-rpm-timestamp']),
+          },
+          body,
+          Math.floor(clock.now().getTime() / 1000),
+        );
+        hooks.push({ event: AlertEventSchema.parse(JSON.parse(body).event), verified });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const address = webhook.address();
+    const webhookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    config = testServerConfig(uniqueDatabase('alerts_pipeline'), {
+      mode: 'demo',
+      timeZone: 'Asia/Karachi',
+      mqtt: {
+        host: '127.0.0.1',
+        port: 0,
+        subscriberUsername: SUBSCRIBER.username,
+        subscriberPassword: SUBSCRIBER.password,
+      },
+      alerts: {
+        tickSeconds: 1,
+        criticalEscalateMinutes: 15,
+        criticalRenotifyMinutes: 10,
+        warningRenotifyMinutes: 30,
+      },
+      notify: {
+        smtpUrl: smtp.url,
+        emailFrom: 'alerts@clinic.invalid',
+        webhookUrl,
+        webhookSecret: WEBHOOK_SECRET,
+        dashboardUrl: 'https://rpm.clinic.invalid',
+      },
+    });
+    await startPipelineServer();
+    const admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
+    // Demo homes: gw-home-1 serves ward A's and ward B's patients below.
+    for (const [id, team] of [
+      ['P-2001', 'ward-a'],
+      ['P-2002', 'ward-b'],
+      ['P-2003', 'ward-b'],
+      ['P-2004', 'ward-b'],
+      ['P-2005', 'ward-b'],
+    ] as const) {
+      expect(
+        (await admin.send('POST', '/api/admin/patients', { id, displayName: `Patient ${id}` })).status,
+      ).toBe(201);
+      expect((await admin.send('PUT', `/api/admin/gateways/gw-home-1/patients/${id}`)).status).toBe(200);
+      expect((await admin.send('PUT', `/api/admin/care-teams/${team}/patients/${id}`)).status).toBe(200);
+    }
+    doctorA = await login(server.httpUrl, 'dr.farooq', DEMO_PASSWORD);
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    nurseA = await login(server.httpUrl, 'nurse.ayesha', DEMO_PASSWORD);
+    expect(
+      (
+        await doctorA.send('PUT', '/api/patients/P-2001/care-plan', {
+          templates: ['diabetes'],
+          overrides: {},
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await doctorB.send('PUT', '/api/patients/P-2002/care-plan', { templates: ['copd'], overrides: {} }))
+        .status,
+    ).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopPipelineServer();
+    await smtp?.close();
+    await new Promise((resolve) => webhook?.close(resolve));
+  });
+
+  it('fires a night-time CGM low once per level, escalates it unacknowledged, and resolves it on recovery', async () => {
+    const start = Date.parse('2026-11-24T20:00:00Z'); // 01:00 in Karachi
+    // Falling about 1 mg/dL/min (not a rapid fall): below 70 from minute 35, below 54 from minute 55.
+    const night = [100, 95, 90, 85, 80, 75, 70, 66, 62, 58, 55, 52, 50, 49, 48, 48, 50];
+    clockMs = start + 80 * MIN + 30_000;
+    await publish(night.map((v, i) => cgm('P-2001', start, i * 5, v)));
+    await settle('P-2001', ['diabetes.hypo_l1 fired', 'diabetes.hypo_l2 fired']);
+    const [l1, l2] = eventsOf('P-2001');
+    expect(l1).toMatchObject({ severity: 'warning', value: 55, unit: 'mg/dL' }); // minute 50: 15 min below 70
+    expect(l2).toMatchObject({ severity: 'critical', value: 48, unit: 'mg/dL' }); // minute 75: 20 min below 54
+
+    // Nobody acknowledges the critical low: reminded at 10 min, escalated at 15 min.
+    clockMs += 11 * MIN;
+    await settle('P-2001', [
+      'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l2 fired',
+      'diabetes.hypo_l2 renotified',
+    ]);
+    clockMs += 5 * MIN;
+    await settle('P-2001', [
+      'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l2 fired',
+      'diabetes.hypo_l2 renotified',
+      'diabetes.hypo_l2 escalated',
+    ]);
+    // The nurse (first in ward A's order) was paged; the escalation went to the doctor.
+    await expect
+      .poll(() =>
+        smtp.mails
+          .filter((m) => m.subject.includes('patient P-2001'))
+          .map(
+            (m) =>
+              `${m.to.join()} ${m.subject.split(':')[0]} ${/^New alert|^Still|^Escalated/m.exec(m.text)?.[0]}`,
+          ),
+      )
+      .toEqual([
+        'nurse.ayesha@clinic.invalid [WARNING] patient P-2001 New alert',
+        'nurse.ayesha@clinic.invalid [CRITICAL] patient P-2001 New alert',
+        'nurse.ayesha@clinic.invalid [CRITICAL] patient P-2001 Still',
+        'dr.farooq@clinic.invalid [CRITICAL] patient P-2001 Escalated',
+      ]);
+    const [firstMail] = smtp.mails.filter((m) => m.subject.includes('patient P-2001'));
+    expect(firstMail?.text).toContain('Reading: 55 mg/dL');
+    expect(firstMail?.text).toContain('https://rpm.clinic.invalid/patients/P-2001');
+
+    // The nurse acknowledges the level-1 alert from the worklist.
+    const ack = await nurseA.send('POST', `/api/alerts/${l1?.alertId}/acknowledge`, {
+      note: 'called, eating',
+    });
+    expect(ack.status).toBe(200);
+    expect(((await ack.json()) as { alert: { state: string; acknowledgedBy: string } }).alert).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'nurse.ayesha',
+    });
+
+    // Glucose recovers; each alert resolves once its clear level has held 15 minutes.
+    const recovery = [60, 68, 72, 78, 85, 90, 95, 100];
+    clockMs = start + 120 * MIN + 30_000;
+    await publish(recovery.map((v, i) => cgm('P-2001', start, 85 + i * 5, v)));
+    await settle('P-2001', [
+      'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l2 fired',
+      'diabetes.hypo_l2 renotified',
+      'diabetes.hypo_l2 escalated',
+      'diabetes.hypo_l1 acknowledged',
+      'diabetes.hypo_l2 resolved',
+      'diabetes.hypo_l1 resolved',
+    ]);
+    const resolvedL2 = eventsOf('P-2001').find(
+      (e) => e.ruleId === 'diabetes.hypo_l2' && e.type === 'resolved',
+    );
+    expect(resolvedL2?.value).toBe(78); // 54 or more held from minute 85 (60) to minute 100 (78)
+
+    // The webhook got every paging event, each signed and verified.
+    await expect
+      .poll(() =>
+        hooks.filter((h) => h.event.patientId === 'P-2001').map((h) => `${h.event.ruleId} ${h.event.type}`),
+      )
+      .toEqual([
+        'diabetes.hypo_l1 fired',
+        'diabetes.hypo_l2 fired',
+        'diabetes.hypo_l2 renotified',
+        'diabetes.hypo_l2 escalated',
+      ]);
+    expect(hooks.every((h) => h.verified)).toBe(true);
+  });
+
+  it('raises a no-data alert when the CGM stops sending, and clears it when data returns', async () => {
+    const start = Date.parse('2026-11-25T08:00:00Z');
+    clockMs = start + 10 * MIN;
+    await publish([0, 5, 10].map((m) => cgm('P-2001', start, m, 120)));
+    clockMs = start + 10 * MIN + 31 * MIN;
+    await expect
+      .poll(() => summary('P-2001').filter((s) => s.startsWith('diabetes.cgm_stale')))
+      .toEqual(['diabetes.cgm_stale fired']);
+    clockMs += MIN;
+    await publish([cgm('P-2001', start, 42, 118)]);
+    await expect
+      .poll(() => summary('P-2001').filter((s) => s.startsWith('diabetes.cgm_stale')))
+      .toEqual(['diabetes.cgm_stale fired', 'diabetes.cgm_stale resolved']);
+  });
+
+  it('fires nothing for a brief SpO2 dip shorter than the sustained duration', async () => {
+    const start = Date.parse('2026-11-25T10:00:00Z');
+    clockMs = start + 6 * MIN;
+    await publish([...spo2Run('P-2003', start, 3, 88), ...spo2Run('P-2003', start + 3.5 * MIN, 2, 97)]);
+    clockMs += 5 * MIN;
+    await new Promise((r) => setTimeout(r, 2500)); // two ticks on the moved clock
+    expect(summary('P-2003')).toEqual([]);
+  });
+
+  it('leaves a COPD patient at 89 % alone while a general patient at 89 % fires', async () => {
+    const start = Date.parse('2026-11-25T11:00:00Z');
+    clockMs = start + 10 * MIN + 30_000;
+    await publish([...spo2Run('P-2002', start, 10, 89), ...spo2Run('P-2003', start, 10, 89)]);
+    await settle('P-2003', ['general.spo2_low fired']);
+    expect(eventsOf('P-2003')[0]).toMatchObject({ severity: 'critical', value: 89 });
+    expect(summary('P-2002')).toEqual([]);
+  });
+
+  it('fires nothing on readings the device flagged as unreliable', async () => {
+    const start = Date.parse('2026-11-25T12:00:00Z');
+    clockMs = start + 10 * MIN + 30_000;
+    await publish([
+      ...spo2Run('P-2004', start, 10, 84, ['signal_fault']),
+      ...spo2Run('P-2004', start + 10.5 * MIN, 0, 97),
+    ]);
+    clockMs += MIN;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(summary('P-2004')).toEqual([]);
+  });
+
+  it('neither duplicates nor loses an alert across a restart in the middle of an episode', async () => {
+    const start = Date.parse('2026-11-25T13:00:00Z');
+    // Three minutes of 89 % (the general rule needs five), then the server restarts.
+    clockMs = start + 3 * MIN + 10_000;
+    await publish(spo2Run('P-2005', start, 3, 89));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(summary('P-2005')).toEqual([]);
+    const firedBefore = mqttEvents.filter((e) => e.type === 'fired').length;
+    await stopPipelineServer();
+    await startPipelineServer();
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    // The episode goes on after the restart and fires on time: at minute 5.
+    clockMs = start + 6 * MIN + 10_000;
+    await publish(spo2Run('P-2005', start + 3.5 * MIN, 2.5, 89));
+    await settle('P-2005', ['general.spo2_low fired']);
+    expect(Date.parse(eventsOf('P-2005')[0]?.at ?? '')).toBe(clockMs);
+    // Nothing fired before the restart fired again after it.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(mqttEvents.filter((e) => e.type === 'fired').length).toBe(firedBefore + 1);
+    // And the alert of the earlier test that was still active is still there.
+    const active = (await (await doctorB.get('/api/alerts?scope=active')).json()) as {
+      alerts: { patientId: string; ruleId: string; state: string }[];
+    };
+    expect(active.alerts.map((a) => `${a.patientId} ${a.ruleId} ${a.state}`)).toContain(
+      'P-2003 general.spo2_low firing',
+    );
+  });
+});
