@@ -58,19 +58,28 @@ export class ReadingsIngest {
     return deadLetterToLine({ ...d, at: this.deadLetterTime() });
   }
 
-  async handleReadings(gatewayId: string, payload: Buffer, messageRef: string): Promise<IngestOutcome> {
+  /** `signal`: the sender went away; stop waiting for room in the write backlog. */
+  async handleReadings(
+    gatewayId: string,
+    payload: Buffer,
+    messageRef: string,
+    signal?: AbortSignal,
+  ): Promise<IngestOutcome> {
     const now = this.now();
     const result = validateReadingsPayload(payload, gatewayId, now);
     if (!result.ok) {
-      await this.o.batcher.submit([
-        this.deadLetter({
-          gatewayId,
-          reason: result.reason,
-          detail: result.detail,
-          ref: messageRef,
-          payload: payload.toString('utf8'),
-        }),
-      ]);
+      await this.o.batcher.submit(
+        [
+          this.deadLetter({
+            gatewayId,
+            reason: result.reason,
+            detail: result.detail,
+            ref: messageRef,
+            payload: payload.toString('utf8'),
+          }),
+        ],
+        signal,
+      );
       return {
         stored: [],
         rejection: {
@@ -101,7 +110,10 @@ export class ReadingsIngest {
       });
       return false;
     });
-    const outcomes = await this.o.batcher.submit(allowed.map((v) => readingToLine(v.reading, gatewayId)));
+    const outcomes = await this.o.batcher.submit(
+      allowed.map((v) => readingToLine(v.reading, gatewayId)),
+      signal,
+    );
     const stored: Reading[] = [];
     outcomes.forEach((outcome, i) => {
       const valid = allowed[i];
@@ -148,38 +160,45 @@ export class ReadingsIngest {
     gatewayId: string,
     payload: Buffer,
     messageRef: string,
+    signal?: AbortSignal,
   ): Promise<GatewayStatus | undefined> {
     let parsed: ReturnType<typeof GatewayStatus.safeParse>;
     try {
       parsed = GatewayStatus.safeParse(JSON.parse(payload.toString('utf8')));
     } catch (err) {
-      await this.o.batcher.submit([
-        this.deadLetter({
-          gatewayId,
-          reason: 'bad_json',
-          detail: (err as Error).message,
-          ref: messageRef,
-          payload: payload.toString('utf8'),
-        }),
-      ]);
+      await this.o.batcher.submit(
+        [
+          this.deadLetter({
+            gatewayId,
+            reason: 'bad_json',
+            detail: (err as Error).message,
+            ref: messageRef,
+            payload: payload.toString('utf8'),
+          }),
+        ],
+        signal,
+      );
       return;
     }
     if (!parsed.success || parsed.data.gatewayId !== gatewayId) {
       const detail = parsed.success
         ? `gatewayId '${parsed.data.gatewayId}' does not match the topic's '${gatewayId}'`
         : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      await this.o.batcher.submit([
-        this.deadLetter({
-          gatewayId,
-          reason: 'bad_envelope',
-          detail,
-          ref: messageRef,
-          payload: payload.toString('utf8'),
-        }),
-      ]);
+      await this.o.batcher.submit(
+        [
+          this.deadLetter({
+            gatewayId,
+            reason: 'bad_envelope',
+            detail,
+            ref: messageRef,
+            payload: payload.toString('utf8'),
+          }),
+        ],
+        signal,
+      );
       return;
     }
-    await this.o.batcher.submit(gatewayStatusToLines(parsed.data, this.now().getTime()));
+    await this.o.batcher.submit(gatewayStatusToLines(parsed.data, this.now().getTime()), signal);
     this.o.onStatus?.(parsed.data);
     return parsed.data;
   }

@@ -68,12 +68,28 @@ export class WriteBatcher {
     private readonly log: Logger,
   ) {}
 
-  /** Resolves with one outcome per line once every line is stored or refused by InfluxDB. */
-  async submit(lines: string[]): Promise<LineOutcome[]> {
+  /**
+   * Resolves with one outcome per line once every line is stored or refused by InfluxDB.
+   * While the backlog is full it waits; `signal` gives up the wait (the sender is gone and
+   * will send again), so waiting messages of dead connections do not pile up in memory.
+   */
+  async submit(lines: string[], signal?: AbortSignal): Promise<LineOutcome[]> {
     if (lines.length === 0) return [];
     if (this.closed) throw new Error('write batcher is closed');
     while (this.queuedLines >= this.options.maxBacklogLines) {
-      await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          this.waitingForRoom = this.waitingForRoom.filter((w) => w !== wake);
+          reject(signal?.reason);
+        };
+        this.waitingForRoom.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }
     return new Promise<LineOutcome[]>((resolve) => {
       this.queue.push({ lines, resolve });

@@ -111,6 +111,20 @@ function limitPacketSize(client: Client, maxBytes: number): void {
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = o.log.child({ component: 'broker' });
   const identities = new WeakMap<Client, MqttIdentity>();
+  /**
+   * Aborted when a client goes away: its held publishes stop waiting for room in the write
+   * backlog (it will send them again), so an InfluxDB outage with reconnecting gateways
+   * does not pile up payloads of dead connections.
+   */
+  const connections = new WeakMap<Client, AbortController>();
+  const signalOf = (client: Client) => {
+    let controller = connections.get(client);
+    if (!controller) {
+      controller = new AbortController();
+      connections.set(client, controller);
+    }
+    return controller.signal;
+  };
 
   const authenticate: AuthenticateHandler = (client, username, password, callback) => {
     const secret = password?.toString('utf8') ?? '';
@@ -174,20 +188,24 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     const ref = `${client.id}/${packet.messageId ?? 0}`;
     const work =
       target.kind === 'readings'
-        ? o.ingest.handleReadings(target.gatewayId, payload, ref).then(async (outcome) => {
+        ? o.ingest.handleReadings(target.gatewayId, payload, ref, signalOf(client)).then(async (outcome) => {
             if (outcome.rejection) {
               await publish(topics.rejections(target.gatewayId), JSON.stringify(outcome.rejection));
             }
           })
-        : o.ingest.handleStatus(target.gatewayId, payload, ref);
+        : o.ingest.handleStatus(target.gatewayId, payload, ref, signalOf(client));
     work.then(
       () => callback(null),
       (err: Error) => {
         // Not acknowledged: the gateway keeps the message and sends it again.
-        log.error(
-          { err: err.message, clientId: client.id, topic },
-          'ingest failed; message not acknowledged',
-        );
+        if (signalOf(client).aborted) {
+          log.debug({ clientId: client.id, topic }, 'sender gone; message left unacknowledged');
+        } else {
+          log.error(
+            { err: err.message, clientId: client.id, topic },
+            'ingest failed; message not acknowledged',
+          );
+        }
         callback(err);
       },
     );
@@ -200,6 +218,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     id: 'rpm-embedded',
     maxClientsIdLength: 64,
   });
+  aedes.on('clientDisconnect', (client) =>
+    connections.get(client)?.abort(new Error(`client ${client.id} disconnected`)),
+  );
   aedes.on('clientError', (client, err) =>
     log.warn({ clientId: client.id, err: err.message }, 'client error'),
   );
