@@ -59,8 +59,11 @@ export async function latestValues(
 ): Promise<Map<string, PatientLatest>> {
   const result = new Map<string, PatientLatest>(patientIds.map((id) => [id, {}]));
   if (!patientIds.length) return result;
+  // One selector only: with two (last(value), last(reliable)) InfluxDB 1.x answers the start
+  // of the time range instead of the point's time. A plain field beside a single selector
+  // comes from the same point.
   const series = await influx.querySeries(
-    `SELECT last(value) AS value, last(reliable) AS reliable FROM heart_rate, spo2, glucose
+    `SELECT last(value) AS value, reliable FROM heart_rate, pulse_rate, spo2, glucose
      WHERE ${patientFilter(patientIds)} AND time >= ${sinceMs}ms GROUP BY patient`,
   );
   for (const s of series) {
@@ -71,7 +74,12 @@ export async function latestValues(
     const time = num(row?.time);
     if (!latest || value === undefined || time === undefined) continue;
     const entry = { value, time, reliable: row?.reliable !== false };
-    if (s.name === 'heart_rate' || s.name === 'spo2' || s.name === 'glucose') latest[s.name] = entry;
+    // A patient with only an oximeter has a pulse rate and no heart rate: show the newer.
+    const slot = s.name === 'pulse_rate' ? 'heart_rate' : s.name;
+    if (slot === 'heart_rate' || slot === 'spo2' || slot === 'glucose') {
+      const current = latest[slot];
+      if (!current || current.time < time) latest[slot] = entry;
+    }
   }
   // The CGM trend belongs with the latest CGM reading, if it is the latest glucose.
   const trends = await influx.querySeries(
@@ -102,22 +110,33 @@ export async function chartSeries(
   const result = new Map<string, ChartPoint[]>(patientIds.map((id) => [id, []]));
   if (!patientIds.length) return result;
   const { spanMs, bucket } = CHART_RANGES[range];
+  // Heart rate charts fall back on an oximeter's pulse rate where no heart-rate sensor sent.
+  const from = metric === 'heart_rate' ? 'heart_rate, pulse_rate' : metric;
   const series = await influx.querySeries(
-    `SELECT mean(value) AS mean, min(value) AS min, max(value) AS max FROM ${metric}
+    `SELECT mean(value) AS mean, min(value) AS min, max(value) AS max FROM ${from}
      WHERE ${patientFilter(patientIds)} AND time >= ${nowMs - spanMs}ms AND time <= ${nowMs}ms
      ${options.reliableOnly ? 'AND reliable = true' : ''}
      GROUP BY time(${bucket}), patient fill(none)`,
   );
-  for (const s of series) {
+  // heart_rate sorts before pulse_rate: its bucket wins where both measured.
+  for (const s of [...series].sort((a, b) => a.name.localeCompare(b.name))) {
     const points = s.tags?.patient ? result.get(s.tags.patient) : undefined;
     if (!points) continue;
+    const taken = new Set(points.map((p) => p.time));
     const at = (c: string) => s.columns.indexOf(c);
     for (const v of s.values) {
       const [time, mean, min, max] = [v[at('time')], v[at('mean')], v[at('min')], v[at('max')]].map(num);
-      if (time !== undefined && mean !== undefined && min !== undefined && max !== undefined) {
+      if (
+        time !== undefined &&
+        mean !== undefined &&
+        min !== undefined &&
+        max !== undefined &&
+        !taken.has(time)
+      ) {
         points.push({ time, mean, min, max });
       }
     }
+    points.sort((a, b) => a.time - b.time);
   }
   return result;
 }
@@ -150,12 +169,16 @@ export async function daysWithReadings(
   timeZone: string,
 ): Promise<number> {
   const series = await influx.querySeries(
-    `SELECT count(value) FROM heart_rate, spo2, glucose WHERE patient = ${quoteString(patientId)}
+    `SELECT count(value) FROM heart_rate, pulse_rate, spo2, glucose WHERE patient = ${quoteString(patientId)}
      AND time >= ${nowMs - days * 86400_000}ms AND time <= ${nowMs}ms GROUP BY time(1d) fill(none)
      tz(${quoteString(timeZone)})`,
   );
+  // The window touches `days + 1` calendar days; the partial first one is not counted.
+  const firstFullDay = nowMs - days * 86400_000;
   const daysSeen = new Set<number>();
-  for (const s of series) for (const v of s.values) if (num(v[1])) daysSeen.add(Number(v[0]));
+  for (const s of series) {
+    for (const v of s.values) if (num(v[1]) && Number(v[0]) >= firstFullDay) daysSeen.add(Number(v[0]));
+  }
   return daysSeen.size;
 }
 
@@ -179,7 +202,7 @@ export async function deviceStates(
 ): Promise<DeviceState[]> {
   if (!patientIds.length) return [];
   const series = await influx.querySeries(
-    `SELECT last(connected) AS connected, last(battery) AS battery, last(last_seen_ms) AS last_seen
+    `SELECT last(connected) AS connected, battery, last_seen_ms AS last_seen
      FROM device_status WHERE ${patientFilter(patientIds)} AND time >= ${sinceMs}ms
      GROUP BY patient, device, gateway, kind`,
   );

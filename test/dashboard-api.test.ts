@@ -1,19 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics } from '../common/contract.ts';
+import { type ReadingInput, topics } from '../common/contract.ts';
+import { createLogger } from '../common/log.ts';
 import { listAudit } from '../records/audit-log.ts';
+import type { ServerConfig } from '../server/config.ts';
+import type { DemoGatewayCredentials } from '../server/demo-seed.ts';
 import { DEMO_PASSWORD } from '../server/demo-seed.ts';
-import type { RunningServer } from '../server/start-server.ts';
-import { connectGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import { type RunningServer, startServer } from '../server/start-server.ts';
+import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 
 describe('dashboard API', () => {
+  let config: ServerConfig;
   let server: RunningServer;
   let admin: HttpSession;
   let nurseA: HttpSession;
 
   beforeAll(async () => {
     // Demo mode seeds ward-a (nurse.ayesha, dr.farooq: P-1001) and ward-b (nurse.bilal, dr.sana: P-1002, P-1003).
-    server = await startTestServer(uniqueDatabase('dashboard'), { mode: 'demo' });
+    config = testServerConfig(uniqueDatabase('dashboard'), { mode: 'demo' });
+    server = await startServer(config, createLogger('test-server', config.logLevel));
     admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
     nurseA = await login(server.httpUrl, 'nurse.ayesha', DEMO_PASSWORD);
   });
@@ -163,6 +170,72 @@ describe('dashboard API', () => {
       actor: 'nurse.ayesha',
     });
     expect(audit.map((a) => a.action)).toContain('patient.view');
+  });
+
+  it("shows each tile's latest values at their sample times, with an oximeter's pulse as heart rate", async () => {
+    const [home] = JSON.parse(
+      readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
+    ) as DemoGatewayCredentials[];
+    if (!home) throw new Error('no demo gateway');
+    const gateway = await connectGateway(server.mqttPort, home.gatewayId, home.secret);
+    const now = Date.now();
+    const at = (secondsAgo: number) =>
+      new Date(Math.floor(now / 1000) * 1000 - secondsAgo * 1000).toISOString();
+    const readings: ReadingInput[] = [
+      {
+        id: 'ox:pr:1',
+        patientId: 'P-1001',
+        deviceId: 'ox',
+        metric: 'pulse_rate',
+        value: 77,
+        unit: '/min',
+        time: at(120),
+      },
+      {
+        id: 'ox:spo2:1',
+        patientId: 'P-1001',
+        deviceId: 'ox',
+        metric: 'spo2',
+        value: 96,
+        unit: '%',
+        time: at(60),
+        flags: ['questionable'],
+      },
+      {
+        id: 'cgm:g:1',
+        patientId: 'P-1001',
+        deviceId: 'cgm',
+        metric: 'glucose',
+        value: 7.5,
+        unit: 'mmol/L',
+        time: at(30),
+        context: { source: 'cgm', trendMgdlPerMin: -1.5 },
+      },
+    ];
+    await gateway.publishAsync(
+      topics.readings(home.gatewayId),
+      JSON.stringify({ gatewayId: home.gatewayId, sentAt: new Date().toISOString(), readings }),
+      { qos: 1 },
+    );
+    await gateway.endAsync();
+    const { tiles } = (await (await nurseA.get('/api/ward')).json()) as {
+      tiles: {
+        patientId: string;
+        latest: Record<string, { value: number; time: number; reliable: boolean }>;
+      }[];
+    };
+    const latest = tiles.find((t) => t.patientId === 'P-1001')?.latest;
+    expect(latest?.heart_rate).toEqual({ value: 77, time: Date.parse(at(120)), reliable: true });
+    expect(latest?.spo2).toEqual({ value: 96, time: Date.parse(at(60)), reliable: false });
+    // 7.5 mmol/L is stored and shown as 135.117 mg/dL (x 18.0156).
+    expect(latest?.glucose).toMatchObject({ time: Date.parse(at(30)), trendMgdlPerMin: -1.5, source: 'cgm' });
+    expect(latest?.glucose?.value).toBeCloseTo(135.117, 6);
+    const chart = (await (
+      await nurseA.get('/api/patients/P-1001/chart?metric=heart_rate&range=6h')
+    ).json()) as {
+      points: { mean: number }[];
+    };
+    expect(chart.points.map((p) => p.mean)).toEqual([77]);
   });
 
   it('validates chart queries', async () => {

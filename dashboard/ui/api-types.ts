@@ -1,0 +1,137 @@
+/**
+ * The shapes the dashboard API answers with, built from the server's own types (type-only
+ * imports: nothing of the server is bundled into the page). `Json<T>` is what JSON makes of
+ * a server type: dates travel as ISO strings.
+ *
+ * `Alert` follows the alerts API contract given to the dashboard while that API was being
+ * built; once the API exports its answer's type, it should replace this one.
+ */
+import type { AlertsService } from '../../alerts/alerts-service.ts';
+import type { AlertEventType, Severity } from '../../common/contract.ts';
+import type { AuditEntry } from '../../records/audit-log.ts';
+import type { CareTeam } from '../../records/care-teams.ts';
+import type { Gateway } from '../../records/gateways.ts';
+import type { Patient } from '../../records/patients.ts';
+import type { SessionUser } from '../../records/sessions.ts';
+import type { User } from '../../records/users.ts';
+import type { ruleView } from '../alert-routes.ts';
+import type { GlucoseSummary } from '../glucose-summary.ts';
+import type { LiveEvent } from '../live-feed.ts';
+import type { ChartMetric, ChartPoint, ChartRange, DeviceState } from '../readings-queries.ts';
+import type { ActiveAlertSummary, WardTile } from '../ward-tiles.ts';
+
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+export type {
+  ActiveAlertSummary,
+  ChartMetric,
+  ChartPoint,
+  ChartRange,
+  DeviceState,
+  GlucoseSummary,
+  LiveEvent,
+  SessionUser,
+  Severity,
+  WardTile,
+};
+export type Role = SessionUser['role'];
+
+/** A care plan threshold drawn on a chart, in the chart's unit (glucose mg/dL). */
+export type ThresholdBand = ReturnType<AlertsService['thresholds']>[number];
+
+export interface SessionResponse {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+export interface WardResponse {
+  /** The server's clock when it answered (ISO), so ages are right even on a device with a wrong clock. */
+  now: string;
+  tiles: WardTile[];
+}
+
+export interface PatientViewResponse {
+  patient: Pick<Patient, 'id' | 'displayName' | 'gatewayIds'>;
+  devices: DeviceState[];
+  adherence: { daysWithReadings: number; ofDays: number };
+  glucoseSummary: GlucoseSummary | null;
+  activeAlerts: ActiveAlertSummary[];
+}
+
+export interface ChartResponse {
+  metric: ChartMetric;
+  range: ChartRange;
+  unit: string;
+  from: string;
+  to: string;
+  points: ChartPoint[];
+  thresholds: ThresholdBand[];
+}
+
+export type AlertState = 'firing' | 'acknowledged' | 'resolved';
+
+export interface AlertHistoryEntry {
+  type: AlertEventType;
+  at: string;
+  by?: string;
+  note?: string;
+}
+
+export interface Alert {
+  alertId: string;
+  patientId: string;
+  patientName: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  state: AlertState;
+  message: string;
+  metric?: string;
+  value?: number;
+  unit?: string;
+  firedAt: string;
+  escalationLevel: number;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  ackNote?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+  resolveNote?: string;
+  snoozedUntil?: string;
+  snoozedBy?: string;
+  history: AlertHistoryEntry[];
+}
+
+/** A care plan rule as the dashboard shows it. */
+export type CarePlanRule = ReturnType<typeof ruleView>;
+
+export type RuleOverrides = Record<string, Record<string, unknown>>;
+
+export interface CarePlanResponse {
+  templates: string[];
+  overrides: unknown;
+  rules: CarePlanRule[];
+}
+
+export interface CarePlanTemplatesResponse {
+  templates: { id: string; title: string; rules: CarePlanRule[] }[];
+}
+
+export type AdminPatient = Patient;
+export type AdminGateway = Json<Gateway>;
+export type AdminUser = User;
+export type AdminCareTeam = CareTeam;
+export type AdminAuditEntry = Json<AuditEntry>;
+
+export interface GatewayCredentials {
+  gatewayId: string;
+  mqttUsername: string;
+  mqttClientId: string;
+  secret: string;
+}

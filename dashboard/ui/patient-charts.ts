@@ -1,0 +1,209 @@
+/**
+ * The patient view's charts: heart rate, SpO2 and glucose over the chosen range, drawn
+ * with uPlot from InfluxDB's downsampled buckets: the mean as a line, the bucket minimum
+ * to maximum as a band. Each care plan threshold is a dashed line labelled with the rule
+ * title, the side that fires shaded; the same thresholds are listed under the chart in
+ * words (a canvas says nothing to a screen reader or a search).
+ */
+import uPlot from 'uplot';
+import { type ApiClient, errorText } from './api-client.ts';
+import type { ChartMetric, ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
+import { chartValueRange } from './chart-scale.ts';
+import { h, notice, setChildren } from './dom.ts';
+import { formatAxisTime } from './time-ago.ts';
+import { VITAL_LABEL } from './vital-signs.ts';
+
+export const CHART_RANGE_LABEL: Record<ChartRange, string> = {
+  '6h': '6 hours',
+  '24h': '24 hours',
+  '7d': '7 days',
+  '30d': '30 days',
+};
+
+const METRICS: readonly ChartMetric[] = ['heart_rate', 'spo2', 'glucose'];
+const MIN_SPAN: Record<ChartMetric, number> = { heart_rate: 30, spo2: 8, glucose: 80 };
+const HEIGHT = 220;
+
+const LINE = '#1d4f91';
+const BAND = 'rgba(29, 79, 145, 0.18)';
+const THRESHOLD_COLOUR: Record<string, string> = { critical: '#a3001b', warning: '#8a5300', info: '#444444' };
+
+function drawThresholds(u: uPlot, thresholds: readonly ThresholdBand[]): void {
+  const { ctx, bbox } = u;
+  const ratio = window.devicePixelRatio || 1;
+  for (const t of thresholds) {
+    const y = u.valToPos(t.level, 'y', true);
+    const colour = THRESHOLD_COLOUR[t.severity] ?? THRESHOLD_COLOUR.info ?? '#444444';
+    ctx.save();
+    ctx.fillStyle = colour;
+    ctx.globalAlpha = 0.06;
+    const edge = t.direction === 'below' ? bbox.top + bbox.height : bbox.top;
+    ctx.fillRect(bbox.left, Math.min(y, edge), bbox.width, Math.abs(edge - y));
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5 * ratio;
+    ctx.setLineDash([6 * ratio, 4 * ratio]);
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+    ctx.font = `${12 * ratio}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = t.direction === 'below' ? 'top' : 'bottom';
+    ctx.fillText(
+      `${t.title}: ${t.level}`,
+      bbox.left + 6 * ratio,
+      y + (t.direction === 'below' ? 3 : -3) * ratio,
+    );
+    ctx.restore();
+  }
+}
+
+function thresholdList(chart: ChartResponse): HTMLElement | false {
+  if (!chart.thresholds.length) return false;
+  return h(
+    'ul',
+    { class: 'threshold-list' },
+    ...chart.thresholds.map((t) =>
+      h(
+        'li',
+        { class: `severity-${t.severity}` },
+        `${t.title}: alert level ${t.level} ${VITAL_LABEL[chart.metric].unit} (readings ${t.direction} it)`,
+      ),
+    ),
+  );
+}
+
+function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
+  const levels = chart.thresholds.map((t) => t.level);
+  const data: uPlot.AlignedData = [
+    chart.points.map((p) => p.time / 1000),
+    chart.points.map((p) => p.mean),
+    chart.points.map((p) => p.min),
+    chart.points.map((p) => p.max),
+  ];
+  const options: uPlot.Options = {
+    width: Math.max(target.clientWidth, 280),
+    height: HEIGHT,
+    scales: {
+      x: { time: true, range: [Date.parse(chart.from) / 1000, Date.parse(chart.to) / 1000] },
+      y: { range: () => chartValueRange(chart.points, levels, MIN_SPAN[chart.metric]) },
+    },
+    series: [
+      {},
+      {
+        label: 'Mean',
+        stroke: LINE,
+        width: 2,
+        points: { show: chart.points.length < 60, size: 5, fill: LINE },
+      },
+      { label: 'Lowest', stroke: 'transparent', points: { show: false } },
+      { label: 'Highest', stroke: 'transparent', points: { show: false } },
+    ],
+    bands: [{ series: [3, 2], fill: BAND }],
+    axes: [
+      {
+        stroke: '#222222',
+        values: (_u, splits, _axis, _space, incr) => splits.map((s) => formatAxisTime(s * 1000, incr * 1000)),
+      },
+      { stroke: '#222222', label: VITAL_LABEL[chart.metric].unit },
+    ],
+    legend: { show: true, live: true },
+    cursor: { drag: { x: false, y: false } },
+    hooks: { draw: [(u) => drawThresholds(u, chart.thresholds)] },
+  };
+  return new uPlot(options, data, target);
+}
+
+export interface PatientCharts {
+  element: HTMLElement;
+  stop(): void;
+}
+
+export function renderPatientCharts(api: ApiClient, patientId: string, initial: ChartRange): PatientCharts {
+  let plots: uPlot[] = [];
+  let generation = 0;
+  const charts = h('div', { class: 'charts' });
+  const buttons = (Object.keys(CHART_RANGE_LABEL) as ChartRange[]).map((range) => {
+    const b = h('button', { type: 'button', class: 'tab', 'data-range': range }, CHART_RANGE_LABEL[range]);
+    b.addEventListener('click', () => show(range));
+    return b;
+  });
+
+  const show = (range: ChartRange) => {
+    const mine = ++generation;
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.range === range));
+    for (const p of plots) p.destroy();
+    plots = [];
+    const panels = METRICS.map((metric) => {
+      const body = h('div', { class: 'chart-body' }, h('p', { class: 'loading' }, 'Loading...'));
+      const panel = h(
+        'figure',
+        { class: `chart chart-${metric}`, 'data-metric': metric },
+        h(
+          'figcaption',
+          {},
+          `${VITAL_LABEL[metric].name} (${VITAL_LABEL[metric].unit}), last ${CHART_RANGE_LABEL[range]}`,
+        ),
+        body,
+      );
+      const query = `metric=${metric}&range=${range}`;
+      api.get<ChartResponse>(`/api/patients/${encodeURIComponent(patientId)}/chart?${query}`).then(
+        (chart) => {
+          if (mine !== generation) return;
+          if (!chart.points.length) {
+            body.replaceChildren(
+              notice(
+                'info',
+                `No ${VITAL_LABEL[metric].name} readings in the last ${CHART_RANGE_LABEL[range]}.`,
+              ),
+            );
+            return;
+          }
+          const canvasHolder = h('div', { class: 'chart-canvas' });
+          setChildren(
+            body,
+            canvasHolder,
+            h('p', { class: 'chart-note' }, 'Line: average. Shaded band: lowest to highest.'),
+            thresholdList(chart),
+          );
+          plots.push(drawChart(canvasHolder, chart));
+        },
+        (error: unknown) => {
+          if (mine === generation)
+            body.replaceChildren(notice('error', `Could not load the chart: ${errorText(error)}`));
+        },
+      );
+      return panel;
+    });
+    charts.replaceChildren(...panels);
+  };
+
+  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  const onResize = () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      for (const p of plots) {
+        const holder = p.root.parentElement;
+        if (holder) p.setSize({ width: Math.max(holder.clientWidth, 280), height: HEIGHT });
+      }
+    }, 200);
+  };
+  window.addEventListener('resize', onResize);
+  show(initial);
+
+  return {
+    element: h(
+      'div',
+      {},
+      h('div', { class: 'tabs', role: 'group', 'aria-label': 'Chart period' }, ...buttons),
+      charts,
+    ),
+    stop: () => {
+      generation++;
+      window.removeEventListener('resize', onResize);
+      clearTimeout(resizeTimer);
+      for (const p of plots) p.destroy();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The three values a ward tile shows, with their labels and units as a nurse reads them.
+ * Values arrive in the stored units (glucose in mg/dL, see ingest/influx-schema.ts) and
+ * are rounded here for display only.
+ */
+import type { WardTile } from './api-types.ts';
+
+export const VITALS = ['heart_rate', 'spo2', 'glucose'] as const;
+export type Vital = (typeof VITALS)[number];
+
+export const VITAL_LABEL: Record<Vital, { name: string; unit: string }> = {
+  heart_rate: { name: 'Heart rate', unit: 'bpm' },
+  spo2: { name: 'SpO2', unit: '%' },
+  glucose: { name: 'Glucose', unit: 'mg/dL' },
+};
+
+export function isVital(metric: string): metric is Vital {
+  return (VITALS as readonly string[]).includes(metric);
+}
+
+/** Whole numbers: no device on the ward resolves a tenth of a beat, a percent or a mg/dL. */
+export function formatVital(value: number): string {
+  return String(Math.round(value));
+}
+
+/** The metric a tile's sparkline shows: glucose if the patient has any, else SpO2, else heart rate. */
+export function primaryVital(tile: Pick<WardTile, 'latest' | 'sparklines'>): Vital {
+  const has = (v: Vital) => tile.latest[v] !== undefined || tile.sparklines[v].length > 0;
+  return has('glucose') ? 'glucose' : has('spo2') ? 'spo2' : 'heart_rate';
+}
+
+export const DEVICE_KIND_LABEL: Record<string, string> = {
+  heart_rate: 'Heart-rate sensor',
+  pulse_oximeter: 'Pulse oximeter',
+  glucose_meter: 'Glucose meter',
+  cgm: 'CGM',
+};
+
+export const deviceKindLabel = (kind: string): string => DEVICE_KIND_LABEL[kind] ?? kind;

@@ -1,0 +1,93 @@
+/**
+ * What a ward tile says about its patient besides the numbers, as text (colour is never the
+ * only signal): the attention state, silence, gateway connectivity, low device batteries.
+ * Also how a live reading changes a tile. Pure: the clock is passed in.
+ */
+import type { LiveEvent, WardTile } from './api-types.ts';
+import { formatDuration, isStale } from './time-ago.ts';
+import { deviceKindLabel, isVital } from './vital-signs.ts';
+
+/** Below this a device's battery is shown as low (project rule for the ward view). */
+export const LOW_BATTERY_PERCENT = 20;
+
+export const ATTENTION_LABEL: Record<WardTile['attention'], string> = {
+  critical: 'CRITICAL',
+  warning: 'WARNING',
+  silent: 'SILENT',
+  ok: 'OK',
+};
+
+export type Connectivity = { state: 'online' | 'offline' | 'unknown' | 'none'; text: string };
+
+export function gatewayConnectivity(gateways: WardTile['gateways']): Connectivity {
+  if (gateways.length === 0) return { state: 'none', text: 'No gateway assigned' };
+  if (gateways.some((g) => g.online === false)) return { state: 'offline', text: 'Gateway offline' };
+  if (gateways.some((g) => g.online === null)) return { state: 'unknown', text: 'Gateway not heard from' };
+  return { state: 'online', text: 'Gateway online' };
+}
+
+/**
+ * "Silent 3 h" for a silent patient, and for one with alerts whose newest reading is old
+ * (an alert outranks silence in the ward's order, but the silence still matters);
+ * "No readings yet" for a patient who never sent any.
+ */
+export function silenceText(
+  tile: Pick<WardTile, 'attention' | 'lastReadingAt'>,
+  nowMs: number,
+): string | null {
+  if (tile.lastReadingAt === null) return 'No readings yet';
+  const silent =
+    tile.attention === 'silent' || (tile.attention !== 'ok' && isStale(tile.lastReadingAt, nowMs));
+  return silent ? `Silent ${formatDuration(nowMs - tile.lastReadingAt)}` : null;
+}
+
+export interface BatteryNote {
+  text: string;
+  low: boolean;
+}
+
+export function batteryNotes(devices: WardTile['devices']): BatteryNote[] {
+  return devices
+    .filter((d) => d.batteryPercent !== null)
+    .map((d) => {
+      const low = (d.batteryPercent ?? 100) < LOW_BATTERY_PERCENT;
+      return {
+        text: `${deviceKindLabel(d.kind)} battery ${d.batteryPercent} %${low ? ' (low)' : ''}`,
+        low,
+      };
+    });
+}
+
+type ReadingEvent = Extract<LiveEvent, { type: 'reading' }>;
+
+/**
+ * The tile after a live reading: the value and its time if it is the newest of its metric,
+ * and a point in the sparkline (kept in time order: a gateway replaying its spool sends
+ * old readings after new ones).
+ */
+export function applyLiveReading(tile: WardTile, event: ReadingEvent): WardTile {
+  const metric = event.metric;
+  if (!isVital(metric)) return tile;
+  const time = Date.parse(event.time);
+  const current = tile.latest[metric];
+  const latest = { ...tile.latest };
+  if (!current || time >= current.time) {
+    const value = { value: event.value, time, reliable: event.reliable };
+    if (metric === 'glucose') {
+      latest.glucose =
+        event.trendMgdlPerMin === undefined
+          ? value
+          : { ...value, trendMgdlPerMin: event.trendMgdlPerMin, source: 'cgm' };
+    } else {
+      latest[metric] = value;
+    }
+  }
+  const point = { time, mean: event.value, min: event.value, max: event.value };
+  const sparkline = [...tile.sparklines[metric], point].sort((a, b) => a.time - b.time);
+  return {
+    ...tile,
+    latest,
+    sparklines: { ...tile.sparklines, [metric]: sparkline },
+    lastReadingAt: Math.max(tile.lastReadingAt ?? time, time),
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * One patient on the ward: name and id, the attention state in words, active alerts,
+ * the latest heart rate, SpO2 and glucose with units and ages, the CGM trend, a sparkline
+ * of the main metric, and the devices' and gateway's state. The whole tile opens the
+ * patient view.
+ */
+
+import { renderActiveAlertList } from './active-alert-list.ts';
+import { ageLabel } from './age-label.ts';
+import type { WardTile } from './api-types.ts';
+import { h } from './dom.ts';
+import { classifyGlucoseTrend } from './glucose-trend.ts';
+import { patientPath } from './routes.ts';
+import { renderSparkline } from './sparkline.ts';
+import { formatVital, primaryVital, VITAL_LABEL, VITALS, type Vital } from './vital-signs.ts';
+import { ATTENTION_LABEL, batteryNotes, gatewayConnectivity, silenceText } from './ward-tile-status.ts';
+
+/** How far back the sparkline looks; the ward answer carries the last 6 h. */
+const SPARKLINE_WINDOW_MS = 6 * 3_600_000;
+
+/** Smallest vertical span of each sparkline, so a steady patient draws a steady line. */
+const SPARKLINE_MIN_SPAN: Record<Vital, number> = { heart_rate: 20, spo2: 6, glucose: 60 };
+
+const ATTENTION_ICON: Record<WardTile['attention'], string> = {
+  critical: '⚠',
+  warning: '⚠',
+  silent: '…',
+  ok: '✓',
+};
+
+function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
+  const latest = tile.latest[vital];
+  const { name, unit } = VITAL_LABEL[vital];
+  if (!latest) {
+    return h(
+      'div',
+      { class: `vital vital-${vital} vital-missing` },
+      h('dt', {}, name),
+      h('dd', {}, 'No reading'),
+    );
+  }
+  const trend =
+    vital === 'glucose' && tile.latest.glucose?.trendMgdlPerMin !== undefined
+      ? classifyGlucoseTrend(tile.latest.glucose.trendMgdlPerMin)
+      : undefined;
+  return h(
+    'div',
+    { class: `vital vital-${vital}`, 'data-metric': vital },
+    h('dt', {}, name),
+    h(
+      'dd',
+      {},
+      h('span', { class: 'value' }, formatVital(latest.value)),
+      ' ',
+      h('span', { class: 'unit' }, unit),
+      trend &&
+        h(
+          'span',
+          {
+            class: `trend trend-step${trend.step}`,
+            title: `${tile.latest.glucose?.trendMgdlPerMin} mg/dL per min`,
+          },
+          h('span', { class: 'trend-glyph', 'aria-hidden': 'true' }, trend.glyph),
+          ` ${trend.label}`,
+        ),
+      !latest.reliable && h('span', { class: 'tag tag-unreliable' }, 'Unreliable'),
+      ageLabel(latest.time, nowMs),
+    ),
+  );
+}
+
+export function renderWardTile(tile: WardTile, nowMs: number): HTMLElement {
+  const primary = primaryVital(tile);
+  const connectivity = gatewayConnectivity(tile.gateways);
+  const silence = silenceText(tile, nowMs);
+  const sparkLabel = `${VITAL_LABEL[primary].name}, last 6 h`;
+  return h(
+    'article',
+    {
+      class: `tile attention-${tile.attention}`,
+      'data-patient-id': tile.patientId,
+      'aria-label': `${tile.displayName}, ${ATTENTION_LABEL[tile.attention]}`,
+    },
+    h(
+      'a',
+      { class: 'tile-link', href: patientPath(tile.patientId) },
+      h(
+        'header',
+        { class: 'tile-head' },
+        h(
+          'span',
+          { class: `badge badge-${tile.attention}` },
+          h('span', { 'aria-hidden': 'true' }, ATTENTION_ICON[tile.attention]),
+          ` ${ATTENTION_LABEL[tile.attention]}`,
+        ),
+        h('h2', { class: 'tile-name' }, tile.displayName),
+        h('span', { class: 'tile-id' }, tile.patientId),
+      ),
+      tile.alerts.length > 0 && renderActiveAlertList(tile.alerts),
+      h('dl', { class: 'vitals' }, ...VITALS.map((v) => vitalRow(tile, v, nowMs))),
+      h(
+        'figure',
+        { class: 'tile-spark' },
+        renderSparkline(
+          tile.sparklines[primary],
+          // Up to the newest reading even if its device clock runs a little ahead of the server's.
+          { fromMs: nowMs - SPARKLINE_WINDOW_MS, toMs: Math.max(nowMs, tile.lastReadingAt ?? nowMs) },
+          SPARKLINE_MIN_SPAN[primary],
+          sparkLabel,
+        ),
+        h('figcaption', {}, sparkLabel),
+      ),
+      h(
+        'footer',
+        { class: 'tile-foot' },
+        h('span', { class: `conn conn-${connectivity.state}` }, connectivity.text),
+        silence && h('span', { class: 'silence' }, silence),
+        ...batteryNotes(tile.devices).map((b) =>
+          h('span', { class: b.low ? 'battery battery-low' : 'battery' }, b.low ? `⚠ ${b.text}` : b.text),
+        ),
+      ),
+    ),
+  );
+}
