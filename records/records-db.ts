@@ -96,6 +96,9 @@ async function openPglite(dataDir: string): Promise<RecordsDb> {
 
 async function openPostgres(url: string): Promise<RecordsDb> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server dropped (restart, failover) is discarded by the pool and
+  // the next query opens a new one; without this listener Node would treat it as a crash.
+  pool.on('error', (err) => process.emitWarning(`records database: idle connection lost (${err.message})`));
   const query = async <T extends object>(
     client: pg.Pool | pg.PoolClient,
     sql: string,

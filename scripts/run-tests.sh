@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-npm-packages.sh
 # influxd: the private InfluxDB of the integration tests; mosquitto: the external-broker tests;
-# chromium: the dashboard's browser tests; docker-compose: validates docker-compose.yml.
+# chromium: the dashboard's browser tests; postgresql: the records database's server engine;
+# docker-compose: validates docker-compose.yml.
 bash scripts/ensure-debian-packages.sh influxd:influxdb mosquitto:mosquitto chromium:chromium \
-  docker-compose:docker-compose
+  pg_ctlcluster:postgresql docker-compose:docker-compose
 
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint and format"; npx biome ci .

@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertEmailText } from '../alerts/notify/alert-email-text.ts';
@@ -15,6 +17,7 @@ import { type AlertEvent, AlertEvent as AlertEventSchema } from '../common/contr
 import { createLogger } from '../common/log.ts';
 import { openRecordsDb, type RecordsDb } from '../records/records-db.ts';
 import { freshDataDir } from './helpers.ts';
+import { startPostgres } from './postgres.ts';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
 
 const SECRET = 'webhook-secret-for-the-test';
@@ -233,5 +236,43 @@ describe('notification channels and their delivery log', () => {
       expect(err).toBeInstanceOf(DeliveryError);
       expect((err as DeliveryError).retryable).toBe(retryable);
     }
+  });
+});
+
+describe('two server replicas sending notifications from one PostgreSQL', () => {
+  it('sends each delivery once, whichever replica claims it', async () => {
+    const postgres = await startPostgres(mkdtempSync(join(tmpdir(), 'rpm-pg-')));
+    const replicas = [await openRecordsDb({ url: postgres.url }), await openRecordsDb({ url: postgres.url })];
+    const [first] = replicas;
+    if (!first) throw new Error('no replica');
+    const received: string[] = [];
+    const senders = {
+      mqtt: async (_topic: string, _event: AlertEvent, deliveryId: string) => {
+        received.push(deliveryId);
+        await new Promise((r) => setTimeout(r, 5)); // a send takes a moment, as a real one does
+      },
+    };
+    for (let n = 0; n < 40; n++) {
+      await storeEvent(first, event(100 + n));
+      await enqueueDeliveries(
+        first,
+        [{ eventId: `alert-${100 + n}:fired:1`, channel: 'mqtt', recipient: `rpm/v1/alerts/P-${n}` }],
+        new Date(),
+      );
+    }
+    const dispatchers = replicas.map(
+      (db) =>
+        new NotificationDispatcher({
+          db,
+          senders,
+          now: () => new Date(),
+          log: createLogger('test', 'silent'),
+        }),
+    );
+    while ((await Promise.all(dispatchers.map((d) => d.deliverDue(7)))).some((n) => n > 0)) {}
+    expect(received).toHaveLength(40);
+    expect(new Set(received).size).toBe(40);
+    for (const db of replicas) await db.close();
+    await postgres.stop();
   });
 });

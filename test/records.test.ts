@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayDirectory } from '../ingest/gateway-directory.ts';
@@ -11,14 +12,44 @@ import { openRecordsDb, type RecordsDb, RecordsDbLockedError } from '../records/
 import { createSession, endSession, sessionUser } from '../records/sessions.ts';
 import { checkLogin, createUser, setUserActive } from '../records/users.ts';
 import { freshDataDir } from './helpers.ts';
+import { startPostgres } from './postgres.ts';
 
-describe('the records database (embedded PGlite)', () => {
+describe('the embedded records database', () => {
+  it('refuses a second process on the same directory while the first holds it', async () => {
+    const dir = join(freshDataDir(), 'records');
+    const db = await openRecordsDb({ dataDir: dir });
+    // The lock names a live process (vitest's parent stands in for another server).
+    writeFileSync(join(dir, 'records.lock'), String(process.ppid));
+    await expect(openRecordsDb({ dataDir: dir })).rejects.toThrow(RecordsDbLockedError);
+    writeFileSync(join(dir, 'records.lock'), String(process.pid));
+    await db.close();
+  });
+});
+
+/** The same behaviour on both engines: embedded PGlite and a real PostgreSQL server. */
+const ENGINES = [
+  {
+    engine: 'embedded PGlite',
+    open: async () => ({
+      db: await openRecordsDb({ dataDir: join(freshDataDir(), 'records') }),
+      stop: async () => {},
+    }),
+  },
+  {
+    engine: 'PostgreSQL',
+    open: async () => {
+      const server = await startPostgres(mkdtempSync(join(tmpdir(), 'rpm-pg-')));
+      return { db: await openRecordsDb({ url: server.url }), stop: server.stop };
+    },
+  },
+];
+
+describe.each(ENGINES)('the records database on $engine', ({ open }) => {
   let db: RecordsDb;
-  let dir: string;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = join(freshDataDir(), 'records');
-    db = await openRecordsDb({ dataDir: dir });
+    ({ db, stop } = await open());
     for (const [id, role] of [
       ['nurse.a', 'nurse'],
       ['dr.a', 'doctor'],
@@ -48,13 +79,9 @@ describe('the records database (embedded PGlite)', () => {
     await assignPatientToCareTeam(db, 'team-a', 'P1', 'admin');
     await assignPatientToCareTeam(db, 'team-b', 'P2', 'admin');
   });
-  afterAll(() => db?.close());
-
-  it('refuses a second process on the same directory while the first holds it', async () => {
-    // The lock names a live process (this one stands in for another server).
-    writeFileSync(join(dir, 'records.lock'), String(process.ppid));
-    await expect(openRecordsDb({ dataDir: dir })).rejects.toThrow(RecordsDbLockedError);
-    writeFileSync(join(dir, 'records.lock'), String(process.pid));
+  afterAll(async () => {
+    await db?.close();
+    await stop?.();
   });
 
   it('shows a nurse only the patients of her care teams', async () => {
