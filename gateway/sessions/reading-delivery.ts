@@ -1,0 +1,34 @@
+/**
+ * The one way readings leave a device session: skipped values are logged (at info, with the
+ * device and the reason), the readings are appended to the spool, and only once they are
+ * durable is anything else done with them (the device's last-reading time, a record position
+ * by the caller). Every spooled reading id is logged at debug, so an operator (or a test) can
+ * account for each one.
+ */
+import type { ReadingBatch } from '../measurement-readings.ts';
+import type { SessionEnvironment } from './session-environment.ts';
+
+/** Resolves once the batch's readings are in the spool; rejects when the spool refused them. */
+export async function deliverReadings(
+  env: SessionEnvironment,
+  deviceId: string,
+  batch: ReadingBatch,
+): Promise<void> {
+  for (const skipped of batch.skipped) {
+    env.log.info({ deviceId, metric: skipped.metric, reason: skipped.reason }, 'value skipped');
+  }
+  if (batch.readings.length === 0) return;
+  await env.spool.append(batch.readings);
+  env.log.debug({ deviceId, readingIds: batch.readings.map((r) => r.id) }, 'readings spooled');
+  env.pairings.noteReading(deviceId, env.now());
+}
+
+/** For values that arrive unasked (notifications): a spool failure is logged, the session goes on. */
+export function deliverLiveReadings(env: SessionEnvironment, deviceId: string, batch: ReadingBatch): void {
+  deliverReadings(env, deviceId, batch).catch((err: Error) =>
+    env.log.error(
+      { deviceId, err: err.message, readings: batch.readings.length },
+      'readings lost: the spool refused them',
+    ),
+  );
+}
