@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { saveCarePlan } from '../alerts/alert-store.ts';
 import type { Logger } from '../common/log.ts';
 import { assignPatientToCareTeam, createCareTeam } from '../records/care-teams.ts';
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
@@ -28,25 +29,34 @@ const TEAMS = [
   { id: 'ward-b', name: 'Ward B (heart and lungs)', members: ['nurse.bilal', 'dr.sana'] },
 ];
 
-/** Each demo home: its gateway and the patients living there, with their care team. */
+/**
+ * Each demo home: its gateway and the patients living there, with their care team and
+ * condition (the care plan the demo gives them, and the simulated devices their gateway
+ * runs: diabetes a glucose meter and CGM, copd a pulse oximeter, heart a heart-rate strap
+ * and a pulse oximeter).
+ */
 export const DEMO_HOMES = [
   {
     gatewayId: 'gw-home-1',
     patients: [
-      { id: 'P-1001', displayName: 'Amina Bibi', team: 'ward-a' },
-      { id: 'P-1002', displayName: 'Rashid Khan', team: 'ward-b' },
+      { id: 'P-1001', displayName: 'Amina Bibi', team: 'ward-a', condition: 'diabetes' },
+      { id: 'P-1002', displayName: 'Rashid Khan', team: 'ward-b', condition: 'copd' },
     ],
   },
   {
     gatewayId: 'gw-home-2',
-    patients: [{ id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b' }],
+    patients: [{ id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b', condition: 'heart' }],
   },
-];
+] as const;
+
+const CARE_PLAN_OF = { diabetes: 'diabetes', copd: 'copd', heart: 'heart_failure' } as const;
 
 export interface DemoGatewayCredentials {
   gatewayId: string;
   secret: string;
   patientIds: string[];
+  /** `P-1001=diabetes,P-1002=copd`: the simulated household (gateway RPM_VIRTUAL_HOUSEHOLD). */
+  household: string;
 }
 
 export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Promise<void> {
@@ -73,9 +83,15 @@ export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Pro
       await createPatient(db, { id: p.id, displayName: p.displayName }, actor);
       await assignPatientToGateway(db, home.gatewayId, p.id, actor);
       await assignPatientToCareTeam(db, p.team, p.id, actor);
+      await saveCarePlan(db, { patientId: p.id, templates: [CARE_PLAN_OF[p.condition]] }, actor, new Date());
     }
     const secret = await issueGatewayCredentials(db, home.gatewayId, actor);
-    credentials.push({ gatewayId: home.gatewayId, secret, patientIds: home.patients.map((p) => p.id) });
+    credentials.push({
+      gatewayId: home.gatewayId,
+      secret,
+      patientIds: home.patients.map((p) => p.id),
+      household: home.patients.map((p) => `${p.id}=${p.condition}`).join(','),
+    });
   }
   writeFileSync(join(dataDir, 'demo-gateways.json'), `${JSON.stringify(credentials, null, 2)}\n`, {
     mode: 0o600,
