@@ -61,10 +61,11 @@ export interface AlertsServiceOptions {
   /** Called after each committed step with its events (live feed) and when deliveries are queued. */
   onEvents: (events: readonly AlertEvent[]) => void;
   onDeliveriesQueued: () => void;
+  /** The notification channels that have a sender (email needs SMTP, the webhook a URL). */
+  channels: ReadonlySet<DurableChannel>;
   tickMs: number;
 }
 
-const DURABLE = new Set<string>(['email', 'webhook', 'mqtt']);
 const REPLAY_CHUNK = 200;
 const RETRY_MAX_MS = 30_000;
 
@@ -275,7 +276,8 @@ export class AlertsService {
       const routes = teams.length ? teams : [{ careTeamId: 'unassigned', members: [] }];
       for (const team of routes) {
         for (const d of routeAlertEvent(emission, team, this.o.routing)) {
-          if (DURABLE.has(d.channel)) out.set(`${d.eventId}|${d.channel}|${d.recipient}`, d);
+          if (this.o.channels.has(d.channel as DurableChannel))
+            out.set(`${d.eventId}|${d.channel}|${d.recipient}`, d);
         }
       }
     }

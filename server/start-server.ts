@@ -10,7 +10,7 @@ import { AlertsService } from '../alerts/alerts-service.ts';
 import { alertEmailText } from '../alerts/notify/alert-email-text.ts';
 import { DeliveryError } from '../alerts/notify/delivery-error.ts';
 import { createEmailSender } from '../alerts/notify/email-sender.ts';
-import { NotificationDispatcher } from '../alerts/notify/notification-dispatcher.ts';
+import { type DurableChannel, NotificationDispatcher } from '../alerts/notify/notification-dispatcher.ts';
 import { sendWebhook } from '../alerts/notify/webhook-sender.ts';
 import { isClinicallyReliable, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
@@ -208,6 +208,11 @@ export async function startServer(
       for (const event of events) feed.publish({ type: 'alert', patientId: event.patientId, event });
     },
     onDeliveriesQueued: () => dispatcher.kick(),
+    channels: new Set<DurableChannel>([
+      'mqtt',
+      ...(email ? ['email' as const] : []),
+      ...(webhookSecret ? ['webhook' as const] : []),
+    ]),
     tickMs: config.alerts.tickSeconds * 1000,
   });
   const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [
