@@ -14,11 +14,11 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
+import type { ZodFastify } from '../common/page-security.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
 import { checkLogin, type Role } from '../records/users.ts';
-import type { DashboardApp } from './dashboard-app-type.ts';
 import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {
@@ -62,7 +62,7 @@ const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.
  * Adds the session, CSRF and login machinery to `app` itself (not a child scope), so that
  * every route registered on it afterwards is covered by its hooks.
  */
-export async function registerAuth(app: DashboardApp, o: AuthOptions): Promise<void> {
+export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<void> {
   await app.register(cookie);
   await app.register(csrf, {
     cookieKey: 'rpm_csrf',

@@ -3,22 +3,18 @@
  * query, errors answered with a clear message and the right status, logins and CSRF, then
  * one plugin per concern (administration, clinical views, alerts, live feed, the UI).
  */
-import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { AlertActionError } from '../alerts/alerts-engine.ts';
 import { CarePlanError } from '../alerts/care-plan.ts';
+import type { ZodFastify } from '../common/page-security.ts';
+import { registerPageSecurity } from '../common/page-security.ts';
 import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { type AdminRoutesOptions, adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { registerAuth } from './auth.ts';
-import type { DashboardApp } from './dashboard-app-type.ts';
 import { type LiveFeed, liveFeedRoutes } from './live-feed.ts';
 import { type PatientRoutesOptions, patientRoutes } from './patient-routes.ts';
 import { RequestRefused } from './request-refused.ts';
@@ -75,22 +71,9 @@ const STATUS_TEXT: Record<number, string> = {
 };
 const statusText = (code: number) => STATUS_TEXT[code] ?? 'Error';
 
-export async function registerDashboard(app: DashboardApp, o: DashboardOptions): Promise<void> {
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+export async function registerDashboard(app: ZodFastify, o: DashboardOptions): Promise<void> {
+  await registerPageSecurity(app);
   app.setErrorHandler(sendError);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'style-src': ["'self'"],
-        // Helmet's default would send the page's own assets to https:// when a clinic serves
-        // the dashboard over plain HTTP on its network: the page would never load.
-        'upgrade-insecure-requests': null,
-      },
-    },
-  });
   await registerAuth(app, {
     records: o.records,
     sessionTtlMs: o.sessionTtlMs,

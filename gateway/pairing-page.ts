@@ -12,7 +12,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import helmet from '@fastify/helmet';
 import { build } from 'esbuild';
 import Fastify, {
   type FastifyBaseLogger,
@@ -20,14 +19,10 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Logger } from '../common/log.ts';
+import { registerPageSecurity } from '../common/page-security.ts';
 import type { BleCentral, DeviceLinkStatus, NearbyDevice } from './ble/ble-central.ts';
 import {
   NearbyQuery,
@@ -140,23 +135,8 @@ export async function createPairingPage(o: PairingPageOptions) {
   const app = Fastify({
     loggerInstance: o.log.child({ component: 'pairing-page' }) as FastifyBaseLogger,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  await registerPageSecurity(app);
   app.setErrorHandler(sendError);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'frame-ancestors': ["'none'"],
-        // Served over plain HTTP on the home network: never send the page's assets to https://.
-        'upgrade-insecure-requests': null,
-      },
-    },
-    // Other sites may not load the page's resources; no CORS header is ever sent either.
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
 
   const requirePin = (request: FastifyRequest) => {
     const given = request.headers[PIN_HEADER];
