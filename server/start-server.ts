@@ -34,6 +34,8 @@ export interface RunningServer {
   httpUrl: string;
   /** The embedded broker's port; undefined with an external broker. */
   mqttPort: number | undefined;
+  /** The embedded broker's TLS port, when a TLS listener is configured. */
+  mqttTlsPort: number | undefined;
   influx: InfluxConnection;
   records: RecordsDb;
   directory: GatewayDirectory;
@@ -62,6 +64,7 @@ async function connectWithRetry(config: ServerConfig, log: Logger): Promise<Infl
 interface BrokerSide {
   /** The embedded broker's MQTT port; undefined with an external broker. */
   port?: number | undefined;
+  tlsPort?: number | undefined;
   reachable(): boolean;
   /** Publishes as the server, QoS 1 (alert events). */
   publish(topic: string, payload: string): Promise<void>;
@@ -107,6 +110,7 @@ async function startBroker(
   });
   return {
     port: embedded.port,
+    tlsPort: embedded.tlsPort,
     reachable: () => !embedded.aedes.closed,
     publish: embedded.publish,
     stopAccepting: embedded.stopAccepting,
@@ -280,6 +284,7 @@ export async function startServer(
   return {
     httpUrl: address,
     mqttPort: brokerSide.port,
+    mqttTlsPort: brokerSide.tlsPort,
     influx,
     records,
     directory,

@@ -1,4 +1,7 @@
-import type { MqttClient } from 'mqtt';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadingInput, RejectionMessage, topics } from '../common/contract.ts';
 import type { RunningServer } from '../server/start-server.ts';
@@ -9,6 +12,7 @@ import {
   startTestServer,
   uniqueDatabase,
 } from './helpers.ts';
+import { TEST_CERT, TEST_KEY } from './tls-fixture.ts';
 
 const reading = (n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
   id: `hr-strap-1:heart_rate:${n}`,
@@ -200,5 +204,50 @@ describe('ingest through the embedded broker', () => {
     big.publish(topics.readings('GW104'), 'x'.repeat(300 * 1024), { qos: 1 });
     await closed;
     big.end(true);
+  });
+});
+
+describe('the embedded broker over TLS', () => {
+  it('accepts a registered gateway on the TLS listener and stores what it publishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rpm-tls-'));
+    writeFileSync(join(dir, 'cert.pem'), TEST_CERT);
+    writeFileSync(join(dir, 'key.pem'), TEST_KEY);
+    const server = await startTestServer(uniqueDatabase('tls'), {
+      mqtt: {
+        host: '127.0.0.1',
+        port: 0,
+        tlsPort: 0,
+        tlsCertFile: join(dir, 'cert.pem'),
+        tlsKeyFile: join(dir, 'key.pem'),
+      },
+    });
+    try {
+      const secret = await registerGateway(server.records, 'GW-TLS', ['P-TLS']);
+      const gateway = await mqtt.connectAsync(`mqtts://127.0.0.1:${server.mqttTlsPort}`, {
+        clientId: 'GW-TLS',
+        username: 'GW-TLS',
+        password: secret,
+        ca: TEST_CERT,
+        reconnectPeriod: 0,
+      });
+      await gateway.publishAsync(
+        topics.readings('GW-TLS'),
+        batch([reading(1, { patientId: 'P-TLS' })], 'GW-TLS'),
+        { qos: 1 },
+      );
+      await gateway.endAsync();
+      expect(await server.influx.query("SELECT value FROM heart_rate WHERE patient = 'P-TLS'")).toHaveLength(
+        1,
+      );
+      // A client that does not trust the certificate never gets in.
+      await expect(
+        mqtt.connectAsync(`mqtts://127.0.0.1:${server.mqttTlsPort}`, {
+          reconnectPeriod: 0,
+          connectTimeout: 2000,
+        }),
+      ).rejects.toThrow(/self-signed|certificate/);
+    } finally {
+      await server.close();
+    }
   });
 });

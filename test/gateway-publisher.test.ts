@@ -23,6 +23,7 @@ import {
 import { ReadingPublisher, type ReadingPublisherOptions } from '../gateway/reading-publisher.ts';
 import { ReadingSpool } from '../gateway/reading-spool.ts';
 import { connectClient, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import { TEST_CERT, TEST_KEY } from './tls-fixture.ts';
 
 const GATEWAY = 'GW-SPOOL';
 const START = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -40,26 +41,6 @@ const readings = (from: number, count: number) => Array.from({ length: count }, 
 const idsOf = (list: readonly ReadingInput[]) => list.map((r) => r.id);
 const silent = pino({ level: 'silent' });
 const POLL = { timeout: 30_000, interval: 20 };
-
-/** A self-signed certificate for 127.0.0.1 (EC P-256, valid to 2126), for the TLS test only. */
-const TEST_CERT = `-----BEGIN CERTIFICATE-----
-MIIBpjCCAU2gAwIBAgIUWdcnGCyk9BvOSdTZ1N92anL+n5QwCgYIKoZIzj0EAwIw
-GjEYMBYGA1UEAwwPcnBtLXRlc3QtYnJva2VyMCAXDTI2MTEyNjA4NTIwNFoYDzIx
-MjYxMTAyMDg1MjA0WjAaMRgwFgYDVQQDDA9ycG0tdGVzdC1icm9rZXIwWTATBgcq
-hkjOPQIBBggqhkjOPQMBBwNCAATO8N/qkAsKUyRBUvGP9g4tUvN1nVaWR+SG52FA
-hpMa+U2nSNJOz6tOyAiFAF1IaJtbIl/paT1Gx9Z2W12qBtyAo28wbTAdBgNVHQ4E
-FgQUJoYIlqFuLhnxGpkW/1fEsSIeEyIwHwYDVR0jBBgwFoAUJoYIlqFuLhnxGpkW
-/1fEsSIeEyIwDwYDVR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2Nh
-bGhvc3QwCgYIKoZIzj0EAwIDRwAwRAIgQdWNJOEQCipfqmH7ZtRmuliSpB1q2Blo
-nkXTd4lzo78CIGhVmc1qZNjDMM0yBoxtM7PQncOhQP9Ll+op/Vawt//2
------END CERTIFICATE-----
-`;
-const TEST_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgC7UdBqb/AKW/8T4b
-VODtK46dMeUQ44r8k/G85trbeJOhRANCAATO8N/qkAsKUyRBUvGP9g4tUvN1nVaW
-R+SG52FAhpMa+U2nSNJOz6tOyAiFAF1IaJtbIl/paT1Gx9Z2W12qBtyA
------END PRIVATE KEY-----
-`;
 
 /**
  * An aedes broker on a fixed port (plain TCP, or TLS with TEST_CERT) that records the readings
