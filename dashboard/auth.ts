@@ -81,8 +81,10 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
     if (token) request.user = await sessionUser(o.records, token, o.now());
   });
   // Every state-changing request needs the CSRF token, except the login that creates the session.
+  // Without a session there is nothing to forge: the route's guard answers 401.
   app.addHook('onRequest', async (request, reply) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.url === '/api/login') return;
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.url === '/api/login' || !request.user)
+      return;
     await new Promise<void>((resolve, reject) =>
       app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())),
     );

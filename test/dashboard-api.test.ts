@@ -62,9 +62,27 @@ describe('dashboard API', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
-  it('refuses a state-changing request without the CSRF token', async () => {
-    const res = await fetch(`${server.httpUrl}/api/logout`, { method: 'POST' });
-    expect(res.status).toBe(403);
+  it('refuses a state-changing request from a logged-in user without the CSRF token', async () => {
+    const res = await fetch(`${server.httpUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+    });
+    const cookie =
+      res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('rpm_session='))
+        ?.split(';')[0] ?? '';
+    const forged = await fetch(`${server.httpUrl}/api/admin/patients`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'P-FORGED', displayName: 'Forged' }),
+    });
+    expect(forged.status).toBe(403);
+    const { patients } = (await (await admin.get('/api/admin/patients')).json()) as {
+      patients: { id: string }[];
+    };
+    expect(patients.map((p) => p.id)).not.toContain('P-FORGED');
   });
 
   it('sets the session cookie http-only and SameSite=Strict, with security headers', async () => {
