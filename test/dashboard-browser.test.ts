@@ -14,13 +14,16 @@
  * The alert screens need the alerts API (GET /api/alerts, acknowledge/snooze/resolve, care
  * plans). Their tests are in the last describe block and run with RPM_TEST_ALERTS_API=1.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayStatus, type ReadingInput, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
+import { GatewayConfig } from '../gateway/config.ts';
+import { openGatewayAdapter, startGateway } from '../gateway/start-gateway.ts';
 import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
@@ -459,6 +462,63 @@ describe('dashboard in a real browser', () => {
     expect(await nasreen.locator('.sparkline polyline').getAttribute('points')).not.toBe(pointsBefore);
     expect(await page.evaluate(() => document.body.getAttribute('data-loaded-once'))).toBe('yes');
     await page.context().close();
+  });
+
+  it("shows a home's simulated Bluetooth devices arriving live through a real gateway", async () => {
+    // A gateway process like the one in a patient's home (here in this process), with a
+    // simulated heart-rate strap and pulse oximeter speaking GATT behind noble.
+    expect(
+      (await admin.send('POST', '/api/admin/patients', { id: 'P-1020', displayName: 'Imran Siddiqui' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await admin.send('POST', '/api/admin/gateways', { id: 'gw-virtual', label: 'Simulated home' })).status,
+    ).toBe(201);
+    expect((await admin.send('PUT', '/api/admin/gateways/gw-virtual/patients/P-1020')).status).toBe(200);
+    expect((await admin.send('PUT', '/api/admin/care-teams/ward-b/patients/P-1020')).status).toBe(200);
+    const { secret } = (await (
+      await admin.send('POST', '/api/admin/gateways/gw-virtual/credentials')
+    ).json()) as {
+      secret: string;
+    };
+    const config = GatewayConfig.parse({
+      gatewayId: 'gw-virtual',
+      patientIds: ['P-1020'],
+      dataDir: mkdtempSync(join(tmpdir(), 'rpm-browser-gw-')),
+      mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-virtual', password: secret },
+      publish: { batchSize: 50, maxInFlight: 4, lingerMs: 50 },
+      ble: { mode: 'virtual' },
+      virtual: { household: [{ patientId: 'P-1020', profile: 'heart' }], seed: 'browser' },
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    const log = createLogger('test-gateway', 'silent');
+    const gateway = await startGateway(
+      config,
+      log,
+      await openGatewayAdapter(config, { advertisingIntervalMs: 20 }),
+    );
+    try {
+      const page = await openAs('nurse.bilal');
+      const imran = tile(page, 'P-1020');
+      await imran.waitFor();
+      const heartRate = imran.locator('[data-metric="heart_rate"] .value');
+      // The strap notifies every second; each new value reaches the tile without a reload.
+      await expect.poll(() => heartRate.textContent(), UPDATE_TIMEOUT).toMatch(/^\d+$/);
+      await expect
+        .poll(() => imran.locator('[data-metric="spo2"] .value').textContent(), UPDATE_TIMEOUT)
+        .toMatch(/^\d+$/);
+      const seen = new Set<string>();
+      await expect
+        .poll(async () => {
+          seen.add((await heartRate.textContent()) ?? '');
+          return seen.size;
+        }, UPDATE_TIMEOUT)
+        .toBeGreaterThan(1);
+      expect(await imran.locator('[data-metric="heart_rate"] .age').textContent()).toBe('just now');
+      await page.context().close();
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('opens the patient view with the three charts and the 14-day glucose summary', async () => {
