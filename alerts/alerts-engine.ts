@@ -223,11 +223,18 @@ function checkClock(state: EngineState, p: PatientAlertState, now: number, out: 
 // ---------------------------------------------------------------------------
 // Readings and the clock
 
+/** The patients a step changed (each a new object) and the alert events it produced. */
+export interface PatientChanges {
+  patients: Record<string, PatientAlertState>;
+  emissions: AlertEmission[];
+}
+
 /**
  * Feeds readings (any order: they are sorted by sample time; readings of patients
- * without a care plan are ignored) and returns the alerts they fire or resolve.
+ * without a care plan are ignored) and returns only the patients they changed, so that a
+ * caller holding many patients does work in proportion to the readings, not to everyone.
  */
-export function ingest(state: EngineState, readings: readonly Reading[], now: Date): EngineStep {
+export function ingestChanges(state: EngineState, readings: readonly Reading[], now: Date): PatientChanges {
   const nowMs = now.getTime();
   const ordered = readings
     .map((reading) => ({ reading, time: Date.parse(reading.time) }))
@@ -248,7 +255,13 @@ export function ingest(state: EngineState, readings: readonly Reading[], now: Da
     }
   }
   for (const p of touched.values()) checkClock(state, p, nowMs, emissions);
-  return { state: { ...state, patients: { ...state.patients, ...Object.fromEntries(touched) } }, emissions };
+  return { patients: Object.fromEntries(touched), emissions };
+}
+
+/** Feeds readings and returns the next state and the alerts they fire or resolve. */
+export function ingest(state: EngineState, readings: readonly Reading[], now: Date): EngineStep {
+  const { patients, emissions } = ingestChanges(state, readings, now);
+  return { state: { ...state, patients: { ...state.patients, ...patients } }, emissions };
 }
 
 /**
@@ -328,6 +341,20 @@ function evaluationFor(
  * removed or disabled are resolved (`rule_removed`, by the clinician who changed the plan).
  */
 export function setCarePlan(state: EngineState, input: CarePlanInput, now: Date, by: string): EngineStep {
+  const { patient, emissions } = carePlanChange(state, input, now, by);
+  return {
+    state: { ...state, patients: { ...state.patients, [patient.plan.patientId]: patient } },
+    emissions,
+  };
+}
+
+/** setCarePlan for one patient, without copying everyone else's state. */
+function carePlanChange(
+  state: EngineState,
+  input: CarePlanInput,
+  now: Date,
+  by: string,
+): { patient: PatientAlertState; emissions: AlertEmission[] } {
   const rules = resolveCarePlan(input);
   const plan = CarePlan.parse(input);
   const nowMs = now.getTime();
@@ -359,7 +386,7 @@ export function setCarePlan(state: EngineState, input: CarePlanInput, now: Date,
     const ctx = contextFor(state, p, alert.ruleId, nowMs);
     commit(p, index, resolveAlert(alert, { cause: 'rule_removed', by, note, reading: null }, ctx), emissions);
   });
-  return { state: { ...state, patients: { ...state.patients, [plan.patientId]: p } }, emissions };
+  return { patient: p, emissions };
 }
 
 /** Stops monitoring a patient: active alerts are resolved (`rule_removed`) and the patient's state dropped. */
@@ -512,11 +539,14 @@ export interface RebuildInput {
 export function rebuildEngine(input: RebuildInput): EngineState {
   const alerts = parseOrThrow(z.array(AlertRecord), input.alerts);
   const silences = parseOrThrow(z.array(Silence), input.silences);
-  let state = createEngine(input.policy);
+  const empty = createEngine(input.policy);
+  const planned: Record<string, PatientAlertState> = {};
   for (const { plan, since } of input.carePlans) {
     const watchingSince = new Date(Math.max(input.replayFrom.getTime(), since.getTime()));
-    state = setCarePlan(state, plan, watchingSince, 'rebuild').state;
+    const { patient } = carePlanChange(empty, plan, watchingSince, 'rebuild');
+    planned[patient.plan.patientId] = patient;
   }
+  const state: EngineState = { ...empty, patients: planned };
   const patients: Record<string, PatientAlertState> = {};
   for (const [patientId, original] of Object.entries(state.patients)) {
     const p = copyPatient(original);

@@ -35,9 +35,11 @@ import {
 import {
   acknowledge,
   activeAlerts,
+  createEngine,
   type EngineState,
   type EngineStep,
-  ingest,
+  ingestChanges,
+  type PatientChanges,
   rebuildEngine,
   replayFrom,
   resolve,
@@ -64,9 +66,18 @@ export interface AlertsServiceOptions {
   /** The notification channels that have a sender (email needs SMTP, the webhook a URL). */
   channels: ReadonlySet<DurableChannel>;
   tickMs: number;
+  /** Readings waiting for evaluation beyond this make the engine rebuild from InfluxDB instead. */
+  maxPendingReadings: number;
 }
 
 const REPLAY_CHUNK = 200;
+/**
+ * Replays reach this much further back than the rules look, so a run that began just
+ * before the window (or a reading every 5 minutes, as a CGM sends) is seen whole.
+ */
+const REPLAY_MARGIN_MINUTES = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const RETRY_MAX_MS = 30_000;
 
 /** Contract readings rebuilt from what InfluxDB stored (ingest/influx-schema.ts). */
@@ -93,6 +104,9 @@ export class AlertsService {
   private state: EngineState;
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private pending: Reading[] = [];
+  private drainQueued = false;
+  private overflowed = false;
   private readonly teams = new Map<string, { teams: CareTeam[]; at: number }>();
 
   private constructor(
@@ -104,25 +118,39 @@ export class AlertsService {
 
   /** Rebuilds the engine from the records and InfluxDB, then starts the clock. */
   static async start(o: AlertsServiceOptions): Promise<AlertsService> {
-    const now = o.now();
-    const plans = await loadCarePlans(o.records);
+    const service = new AlertsService(o, createEngine(o.policy));
+    await service.enqueue(() => service.rebuild());
+    service.timer = setInterval(() => service.tick(), o.tickMs);
+    return service;
+  }
+
+  /**
+   * The engine as the records and InfluxDB say it should be: care plans, stored alerts and
+   * snoozes, then each metric's recent readings replayed. At start-up, and again if the
+   * alerts engine ever fell so far behind that it dropped its queue.
+   */
+  private async rebuild(): Promise<void> {
+    this.overflowed = false;
+    const now = this.o.now();
+    const plans = await loadCarePlans(this.o.records);
     const from = replayFrom(
       plans.map((p) => p.plan),
       now,
     );
-    const state = rebuildEngine({
-      policy: o.policy,
+    this.state = rebuildEngine({
+      policy: this.o.policy,
       carePlans: plans.map((p) => ({ plan: p.plan, since: p.since })),
-      alerts: await loadAlertsForRebuild(o.records, from),
-      silences: await loadSilences(o.records, now),
+      // Alerts resolved within the replayed span too, so a replay never fires them again.
+      alerts: await loadAlertsForRebuild(
+        this.o.records,
+        new Date(from.getTime() - REPLAY_MARGIN_MINUTES * 60_000),
+      ),
+      silences: await loadSilences(this.o.records, now),
       replayFrom: from,
     });
-    const service = new AlertsService(o, state);
-    const replayed = await service.replay(now);
-    await service.step((s) => tick(s, o.now()));
-    o.log.info({ patients: plans.length, replayed }, 'alerts engine rebuilt');
-    service.timer = setInterval(() => service.tick(), o.tickMs);
-    return service;
+    const replayed = await this.replay(now);
+    await this.apply((s) => tick(s, this.o.now()));
+    this.o.log.info({ patients: plans.length, replayed }, 'alerts engine rebuilt');
   }
 
   /** Replays each metric's recent readings, as far back as the rules on it look. */
@@ -131,7 +159,10 @@ export class AlertsService {
     for (const p of Object.values(this.state.patients)) {
       for (const rule of p.rules.filter((r) => r.enabled)) {
         for (const metric of rule.readings.metrics) {
-          windows.set(metric, Math.max(windows.get(metric) ?? 0, historyMinutes(rule)));
+          windows.set(
+            metric,
+            Math.max(windows.get(metric) ?? 0, historyMinutes(rule) + REPLAY_MARGIN_MINUTES),
+          );
         }
       }
     }
@@ -146,17 +177,42 @@ export class AlertsService {
         );
         const readings = rows.flatMap((row) => rowToReading(metric, row) ?? []);
         count += readings.length;
-        if (readings.length) await this.step((s) => ingest(s, readings, now));
+        if (readings.length) await this.commit(ingestChanges(this.state, readings, now));
       }
     }
     return count;
   }
 
-  /** New readings, as stored; evaluated in order, one batch at a time. */
+  /**
+   * New readings, as stored. They wait in one queue and are evaluated together, one engine
+   * step and one transaction for whatever arrived meanwhile, so the cost follows the
+   * readings, not the number of messages. If the queue ever exceeds its bound (the records
+   * database stopped answering for long), it is dropped and the engine is rebuilt from
+   * InfluxDB once it can be: memory stays bounded and no alert is lost.
+   */
   onReadingsStored(readings: readonly Reading[]): void {
+    if (this.overflowed) return;
+    if (this.pending.length + readings.length > this.o.maxPendingReadings) {
+      this.overflowed = true;
+      this.pending = [];
+      this.o.log.error(
+        { limit: this.o.maxPendingReadings },
+        'alerts: evaluation fell too far behind; rebuilding the engine from InfluxDB',
+      );
+      void this.enqueue(() => this.rebuild()).catch((err: Error) =>
+        this.o.log.error({ err: err.message }, 'alerts: rebuild failed'),
+      );
+      return;
+    }
+    this.pending.push(...readings);
+    if (this.drainQueued) return;
+    this.drainQueued = true;
     void this.enqueue(async () => {
-      await this.ensurePlans(readings.map((r) => r.patientId));
-      await this.apply((s) => ingest(s, readings, this.o.now()));
+      this.drainQueued = false;
+      const batch = this.pending;
+      this.pending = [];
+      await this.ensurePlans(batch.map((r) => r.patientId));
+      await this.commit(ingestChanges(this.state, batch, this.o.now()));
     }).catch((err: Error) => this.o.log.error({ err: err.message }, 'alerts: readings not evaluated'));
   }
 
@@ -175,27 +231,36 @@ export class AlertsService {
     }
   }
 
+  /** One step at a time; between steps the event loop serves MQTT, PUBACKs and HTTP. */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
     const result = this.queue.then(work);
     this.queue = result.then(
-      () => undefined,
-      () => undefined,
+      () => yieldToEventLoop(),
+      () => yieldToEventLoop(),
     );
     return result;
   }
 
-  private step(change: (s: EngineState) => EngineStep): Promise<AlertEmission[]> {
-    return this.enqueue(() => this.apply(change));
+  /** Applies an engine step over the whole state (clock, actions, care plans) and persists what it changed. */
+  private apply(change: (s: EngineState) => EngineStep, extra?: (tx: SqlClient) => Promise<void>) {
+    const { state, emissions } = change(this.state);
+    const patients = Object.fromEntries(
+      Object.entries(state.patients).filter(([id, p]) => this.state.patients[id] !== p),
+    );
+    return this.commit({ patients, emissions }, extra);
   }
 
-  /** Applies one engine step and persists it (retrying until the database takes it). */
-  private async apply(
-    change: (s: EngineState) => EngineStep,
+  /**
+   * Persists the changed patients' alerts, events, snoozes and deliveries in one
+   * transaction (retrying until the database takes it: the writes are idempotent), then
+   * makes them the engine's state and tells the live feed and the dispatcher.
+   */
+  private async commit(
+    step: PatientChanges,
     extra?: (tx: SqlClient) => Promise<void>,
   ): Promise<AlertEmission[]> {
-    const before = this.state;
-    const { state, emissions } = change(before);
-    const changes = this.changesBetween(before, state, emissions);
+    const { emissions } = step;
+    const changes = this.changesOf(step);
     const deliveries = await this.deliveriesFor(emissions);
     for (let delay = 500; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
@@ -221,7 +286,7 @@ export class AlertsService {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
-    this.state = state;
+    Object.assign(this.state.patients, step.patients);
     if (changes.events.length) this.o.onEvents(changes.events);
     if (deliveries.length) this.o.onDeliveriesQueued();
     for (const e of emissions) {
@@ -238,12 +303,12 @@ export class AlertsService {
     return emissions;
   }
 
-  private changesBetween(before: EngineState, after: EngineState, emissions: AlertEmission[]): AlertChanges {
+  /** What a step changed, looking only at the patients it changed. */
+  private changesOf({ patients, emissions }: PatientChanges): AlertChanges {
     const alerts: AlertRecord[] = [];
     const silences = new Map<string, readonly Silence[]>();
-    for (const [patientId, p] of Object.entries(after.patients)) {
-      const old = before.patients[patientId];
-      if (old === p) continue;
+    for (const [patientId, p] of Object.entries(patients)) {
+      const old = this.state.patients[patientId];
       const known = new Set(old?.alerts ?? []);
       alerts.push(...p.alerts.filter((a) => !known.has(a)));
       if (JSON.stringify(old?.silences ?? []) !== JSON.stringify(p.silences))

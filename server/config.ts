@@ -208,12 +208,18 @@ export const ServerConfig = z
         warningRenotifyMinutes: positiveInt()
           .max(24 * 60)
           .default(30),
+        /**
+         * RPM_ALERTS_MAX_PENDING_READINGS: readings waiting for evaluation (a memory bound, about
+         * 500 bytes each); beyond it the engine drops its queue and rebuilds from InfluxDB.
+         */
+        maxPendingReadings: positiveInt().max(10_000_000).default(100_000),
       })
       .default({
         tickSeconds: 30,
         criticalEscalateMinutes: 15,
         criticalRenotifyMinutes: 10,
         warningRenotifyMinutes: 30,
+        maxPendingReadings: 100_000,
       }),
     notify: z
       .strictObject({

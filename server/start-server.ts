@@ -218,6 +218,7 @@ export async function startServer(
       ...(webhookSecret ? ['webhook' as const] : []),
     ]),
     tickMs: config.alerts.tickSeconds * 1000,
+    maxPendingReadings: config.alerts.maxPendingReadings,
   });
   const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [
     (readings) => feed.publishReadings(readings, isClinicallyReliable),
