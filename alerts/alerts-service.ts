@@ -105,6 +105,7 @@ export class AlertsService {
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private pending: Reading[] = [];
+  private lastStepMs = 0;
   private drainQueued = false;
   private overflowed = false;
   private readonly teams = new Map<string, { teams: CareTeam[]; at: number }>();
@@ -259,6 +260,7 @@ export class AlertsService {
     step: PatientChanges,
     extra?: (tx: SqlClient) => Promise<void>,
   ): Promise<AlertEmission[]> {
+    const started = performance.now();
     const { emissions } = step;
     const changes = this.changesOf(step);
     const deliveries = await this.deliveriesFor(emissions);
@@ -287,6 +289,7 @@ export class AlertsService {
       }
     }
     Object.assign(this.state.patients, step.patients);
+    this.lastStepMs = performance.now() - started;
     if (changes.events.length) this.o.onEvents(changes.events);
     if (deliveries.length) this.o.onDeliveriesQueued();
     for (const e of emissions) {
@@ -458,6 +461,11 @@ export class AlertsService {
           ]
         : [],
     );
+  }
+
+  /** For /metrics: readings waiting for evaluation, and how long the last step took to store. */
+  stats(): { pendingReadings: number; lastStepMs: number } {
+    return { pendingReadings: this.pending.length, lastStepMs: this.lastStepMs };
   }
 
   /** Waits for queued steps, then stops the clock. */

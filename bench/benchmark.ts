@@ -19,7 +19,7 @@ import { measureDecodeRates } from './gatt-decode-rates.ts';
 import { measureInfluxCeiling } from './influx-ceiling.ts';
 import { describeMachine } from './machine-info.ts';
 import { runPipelineStep } from './pipeline-step.ts';
-import { CpuMeter, findChildPid } from './proc-stats.ts';
+import { CpuMeter } from './proc-stats.ts';
 import { measureSpoolAppendRate } from './spool-append-rate.ts';
 import { sleep } from './waiting.ts';
 
@@ -50,8 +50,8 @@ export async function runBenchmark(
   progress(`working in ${workDir}; starting InfluxDB`);
   const influxd = await startInfluxd(influxDir);
   try {
-    const influxdPid = findChildPid(join(influxDir, 'influxdb.conf'));
-    if (influxdPid === undefined) throw new BenchmarkError('InfluxDB', 'cannot find the influxd process');
+    const influxdPid = influxd.pid;
+    if (influxdPid === undefined) throw new BenchmarkError('InfluxDB', 'the influxd process has no pid');
     const machine = describeMachine(await detectVersion(influxd.url));
 
     progress('gateway side: GATT decoders and the disk spool');

@@ -5,7 +5,7 @@
  * `process.resourceUsage()` cannot see while they run.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export class ProcReadError extends Error {
   constructor(
@@ -86,21 +86,6 @@ export function readProcessUsage(pid: number): ProcessUsage {
 
 export function readMachineBusySeconds(): number {
   return parseMachineStat(read('/proc/stat')).busyTicks / clockTicksPerSecond();
-}
-
-/** A child of this process whose command line contains `fragment` (e.g. its config file). */
-export function findChildPid(fragment: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(fragment) && parseProcStat(read(`/proc/${entry}/stat`)).ppid === process.pid)
-        return Number(entry);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return undefined;
 }
 
 /** CPU cores used by a set of processes between `start` and `stop` (CPU seconds per wall second). */

@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface PrivateInfluxd {
   url: string;
   port: number;
+  /** The influxd process, for measuring it (bench/). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startInfluxd(
   return {
     url,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

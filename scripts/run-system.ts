@@ -23,7 +23,10 @@ let influxd: PrivateInfluxd | undefined;
 const children: ChildProcess[] = [];
 
 function startChild(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the rest`);
@@ -70,7 +73,10 @@ function demoTimeline(): { from: string; since: string } {
   const file = join(DATA, 'demo-timeline.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { from: string; since: string };
   const now = Date.now();
-  const timeline = { from: new Date(now - DEMO_HISTORY_MS).toISOString(), since: new Date(now).toISOString() };
+  const timeline = {
+    from: new Date(now - DEMO_HISTORY_MS).toISOString(),
+    since: new Date(now).toISOString(),
+  };
   mkdirSync(DATA, { recursive: true });
   writeFileSync(file, `${JSON.stringify(timeline)}\n`);
   return timeline;
@@ -78,7 +84,9 @@ function demoTimeline(): { from: string; since: string } {
 
 let influxUrl = process.env.RPM_INFLUX_URL;
 if (!influxUrl) {
-  influxd = await startInfluxd(`${DATA}/influxdb`, { port: Number(process.env.RPM_DEMO_INFLUX_PORT ?? 8086) });
+  influxd = await startInfluxd(`${DATA}/influxdb`, {
+    port: Number(process.env.RPM_DEMO_INFLUX_PORT ?? 8086),
+  });
   influxUrl = influxd.url;
   console.log(`InfluxDB (private, data in ${DATA}/influxdb): ${influxUrl}`);
 }
@@ -98,7 +106,9 @@ const dashboard = `http://127.0.0.1:${httpPort}`;
 await waitForServer(dashboard);
 
 const timeline = demoTimeline();
-const homes = JSON.parse(readFileSync(join(serverDataDir, 'demo-gateways.json'), 'utf8')) as DemoGatewayCredentials[];
+const homes = JSON.parse(
+  readFileSync(join(serverDataDir, 'demo-gateways.json'), 'utf8'),
+) as DemoGatewayCredentials[];
 const pairingPages = homes.map((home, i) => {
   const port = String(Number(process.env.RPM_GATEWAY_HTTP_PORT ?? 8091) + i);
   startChild(`gateway ${home.gatewayId}`, 'gateway/main.ts', {

@@ -49,6 +49,8 @@ export interface EmbeddedBroker {
   tlsPort?: number | undefined;
   /** Publishes as the server (alert events, rejections), QoS 1. */
   publish(topic: string, payload: string): Promise<void>;
+  /** Gateway publishes whose PUBACK is held until their readings are stored. */
+  heldPublishes(): number;
   /** Stops accepting connections; existing clients stay until `close`. */
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
@@ -111,6 +113,7 @@ function limitPacketSize(client: Client, maxBytes: number): void {
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = o.log.child({ component: 'broker' });
   const identities = new WeakMap<Client, MqttIdentity>();
+  let held = 0;
   /**
    * Aborted when a client goes away: its held publishes stop waiting for room in the write
    * backlog (it will send them again), so an InfluxDB outage with reconnecting gateways
@@ -194,9 +197,14 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
             }
           })
         : o.ingest.handleStatus(target.gatewayId, payload, ref, signalOf(client));
+    held += 1;
     work.then(
-      () => callback(null),
+      () => {
+        held -= 1;
+        callback(null);
+      },
       (err: Error) => {
+        held -= 1;
         // Not acknowledged: the gateway keeps the message and sends it again.
         if (signalOf(client).aborted) {
           log.debug({ clientId: client.id, topic }, 'sender gone; message left unacknowledged');
@@ -261,6 +269,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     port,
     tlsPort,
     publish,
+    heldPublishes: () => held,
     stopAccepting,
     async close() {
       await stopAccepting();

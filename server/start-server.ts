@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Gauge } from 'prom-client';
 import { AlertsService } from '../alerts/alerts-service.ts';
 import { alertEmailText } from '../alerts/notify/alert-email-text.ts';
 import { DeliveryError } from '../alerts/notify/delivery-error.ts';
@@ -68,6 +69,8 @@ interface BrokerSide {
   reachable(): boolean;
   /** Publishes as the server, QoS 1 (alert events). */
   publish(topic: string, payload: string): Promise<void>;
+  /** Embedded broker: publishes whose PUBACK waits for storage. */
+  heldPublishes?: () => number;
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
@@ -113,6 +116,7 @@ async function startBroker(
     tlsPort: embedded.tlsPort,
     reachable: () => !embedded.aedes.closed,
     publish: embedded.publish,
+    heldPublishes: embedded.heldPublishes,
     stopAccepting: embedded.stopAccepting,
     close: embedded.close,
   };
@@ -280,6 +284,34 @@ export async function startServer(
     },
     alerts,
   });
+  // What shows a falling-behind server without a profiler (bench/REPORT.md).
+  new Gauge({
+    name: 'rpm_alerts_pending_readings',
+    help: 'Stored readings waiting for the alerts engine',
+    registers: [metrics.registry],
+    collect() {
+      this.set(alerts.stats().pendingReadings);
+    },
+  });
+  new Gauge({
+    name: 'rpm_alerts_last_step_seconds',
+    help: 'How long the last alerts engine step took, evaluation and storage',
+    registers: [metrics.registry],
+    collect() {
+      this.set(alerts.stats().lastStepMs / 1000);
+    },
+  });
+  if (brokerSide.heldPublishes) {
+    const heldPublishes = brokerSide.heldPublishes;
+    new Gauge({
+      name: 'rpm_mqtt_publishes_held',
+      help: 'Gateway publishes whose PUBACK waits for their readings to be stored (embedded broker)',
+      registers: [metrics.registry],
+      collect() {
+        this.set(heldPublishes());
+      },
+    });
+  }
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   return {
