@@ -19,7 +19,7 @@ import { ConfigError } from '../common/config.ts';
 import { BleCentral, type NearbyDevice } from './ble/ble-central.ts';
 import { BluetoothUnavailableError } from './ble/open-adapter.ts';
 import { type GatewayConfig, loadGatewayConfig } from './config.ts';
-import { DEVICE_KIND_WORDS, signalText } from './pairing-labels.ts';
+import { batteryText, DEVICE_KIND_WORDS, signalText } from './pairing-labels.ts';
 import {
   ApiError,
   type NearbyHealthDevice,
@@ -76,7 +76,7 @@ function pairedLine(d: PairedDeviceView, now: number): string {
     d.deviceId.padEnd(13),
     `patient ${d.patientId}`.padEnd(16),
     (d.connected ? 'connected' : `last seen ${ago(d.lastSeen, now)}`).padEnd(22),
-    `battery ${d.batteryPercent === null ? '?' : `${d.batteryPercent} %`}`.padEnd(13),
+    `battery ${batteryText(d.batteryPercent, '?')}`.padEnd(13),
     `last reading ${ago(d.lastReadingAt, now)}`,
     d.collected ? '' : '(patient not served: not collected)',
   ]

@@ -1,8 +1,10 @@
 /**
  * Plain words for the pairing page and the pairing command: what each kind of device is
  * called, and a signal strength as bars (with the dBm beside it for whoever helps on the
- * phone). Shared by the server side and the page's script, so it imports nothing.
+ * phone), and a battery level with a word of advice when it runs low. Shared by the server
+ * side and the page's script, so it imports nothing but the low-battery rule.
  */
+import { isLowBattery } from '../common/battery.ts';
 
 export const DEVICE_KIND_WORDS = {
   heart_rate: 'Heart-rate strap',
@@ -25,4 +27,10 @@ export function signalText(rssi: number | null): string {
   if (rssi === null) return 'no signal';
   const bars = signalBars(rssi);
   return `${'▂▄▆█'.slice(0, bars)}${'_'.repeat(4 - bars)} ${rssi} dBm`;
+}
+
+/** "64 %", "18 % (low: charge it or change its battery)", or `unknown` when the device has not said. */
+export function batteryText(percent: number | null, unknown: string): string {
+  if (percent === null) return unknown;
+  return isLowBattery(percent) ? `${percent} % (low: charge it or change its battery)` : `${percent} %`;
 }

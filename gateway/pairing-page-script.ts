@@ -5,7 +5,8 @@
  * textContent, never as HTML.
  */
 
-import { DEVICE_KIND_WORDS, signalText } from './pairing-labels.ts';
+import { isLowBattery } from '../common/battery.ts';
+import { batteryText, DEVICE_KIND_WORDS, signalText } from './pairing-labels.ts';
 import type {
   ApiError,
   NearbyHealthDevice,
@@ -78,8 +79,8 @@ function pairedCard(device: PairedDeviceView): HTMLLIElement {
     element('p', {}, state),
     element(
       'p',
-      {},
-      `Battery: ${device.batteryPercent === null ? 'not known yet' : `${device.batteryPercent} %`}`,
+      isLowBattery(device.batteryPercent) ? { class: 'warn' } : {},
+      `Battery: ${batteryText(device.batteryPercent, 'not known yet')}`,
     ),
     element('p', {}, `Last reading: ${ago(device.lastReadingAt)}`),
     element('p', {}, 'Signal: ', element('span', { class: 'signal' }, signalText(device.rssi))),

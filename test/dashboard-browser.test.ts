@@ -10,15 +10,12 @@
  *
  * Screenshots of the main screens go to test-artifacts/ (git-ignored); the ward's also to
  * docs/ward-view.png for the README.
- *
- * The alert screens need the alerts API (GET /api/alerts, acknowledge/snooze/resolve, care
- * plans). Their tests are in the last describe block and run with RPM_TEST_ALERTS_API=1.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayStatus, type ReadingInput, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
@@ -26,6 +23,7 @@ import { GatewayConfig } from '../gateway/config.ts';
 import { openGatewayAdapter, startGateway } from '../gateway/start-gateway.ts';
 import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
+import { launchChromium } from './chromium.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 
@@ -307,19 +305,7 @@ beforeAll(async () => {
     );
   }
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterEach(() => {

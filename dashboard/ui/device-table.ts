@@ -1,13 +1,13 @@
 /** The patient's devices as their gateways last reported them: battery, connection, last seen. */
+import { isLowBattery } from '../../common/battery.ts';
 import { ageLabel } from './age-label.ts';
 import type { DeviceState } from './api-types.ts';
 import { h, notice, row, table } from './dom.ts';
 import { deviceKindLabel } from './vital-signs.ts';
-import { LOW_BATTERY_PERCENT } from './ward-tile-status.ts';
 
 function batteryCell(percent: number | null): HTMLTableCellElement {
   if (percent === null) return h('td', {}, 'Not reported');
-  const low = percent < LOW_BATTERY_PERCENT;
+  const low = isLowBattery(percent);
   return h('td', { class: low ? 'battery-low' : '' }, low ? `⚠ ${percent} % (low)` : `${percent} %`);
 }
 

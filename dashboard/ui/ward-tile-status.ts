@@ -3,12 +3,10 @@
  * only signal): the attention state, silence, gateway connectivity, low device batteries.
  * Also how a live reading changes a tile. Pure: the clock is passed in.
  */
+import { isLowBattery } from '../../common/battery.ts';
 import type { LiveEvent, WardTile } from './api-types.ts';
 import { formatDuration, isStale } from './time-ago.ts';
 import { deviceKindLabel, isVital } from './vital-signs.ts';
-
-/** Below this a device's battery is shown as low (project rule for the ward view). */
-export const LOW_BATTERY_PERCENT = 20;
 
 export const ATTENTION_LABEL: Record<WardTile['attention'], string> = {
   critical: 'CRITICAL',
@@ -50,7 +48,7 @@ export function batteryNotes(devices: WardTile['devices']): BatteryNote[] {
   return devices
     .filter((d) => d.batteryPercent !== null)
     .map((d) => {
-      const low = (d.batteryPercent ?? 100) < LOW_BATTERY_PERCENT;
+      const low = isLowBattery(d.batteryPercent);
       return {
         text: `${deviceKindLabel(d.kind)} battery ${d.batteryPercent} %${low ? ' (low)' : ''}`,
         low,
