@@ -82,19 +82,17 @@ async function runQuery(
   influxql: string,
   method: 'GET' | 'POST',
 ): Promise<InfluxSeries[]> {
-  const params = authParams(s);
+  const params = new URLSearchParams();
   params.set('db', s.database);
   if (s.retentionPolicy) params.set('rp', s.retentionPolicy);
   params.set('epoch', 'ms');
   params.set('q', influxql);
+  // 1.x reads u/p from the URL only, also on a POST (a form body's credentials are ignored).
+  const url = new URL(`${s.url}/query?${authParams(s)}`);
   const init: RequestInit = { method, headers: headers(s) };
-  let res: Response;
-  if (method === 'POST') {
-    init.body = params;
-    res = await fetch(`${s.url}/query`, init);
-  } else {
-    res = await fetch(`${s.url}/query?${params}`, init);
-  }
+  if (method === 'POST') init.body = params;
+  else for (const [key, value] of params) url.searchParams.set(key, value);
+  const res = await fetch(url, init);
   const text = await res.text();
   if (!res.ok) throw new InfluxQueryError(influxql, res.status, text.slice(0, 500));
   const body = JSON.parse(text) as {

@@ -4,7 +4,7 @@
  *
  * Readings: one measurement per metric (`heart_rate`, `pulse_rate`, `spo2`, `glucose`,
  * `battery`). Tags, all low cardinality: `patient`, `device`, `unit` (the stored unit),
- * and for glucose `source` (meter|cgm). The point's time is the device's sample time, so
+ * and for glucose `source` (meter|cgm, as the alerts engine classifies it). The point's time is the device's sample time, so
  * a reading delivered twice overwrites itself: at-least-once delivery, exactly-once
  * storage. Everything that may change between deliveries (the gateway that relayed it,
  * flags) is a field, never a tag, so it cannot split the point in two.
@@ -13,7 +13,12 @@
  * `reported_value`/`reported_unit`, converted with 18.0156 (common/units.ts).
  */
 import { Point } from '@influxdata/influxdb-client';
-import { type GatewayStatus, isClinicallyReliable, type Reading } from '../common/contract.ts';
+import {
+  type GatewayStatus,
+  glucoseSourceOf,
+  isClinicallyReliable,
+  type Reading,
+} from '../common/contract.ts';
 import { toMgdl } from '../common/units.ts';
 
 export const MEASUREMENT = {
@@ -49,7 +54,9 @@ export function readingToLine(reading: Reading, gatewayId: string): string {
     .stringField('reading_id', reading.id)
     .stringField('gateway', gatewayId)
     .timestamp(Date.parse(reading.time));
-  if (reading.metric === 'glucose') point.tag('source', c.source ?? 'meter');
+  // The alerts engine's own classification, so a rebuild from InfluxDB replays each value
+  // under the rules it was first evaluated by.
+  if (reading.metric === 'glucose') point.tag('source', glucoseSourceOf(reading));
   if (stored.unit !== reading.unit) {
     point.floatField('reported_value', reading.value).stringField('reported_unit', reading.unit);
   }

@@ -1,7 +1,10 @@
 /**
  * What happens to one message a gateway published: validate it against the contract,
  * write the valid readings, dead-letter the rest with their reason, and only then let
- * the caller acknowledge it. Broker-agnostic: the embedded broker calls this from its
+ * the caller acknowledge it. Every promise returned here settles only once InfluxDB holds
+ * what it describes, readings and dead letters alike; if InfluxDB refuses a dead letter,
+ * the promise rejects with DeadLetterNotStored and the message stays unacknowledged, so
+ * its sender keeps it. Broker-agnostic: the embedded broker calls this from its
  * publish hook, the external-broker subscriber from its message handler.
  */
 import {
@@ -35,6 +38,29 @@ export interface ReadingsIngestOptions {
   onStatus?: (status: GatewayStatus) => void;
 }
 
+/** InfluxDB refused the record of a refused message: acknowledging it would lose it without trace. */
+export class DeadLetterNotStored extends Error {
+  constructor(
+    readonly gatewayId: string,
+    readonly refs: string[],
+    readonly detail: string,
+  ) {
+    super(`dead letters of gateway '${gatewayId}' (${refs.join(', ')}) not stored: ${detail}`);
+    this.name = 'DeadLetterNotStored';
+  }
+}
+
+/** A dead letter for a whole message, kept as it came. */
+function wholeMessage(
+  gatewayId: string,
+  ref: string,
+  payload: Buffer,
+  reason: string,
+  detail: string,
+): Omit<DeadLetter, 'at'> {
+  return { gatewayId, reason, detail, ref, payload: payload.toString('utf8') };
+}
+
 export class ReadingsIngest {
   private lastDeadLetterMs = 0;
   private readonly now: () => Date;
@@ -49,13 +75,29 @@ export class ReadingsIngest {
     return this.lastDeadLetterMs;
   }
 
-  private deadLetter(d: Omit<DeadLetter, 'at'>): string {
-    this.o.metrics.deadLettered.inc({ reason: d.reason });
-    this.o.log.warn(
-      { gatewayId: d.gatewayId, ref: d.ref, reason: d.reason, detail: d.detail },
-      'dead-lettered',
+  /** Stores dead letters; resolves only once InfluxDB holds every one of them. */
+  private async deadLetter(letters: Omit<DeadLetter, 'at'>[], signal?: AbortSignal): Promise<void> {
+    const outcomes = await this.o.batcher.submit(
+      letters.map((d) => deadLetterToLine({ ...d, at: this.deadLetterTime() })),
+      signal,
     );
-    return deadLetterToLine({ ...d, at: this.deadLetterTime() });
+    const failure = outcomes.find((o) => !o.stored);
+    const refused = letters.filter((_, i) => outcomes[i]?.stored === false);
+    const [first] = refused;
+    if (failure && !failure.stored && first) {
+      throw new DeadLetterNotStored(
+        first.gatewayId,
+        refused.map((d) => d.ref ?? d.reason),
+        failure.detail,
+      );
+    }
+    for (const d of letters) {
+      this.o.metrics.deadLettered.inc({ reason: d.reason });
+      this.o.log.warn(
+        { gatewayId: d.gatewayId, ref: d.ref, reason: d.reason, detail: d.detail },
+        'dead-lettered',
+      );
+    }
   }
 
   /** `signal`: the sender went away; stop waiting for room in the write backlog. */
@@ -68,16 +110,8 @@ export class ReadingsIngest {
     const now = this.now();
     const result = validateReadingsPayload(payload, gatewayId, now);
     if (!result.ok) {
-      await this.o.batcher.submit(
-        [
-          this.deadLetter({
-            gatewayId,
-            reason: result.reason,
-            detail: result.detail,
-            ref: messageRef,
-            payload: payload.toString('utf8'),
-          }),
-        ],
+      await this.deadLetter(
+        [wholeMessage(gatewayId, messageRef, payload, result.reason, result.detail)],
         signal,
       );
       return {
@@ -127,23 +161,24 @@ export class ReadingsIngest {
           detail: outcome.detail,
         });
     });
+    // Stored is stored: the alerts see these readings even if a neighbour's dead letter
+    // fails below (the resend then stores and reports them again, which is harmless).
+    this.o.metrics.written.inc(stored.length);
+    if (stored.length) this.o.onStored?.(stored, gatewayId);
     rejected.sort((a, b) => a.index - b.index);
     if (rejected.length) {
       const raw = result.readings;
-      await this.o.batcher.submit(
-        rejected.map((r) =>
-          this.deadLetter({
-            gatewayId,
-            reason: r.reason,
-            detail: r.detail,
-            ref: r.readingId ?? `${messageRef}#${r.index}`,
-            payload: JSON.stringify(raw[r.index]) ?? '',
-          }),
-        ),
+      await this.deadLetter(
+        rejected.map((r) => ({
+          gatewayId,
+          reason: r.reason,
+          detail: r.detail,
+          ref: r.readingId ?? `${messageRef}#${r.index}`,
+          payload: JSON.stringify(raw[r.index]) ?? '',
+        })),
+        signal,
       );
     }
-    this.o.metrics.written.inc(stored.length);
-    if (stored.length) this.o.onStored?.(stored, gatewayId);
     return {
       stored,
       ...(rejected.length && {
@@ -166,16 +201,8 @@ export class ReadingsIngest {
     try {
       parsed = GatewayStatus.safeParse(JSON.parse(payload.toString('utf8')));
     } catch (err) {
-      await this.o.batcher.submit(
-        [
-          this.deadLetter({
-            gatewayId,
-            reason: 'bad_json',
-            detail: (err as Error).message,
-            ref: messageRef,
-            payload: payload.toString('utf8'),
-          }),
-        ],
+      await this.deadLetter(
+        [wholeMessage(gatewayId, messageRef, payload, 'bad_json', (err as Error).message)],
         signal,
       );
       return;
@@ -184,21 +211,20 @@ export class ReadingsIngest {
       const detail = parsed.success
         ? `gatewayId '${parsed.data.gatewayId}' does not match the topic's '${gatewayId}'`
         : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      await this.o.batcher.submit(
-        [
-          this.deadLetter({
-            gatewayId,
-            reason: 'bad_envelope',
-            detail,
-            ref: messageRef,
-            payload: payload.toString('utf8'),
-          }),
-        ],
-        signal,
-      );
+      await this.deadLetter([wholeMessage(gatewayId, messageRef, payload, 'bad_envelope', detail)], signal);
       return;
     }
-    await this.o.batcher.submit(gatewayStatusToLines(parsed.data, this.now().getTime()), signal);
+    const outcomes = await this.o.batcher.submit(
+      gatewayStatusToLines(parsed.data, this.now().getTime()),
+      signal,
+    );
+    const refused = outcomes.find((o) => !o.stored);
+    if (refused && !refused.stored) {
+      await this.deadLetter(
+        [wholeMessage(gatewayId, messageRef, payload, 'storage_rejected', refused.detail)],
+        signal,
+      );
+    }
     this.o.onStatus?.(parsed.data);
     return parsed.data;
   }

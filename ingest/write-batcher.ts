@@ -4,16 +4,19 @@
  * message to its sender only after `submit` resolves: ack after write (Telegraf's
  * discipline).
  *
- * - Transient failures (network, 429, 5xx) are retried with backoff for as long as it
- *   takes; meanwhile nothing new is acknowledged, and `submit` waits once the backlog
- *   reaches `maxBacklogLines` (backpressure with bounded memory).
- * - A 4xx answer is about content: the batch is split to find the lines InfluxDB
+ * How a failure is handled follows from what it means (influx-write-failure.ts):
+ * - an outage (network, 5xx, 429, and 401/403/404: credentials, permissions, a missing
+ *   database) is retried with backoff for as long as it takes; meanwhile nothing new is
+ *   acknowledged, `stats.problem` says why (for /health), and `submit` waits once the
+ *   backlog reaches `maxBacklogLines` (backpressure with bounded memory);
+ * - a refusal of the content (400, 422) splits the batch to find the lines InfluxDB
  *   refuses (rewriting accepted lines is harmless: same series and time overwrite), and
- *   those come back as `rejected` with InfluxDB's message, to be dead-lettered.
+ *   those come back as `rejected` with InfluxDB's message, to be dead-lettered;
+ * - a body too large (413) splits the batch until the pieces fit.
  */
-import { HttpError } from '@influxdata/influxdb-client';
 import type { Logger } from '../common/log.ts';
 import type { InfluxConnection } from './influx-connection.ts';
+import { classifyWriteFailure } from './influx-write-failure.ts';
 
 export type LineOutcome = { stored: true } | { stored: false; detail: string };
 
@@ -26,7 +29,7 @@ export interface WriteBatcherOptions {
   batchSize: number;
   flushMs: number;
   maxBacklogLines: number;
-  /** Backoff for transient failures. */
+  /** Backoff for outages. */
   minRetryMs?: number;
   maxRetryMs?: number;
 }
@@ -37,12 +40,9 @@ export interface WriteBatcherStats {
   rejectedLines: number;
   failedAttempts: number;
   lastBatchMs: number;
-  /** True while InfluxDB is failing and writes are being retried. */
-  retrying: boolean;
+  /** Why InfluxDB writes are failing and being retried; undefined while they succeed. */
+  problem: string | undefined;
 }
-
-const isContentError = (err: unknown): err is HttpError =>
-  err instanceof HttpError && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 429;
 
 export class WriteBatcher {
   private queue: Pending[] = [];
@@ -57,7 +57,7 @@ export class WriteBatcher {
     rejectedLines: 0,
     failedAttempts: 0,
     lastBatchMs: 0,
-    retrying: false,
+    problem: undefined,
   };
   /** Observers of batch latency (ms), for metrics. */
   onBatchWritten: ((lines: number, ms: number) => void) | undefined;
@@ -151,7 +151,7 @@ export class WriteBatcher {
     }
   }
 
-  /** One request; a content error is split down to the refused lines. */
+  /** One request; a refusal of content or size is split down to the refused lines. */
   private async writeUntilAnswered(lines: string[]): Promise<LineOutcome[]> {
     const result = await this.writeWithRetry(lines);
     if (result === 'stored') {
@@ -179,22 +179,21 @@ export class WriteBatcher {
         api = this.influx.createWriteApi({ lines: lines.length });
         api.writeRecords(lines);
         await api.close();
-        if (this.stats.retrying) this.log.info('InfluxDB accepts writes again');
-        this.stats.retrying = false;
+        if (this.stats.problem) this.log.info({ was: this.stats.problem }, 'InfluxDB accepts writes again');
+        this.stats.problem = undefined;
         return 'stored';
       } catch (err) {
         api?.dispose();
-        if (isContentError(err)) {
-          return { detail: `InfluxDB ${err.statusCode}: ${(err.body ?? err.message).slice(0, 500)}` };
-        }
+        const failure = classifyWriteFailure(err, this.influx.settings);
+        if (failure.kind !== 'outage') return { detail: failure.detail };
         this.stats.failedAttempts += 1;
-        if (!this.stats.retrying) {
-          this.log.warn(
-            { err: (err as Error).message, lines: lines.length },
-            'InfluxDB write failed; holding acknowledgements and retrying',
-          );
+        if (failure.reason !== this.stats.problem) {
+          const context = { reason: failure.reason, lines: lines.length };
+          const message = 'InfluxDB write failed; holding acknowledgements and retrying';
+          if (failure.misconfigured) this.log.error(context, message);
+          else this.log.warn(context, message);
         }
-        this.stats.retrying = true;
+        this.stats.problem = failure.reason;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, maxDelay);
       }

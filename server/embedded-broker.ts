@@ -10,8 +10,8 @@
  * - a gateway logs in with its id as username (and MQTT client id) and its issued secret;
  *   it may publish only its own readings and status, and subscribe only to its own
  *   rejections;
- * - the optional read-only subscriber account (integrations) may subscribe to anything
- *   under `rpm/v1/` and publish nothing;
+ * - the optional read-only subscriber account (integrations) may subscribe to alert events
+ *   and gateway status only (never readings or rejections) and publish nothing;
  * - anyone else is refused at CONNECT.
  */
 
@@ -29,6 +29,7 @@ import { topics } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import type { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import type { ReadingsIngest } from '../ingest/readings-ingest.ts';
+import { secretMatches, sha256Hex } from '../records/gateway-credentials.ts';
 import { type MqttIdentity, publishDecision, subscribeAllowed } from './mqtt-access.ts';
 
 export interface EmbeddedBrokerOptions {
@@ -112,6 +113,8 @@ function limitPacketSize(client: Client, maxBytes: number): void {
 
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = o.log.child({ component: 'broker' });
+  // Compared as SHA-256 digests with timingSafeEqual: equal lengths, no timing hint.
+  const subscriberSha256 = o.subscriber && sha256Hex(o.subscriber.password);
   const identities = new WeakMap<Client, MqttIdentity>();
   let held = 0;
   /**
@@ -136,8 +139,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       callback(Object.assign(new MqttRefused(client.id, 'connect', why), { returnCode: 4 }), false);
     };
     if (!username) return refuse('no username');
-    if (o.subscriber && username === o.subscriber.username) {
-      if (secret !== o.subscriber.password) return refuse('bad credentials');
+    if (o.subscriber && subscriberSha256 && username === o.subscriber.username) {
+      if (!secretMatches(secret, subscriberSha256)) return refuse('bad credentials');
       identities.set(client, { kind: 'subscriber' });
       return callback(null, true);
     }

@@ -1,6 +1,9 @@
 /**
  * Health and Prometheus metrics: the only routes that need no login. Health answers
- * 200 when both the broker and InfluxDB are reachable, 503 otherwise, and says which.
+ * 200 when the broker is reachable and InfluxDB both answers and takes our writes, 503
+ * otherwise, and says which, with the reason writes fail (a refused token, a missing
+ * database, an unreachable server): InfluxDB's /ping needs no credentials, so only the
+ * writes show a configuration that lets nothing be stored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -8,19 +11,20 @@ import type { Registry } from 'prom-client';
 export interface HealthChecks {
   broker: () => boolean;
   influx: () => Promise<boolean>;
-  /** True while InfluxDB writes are failing and being retried. */
-  influxRetrying: () => boolean;
+  /** Why InfluxDB writes are failing and being retried; undefined while they succeed. */
+  influxWriteProblem: () => string | undefined;
 }
 
 export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks, registry: Registry): void {
   app.get('/health', async (_request, reply) => {
     const [influx, broker] = [await checks.influx(), checks.broker()];
-    const writing = !checks.influxRetrying();
-    const ok = influx && broker && writing;
+    const problem = checks.influxWriteProblem();
+    const ok = influx && broker && problem === undefined;
     return reply.code(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'degraded',
       broker: broker ? 'reachable' : 'unreachable',
-      influx: influx ? (writing ? 'reachable' : 'reachable, writes failing') : 'unreachable',
+      influx: influx ? (problem === undefined ? 'reachable' : 'reachable, writes failing') : 'unreachable',
+      ...(problem !== undefined && { influxWrites: problem }),
     });
   });
   app.get('/metrics', async (_request, reply) => {

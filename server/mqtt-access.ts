@@ -3,7 +3,7 @@
  * they are tested with plain data and enforced by the embedded broker (and mirrored by the
  * ACL file exported for an external Mosquitto).
  */
-import { CONTRACT_VERSION, type GatewayTopicKind, parseGatewayTopic, topics } from '../common/contract.ts';
+import { type GatewayTopicKind, parseAlertsTopic, parseGatewayTopic, topics } from '../common/contract.ts';
 
 export type MqttIdentity = { kind: 'gateway'; gatewayId: string } | { kind: 'subscriber' };
 
@@ -26,7 +26,18 @@ export function publishDecision(identity: MqttIdentity, topic: string): PublishD
   return { allowed: true, target: { gatewayId: target.gatewayId, kind: target.kind } };
 }
 
+/**
+ * The read-only subscriber (an integration) sees alert events and gateway status, all or
+ * one patient's / gateway's at a time; never readings or rejections, which carry every
+ * patient's measurements.
+ */
+function subscriberMaySee(filter: string): boolean {
+  if (filter === topics.allAlerts || filter === topics.alerts('#') || filter === topics.allStatus)
+    return true;
+  return parseAlertsTopic(filter) !== undefined || parseGatewayTopic(filter)?.kind === 'status';
+}
+
 export function subscribeAllowed(identity: MqttIdentity, filter: string): boolean {
-  if (identity.kind === 'subscriber') return filter.startsWith(`rpm/${CONTRACT_VERSION}/`);
+  if (identity.kind === 'subscriber') return subscriberMaySee(filter);
   return filter === topics.rejections(identity.gatewayId);
 }

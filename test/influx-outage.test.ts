@@ -79,7 +79,10 @@ describe('an InfluxDB outage during a stream', () => {
       const ackedAtOutage = acked;
       const health = await fetch(`${server.httpUrl}/health`);
       expect(health.status).toBe(503);
-      expect(((await health.json()) as { influx: string }).influx).toBe('unreachable');
+      expect(await health.json()).toMatchObject({
+        influx: 'unreachable',
+        influxWrites: expect.stringMatching(/^InfluxDB unreachable: /),
+      });
       await sleep(OUTAGE_MS - 2000);
       expect(acked).toBe(ackedAtOutage);
       expect(ackedAtOutage).toBeLessThan(BATCHES);
