@@ -36,14 +36,15 @@ function describeReading(reading: TriggerReading, timeZone: string): string {
 }
 
 function describeSilence(rule: NoDataRule, evaluation: NoDataEvaluation, timeZone: string): string {
-  const since = formatTime(evaluation.lastDataAt, timeZone);
+  const { lastDataAt, lastReading, lastUnreliable } = evaluation;
+  // A no-data rule fires only once its source has sent something, so lastDataAt is set here.
+  const since = lastDataAt === null ? 'never' : formatTime(lastDataAt, timeZone);
   const flagged =
-    evaluation.lastUnreliable && evaluation.lastUnreliable.time > evaluation.lastDataAt
-      ? `; the device did send readings flagged ${evaluation.lastUnreliable.flags.join(', ')}, the last at ${formatTime(evaluation.lastUnreliable.time, timeZone)}`
+    lastUnreliable && (lastReading === null || lastDataAt === null || lastUnreliable.time > lastDataAt)
+      ? `; the device did send readings flagged ${lastUnreliable.flags.join(', ')}, the last at ${formatTime(lastUnreliable.time, timeZone)}`
       : '';
   return (
-    `no reliable ${describeReadings(rule.readings)} reading ` +
-    `${evaluation.lastReading ? `since ${since}` : `since monitoring began at ${since}`} ` +
+    `no reliable ${describeReadings(rule.readings)} reading since ${since} ` +
     `(expected within ${formatMinutes(rule.silentMinutes)})${flagged}.`
   );
 }

@@ -86,6 +86,32 @@ function simulate(
   return { state, emissions };
 }
 
+/**
+ * A server restart at `restartAt`: the engine rebuilt from what `before` had persisted
+ * (alerts, snoozes), then the stored readings sampled from `replayFrom` until the restart
+ * replayed, as InfluxDB would give them.
+ */
+function restarted(
+  plan: CarePlanInput,
+  before: EngineState,
+  restartAt: Date,
+  stored: readonly Reading[],
+): EngineStep {
+  const from = replayFrom([plan], restartAt).getTime();
+  const persisted = Object.values(before.patients);
+  const rebuilt = rebuildEngine({
+    policy: WARD_POLICY,
+    carePlans: [plan],
+    alerts: persisted.flatMap((p) => p.alerts),
+    silences: persisted.flatMap((p) => p.silences),
+    replayFrom: new Date(from),
+  });
+  const replayed = stored.filter(
+    (r) => Date.parse(r.time) >= from && Date.parse(r.time) < restartAt.getTime(),
+  );
+  return ingest(rebuilt, replayed, restartAt);
+}
+
 function alertOf(state: EngineState, ruleId: string) {
   const alert = activeAlerts(state, 'p-001').find((a) => a.ruleId === ruleId);
   if (!alert) throw new Error(`test setup: no active alert for ${ruleId}`);
@@ -144,17 +170,21 @@ const nightRun = (readings: Reading[]) =>
 describe('a night-time CGM hypoglycaemia', () => {
   const expected = [
     '02:10 fired diabetes.hypo_l1 56 mg/dL -> nurse.amina, nurse.sana',
+    // The second consecutive reading below 54 (02:15 53, 02:20 51): level 2 [K1][K2][NS1].
+    '02:20 fired diabetes.hypo_l2 51 mg/dL -> nurse.amina, nurse.sana',
     '02:20 acknowledged diabetes.hypo_l1',
-    '02:35 fired diabetes.hypo_l2 50 mg/dL -> nurse.amina, nurse.sana',
-    '02:45 renotified diabetes.hypo_l2 -> nurse.amina, nurse.sana',
-    '02:50 escalated diabetes.hypo_l2 -> dr.bilal',
-    '03:00 renotified diabetes.hypo_l2 -> dr.bilal',
+    '02:30 renotified diabetes.hypo_l2 -> nurse.amina, nurse.sana',
+    '02:35 escalated diabetes.hypo_l2 -> dr.bilal',
+    '02:45 renotified diabetes.hypo_l2 -> dr.bilal',
+    '02:50 escalated diabetes.hypo_l2 -> dr.chaudhry',
+    '03:00 renotified diabetes.hypo_l2 -> dr.chaudhry',
     '03:05 escalated diabetes.hypo_l2 -> dr.chaudhry',
+    // 15 min at or above 54 since 02:55 (02:50 was 53) [K1][K4].
     '03:10 resolved diabetes.hypo_l2 75 mg/dL',
     '03:20 resolved diabetes.hypo_l1 82 mg/dL',
   ];
 
-  it('fires level 1 once after 15 min, level 2 after 20 min below 54, escalates the unacknowledged one up the care team, re-notifies, and resolves each after 15 min back above its level', () => {
+  it('fires level 1 after 15 min below 70 and level 2 once, on the second reading below 54, escalates the unacknowledged level 2 up the care team, re-notifies, and resolves each after 15 min back above its level', () => {
     expect(nightRun(night.mgdl).emissions.map((e) => line(e))).toEqual(expected);
   });
 
@@ -176,7 +206,7 @@ describe('a night-time CGM hypoglycaemia', () => {
     const run = simulate(state.state, { from: '01:30', to: '02:10', readings: night.mgdl });
     expect(run.emissions.map((e) => e.event.message)).toEqual([
       'Low glucose (level 1) on CGM: 56 mg/dL at 24 Nov, 07:10 GMT+5; condition since 24 Nov, 06:55 GMT+5. ' +
-        'Rule: CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min.',
+        'Rule: CGM glucose below 70 mg/dL for 15 min (readings at most 10 min apart); clears at 70 mg/dL or above for 15 min.',
     ]);
   });
 
@@ -257,6 +287,95 @@ describe('no data', () => {
   });
 });
 
+describe('no data from a device the patient does not have', () => {
+  // Meter tests twice a day, in range, for two days; no CGM at all.
+  const meterOnly = readingTrace(
+    METER,
+    '08:00 120\n20:00 140\n2026-11-25 08:00 118\n2026-11-25 20:00 150\n2026-11-26 08:00 125',
+  );
+
+  it('never tells a meter-only patient that their (absent) CGM is silent', () => {
+    const run = simulate(engineWith([diabetes], '07:30'), {
+      from: '07:30',
+      to: '2026-11-26 08:30',
+      readings: meterOnly,
+    });
+    expect(run.emissions).toEqual([]);
+  });
+
+  it('does not call two high meter tests 12 h apart "high for hours"', () => {
+    const run = simulate(engineWith([diabetes], '07:30'), {
+      from: '07:30',
+      to: '20:30',
+      readings: readingTrace(METER, '08:00 260\n20:00 262'),
+    });
+    expect(run.emissions).toEqual([]);
+  });
+
+  it('never tells a CGM-only patient that their (absent) meter is unused', () => {
+    const day = Array.from({ length: 12 * 28 }, (_, i) => {
+      const t = new Date(at('02:00').getTime() + i * 5 * MINUTE).toISOString();
+      return `${t.slice(0, 10)} ${t.slice(11, 16)} 110`;
+    }).join('\n');
+    const run = simulate(engineWith([diabetes], '02:00'), {
+      from: '02:00',
+      to: '2026-11-25 05:55',
+      readings: readingTrace(CGM, day),
+    });
+    expect(run.emissions).toEqual([]);
+  });
+
+  it('does not start watching a CGM after a restart either, for a patient who never had one', () => {
+    const replay = restarted(diabetes, createEngine(WARD_POLICY), at('2026-11-25 09:00'), meterOnly);
+    const after = simulate(replay.state, { from: '2026-11-25 09:00', to: '2026-11-25 12:00', readings: [] });
+    expect([...replay.emissions, ...after.emissions]).toEqual([]);
+  });
+});
+
+describe('a CGM that stops, across restarts', () => {
+  // Readings until 02:30, then nothing until 06:10; a doctor closes the first alert at 03:10. The
+  // replay after a restart reaches back 3 h (diabetes.hyper_l1): after 05:30 it holds no CGM reading.
+  const plan: CarePlanInput = { ...diabetes, overrides: { 'diabetes.meter_unused': { enabled: false } } };
+  const cgm = readingTrace(
+    CGM,
+    '02:00 110\n02:05 110\n02:10 111\n02:15 110\n02:20 112\n02:25 110\n02:30 110\n06:10 105\n06:15 104',
+  );
+  const actions: Record<string, Action> = {
+    '03:10': (state, now) =>
+      resolve(
+        state,
+        { alertId: alertOf(state, 'diabetes.cgm_stale').alertId, by: 'dr.bilal', note: 'patient called' },
+        now,
+      ),
+  };
+  const run = (state: EngineState, from: string, to: string, readings = cgm) =>
+    simulate(state, { from, to, readings, actions });
+  const uninterrupted = run(engineWith([plan], '01:30'), '01:30', '06:30').emissions;
+
+  it('fires once 30 min after the last reading, again 30 min after a clinician closed it, and resolves when data returns', () => {
+    expect(uninterrupted.filter((e) => e.event.type !== 'renotified').map((e) => line(e))).toEqual([
+      '03:01 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+      '03:10 resolved diabetes.cgm_stale',
+      '03:41 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+      '06:10 resolved diabetes.cgm_stale 105 mg/dL',
+    ]);
+  });
+
+  it.each(['02:40', '03:05', '03:20', '05:45'])(
+    'keeps watching a patient with a CGM history when rebuilt after %s (alerts and a replay from InfluxDB)',
+    (restartAfter) => {
+      const before = run(engineWith([plan], '01:30'), '01:30', restartAfter);
+      const restartAt = new Date(at(restartAfter).getTime() + MINUTE);
+      const replay = restarted(plan, before.state, restartAt, cgm);
+      expect(replay.emissions).toEqual([]);
+      const after = run(replay.state, restartAt.toISOString().slice(11, 16), '06:30');
+      const all = [...before.emissions, ...replay.emissions, ...after.emissions];
+      expect(all.map((e) => line(e))).toEqual(uninterrupted.map((e) => line(e)));
+      expect(all.map((e) => e.event.eventId)).toEqual(uninterrupted.map((e) => e.event.eventId));
+    },
+  );
+});
+
 describe('unreliable readings', () => {
   it('fire nothing: no-contact SpO2 and pulse, questionable meter glucose', () => {
     const spo2 = readingTrace(
@@ -330,7 +449,8 @@ describe('restarting the engine', () => {
     });
   }
 
-  const restarts = ['02:07', '02:12', '02:22', '02:40', '02:52', '03:12'];
+  // Inside each run: level 1 (01:55-02:10), level 2 (02:15-02:20), the clearing.
+  const restarts = ['02:07', '02:12', '02:17', '02:22', '02:27', '02:40', '02:52', '03:12'];
 
   it.each(restarts)(
     'from a JSON snapshot after %s, then a replay of recent readings, neither repeats nor loses an alert',
@@ -349,18 +469,7 @@ describe('restarting the engine', () => {
     'rebuilt after %s from persisted alerts and a replay from InfluxDB, fires on time with the same ids and never twice',
     (restartAfter) => {
       const before = firstPart(restartAfter);
-      const persisted = Object.values(before.state.patients);
-      const restartAt = at(nextMinute(restartAfter));
-      const from = replayFrom([diabetes], restartAt);
-      const rebuilt = rebuildEngine({
-        policy: WARD_POLICY,
-        carePlans: [{ plan: diabetes, since: at('01:30') }],
-        alerts: persisted.flatMap((p) => p.alerts),
-        silences: persisted.flatMap((p) => p.silences),
-        replayFrom: from,
-      });
-      const replayed = seenBy(restartAfter).filter((r) => Date.parse(r.time) >= from.getTime());
-      const replay = ingest(rebuilt, replayed, restartAt);
+      const replay = restarted(diabetes, before.state, at(nextMinute(restartAfter)), night.mgdl);
       const after = secondPart(replay.state, restartAfter);
       const all = [...before.emissions, ...replay.emissions, ...after.emissions];
       expect(all.map((e) => line(e))).toEqual(uninterrupted.map((e) => line(e)));
@@ -407,6 +516,8 @@ describe('snooze', () => {
       '10:07 snoozed general.spo2_low',
       '10:12 resolved general.spo2_low 95 % (silenced)',
       '10:20 fired general.spo2_low 88 % (silenced)',
+      // The NEWS2 score-2 warning too, once the second dip has held 15 min (not snoozed).
+      '10:30 fired general.spo2_moderately_low 88 % -> nurse.amina, nurse.sana',
       '10:30 renotified general.spo2_low -> nurse.amina, nurse.sana',
       '10:40 renotified general.spo2_low -> nurse.amina, nurse.sana',
       '10:45 escalated general.spo2_low -> dr.bilal',
@@ -448,6 +559,8 @@ describe('clinician actions', () => {
       '10:05 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
       '10:08 resolved general.spo2_low',
       '10:14 fired general.spo2_low 89 % -> nurse.amina, nurse.sana',
+      // The NEWS2 score-2 warning, held 15 min, was not the alert the clinician closed.
+      '10:15 fired general.spo2_moderately_low 89 % -> nurse.amina, nurse.sana',
     ]);
     expect(run.emissions[1]?.event).toMatchObject({ by: 'dr.bilal', note: 'probe re-sited' });
     expect(run.emissions[2]?.event.alertId).not.toBe(run.emissions[0]?.event.alertId);
@@ -530,7 +643,7 @@ describe('clinician actions', () => {
     const after = simulate(raised.state, {
       from: '10:04',
       to: '10:12',
-      readings: readingTrace(OXIMETER, '10:06 92\n10:09 92\n10:11 92'),
+      readings: readingTrace(OXIMETER, '10:06 92\n10:08 92\n10:10 92\n10:11 92'),
     });
     expect(after.emissions.map((e) => line(e))).toEqual([
       '10:11 fired general.spo2_low 92 % -> nurse.amina, nurse.sana',

@@ -326,11 +326,10 @@ function evaluationFor(
   rule: Rule,
   previous: { rule: Rule | undefined; evaluation: RuleEvaluation | undefined },
   active: AlertRecord | undefined,
-  now: number,
 ): RuleEvaluation {
   const { rule: oldRule, evaluation: old } = previous;
   if (oldRule && old && conditionKey(oldRule) === conditionKey(rule)) return old;
-  const fresh = old ? carryProgress(startEvaluation(rule, now), old) : startEvaluation(rule, now);
+  const fresh = old ? carryProgress(startEvaluation(rule), old) : startEvaluation(rule);
   return active ? resumeFiring(fresh, episodeOf(active), evaluatedUpTo(active)) : fresh;
 }
 
@@ -373,7 +372,6 @@ function carePlanChange(
           evaluation: old?.evaluations[rule.id],
         },
         p.alerts.find((a) => a.ruleId === rule.id && isActive(a)),
-        nowMs,
       ),
     ]),
   );
@@ -520,8 +518,7 @@ export function replayFrom(carePlans: readonly CarePlanInput[], now: Date): Date
 
 export interface RebuildInput {
   policy?: AlertPolicyInput;
-  /** Each care plan with the time the patient's monitoring under it began. */
-  carePlans: readonly { plan: CarePlanInput; since: Date }[];
+  carePlans: readonly CarePlanInput[];
   /** Persisted alerts: the active ones and those resolved since `replayFrom`. */
   alerts: readonly unknown[];
   silences: readonly unknown[];
@@ -533,17 +530,20 @@ export interface RebuildInput {
  * An engine rebuilt from persisted records, to be followed by `ingest(replayed readings)`
  * and `tick`. Each rule is aligned with the latest alert of its patient and rule: an
  * active alert resumes firing after its trigger reading; after a resolved one only
- * readings later than its resolution count. No-data rules count silence from the later
- * of `replayFrom` (nothing earlier is replayed) and the start of monitoring.
+ * readings later than its resolution count. A no-data rule watches its source again if
+ * a replayed reading shows the source sends, or if the rule had an alert (the source had
+ * sent before it fell silent): silent since the episode began (active) or since the
+ * resolution. This covers every source that ever sent: a replay reaches back at least
+ * the silence window, and a source silent for longer has an alert, active or resolved
+ * within that window (a clinician's resolution starts a new silence, which fires again).
  */
 export function rebuildEngine(input: RebuildInput): EngineState {
   const alerts = parseOrThrow(z.array(AlertRecord), input.alerts);
   const silences = parseOrThrow(z.array(Silence), input.silences);
   const empty = createEngine(input.policy);
   const planned: Record<string, PatientAlertState> = {};
-  for (const { plan, since } of input.carePlans) {
-    const watchingSince = new Date(Math.max(input.replayFrom.getTime(), since.getTime()));
-    const { patient } = carePlanChange(empty, plan, watchingSince, 'rebuild');
+  for (const plan of input.carePlans) {
+    const { patient } = carePlanChange(empty, plan, input.replayFrom, 'rebuild');
     planned[patient.plan.patientId] = patient;
   }
   const state: EngineState = { ...empty, patients: planned };

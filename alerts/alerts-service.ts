@@ -128,7 +128,9 @@ export class AlertsService {
   /**
    * The engine as the records and InfluxDB say it should be: care plans, stored alerts and
    * snoozes, then each metric's recent readings replayed. At start-up, and again if the
-   * alerts engine ever fell so far behind that it dropped its queue.
+   * alerts engine ever fell so far behind that it dropped its queue. A no-data rule goes
+   * on watching a source that has sent before (a replayed reading, or an alert of the
+   * rule: see rebuildEngine) and still ignores one the patient never had.
    */
   private async rebuild(): Promise<void> {
     this.overflowed = false;
@@ -140,7 +142,7 @@ export class AlertsService {
     );
     this.state = rebuildEngine({
       policy: this.o.policy,
-      carePlans: plans.map((p) => ({ plan: p.plan, since: p.since })),
+      carePlans: plans.map((p) => p.plan),
       // Alerts resolved within the replayed span too, so a replay never fires them again.
       alerts: await loadAlertsForRebuild(
         this.o.records,

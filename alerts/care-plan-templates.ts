@@ -9,8 +9,18 @@
  * nuisance alarms by more than half without hiding sustained events [K14][K15]; alarm
  * fatigue is itself a safety risk [K11][K12][K13][K16].
  *
+ * Sustained conditions count a run of consecutive readings only while they are at most
+ * `maxGapMinutes` apart (default twice the device's interval: 10 min for a CGM, 2 min for
+ * continuous SpO2 and pulse; sample-intervals.ts), so two spot checks hours apart never
+ * make "held for 3 h".
+ *
+ * No-data rules watch a source only once it has sent a reading for the patient: most
+ * diabetic patients here test with a meter and have no CGM, and a CGM-only patient has no
+ * meter, so "silent since monitoring began" would be an alert nobody can act on, repeated
+ * forever [K11][K16]. A device that sent and then stopped is what these rules are for.
+ *
  * Disease templates are built on `general_adult` and may replace its rules where they
- * overlap (COPD's SpO2 target replaces the general SpO2 rule).
+ * overlap (COPD's SpO2 target replaces the general SpO2 rules).
  */
 import { z } from 'zod';
 import { type ReadingSelection, Rule, RuleId, type RuleInput } from './rule-schema.ts';
@@ -31,7 +41,6 @@ export type CarePlanTemplate = z.infer<typeof CarePlanTemplate>;
 
 const CGM_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'], glucoseSource: 'cgm' };
 const METER_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'], glucoseSource: 'meter' };
-const ANY_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'] };
 const SPO2: z.input<typeof ReadingSelection> = { metrics: ['spo2'] };
 /** A pulse is a pulse whether a chest strap (heart_rate) or an oximeter (pulse_rate) counts it. */
 const PULSE: z.input<typeof ReadingSelection> = { metrics: ['heart_rate', 'pulse_rate'] };
@@ -39,7 +48,7 @@ const PULSE: z.input<typeof ReadingSelection> = { metrics: ['heart_rate', 'pulse
 // What kind of threshold each rule is; the rules below add their numbers and sources.
 const CGM_LOW = { kind: 'threshold', readings: CGM_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
 const METER_LOW = { kind: 'threshold', readings: METER_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
-const GLUCOSE_HIGH = { kind: 'threshold', readings: ANY_GLUCOSE, unit: 'mg/dL', direction: 'above' } as const;
+const CGM_HIGH = { kind: 'threshold', readings: CGM_GLUCOSE, unit: 'mg/dL', direction: 'above' } as const;
 const SPO2_AT_OR_BELOW = {
   kind: 'threshold',
   readings: SPO2,
@@ -67,6 +76,20 @@ const generalAdult: RuleInput[] = [
     level: 91,
     sustain: { minutes: 5 },
     clear: { level: 94 },
+    source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...SPO2_AT_OR_BELOW,
+    id: 'general.spo2_moderately_low',
+    title: 'Moderately low oxygen saturation',
+    severity: 'warning',
+    // NEWS2 Scale 1: SpO2 92-93 % scores 2 [K6] (<= 91 % is general.spo2_low). Held 15 min
+    // like the pulse warning, so a brief dip pages nobody [K14][K15]; clears at >= 96 %,
+    // score 0 [K6], as the pulse warning clears in the score-0 band (hysteresis: 94-95 %,
+    // score 1, neither fires nor clears).
+    level: 93,
+    sustain: { minutes: 15 },
+    clear: { level: 96 },
     source: ['K6', 'K14', 'K15'],
   },
   {
@@ -112,7 +135,8 @@ const diabetes: RuleInput[] = [
     title: 'Low glucose (level 1) on CGM',
     severity: 'warning',
     // Level 1 hypoglycaemia < 70 mg/dL (3.9 mmol/L) [K1][K2]. A CGM event needs >= 15
-    // consecutive minutes below and ends after >= 15 minutes at or above [K1][K4].
+    // consecutive minutes below and ends after >= 15 minutes at or above [K1][K4];
+    // "consecutive": readings at most 10 min apart (one lost 5-min reading, PROJECT).
     level: 70,
     sustain: { minutes: 15 },
     clear: { level: 70, sustain: { minutes: 15 } },
@@ -123,13 +147,16 @@ const diabetes: RuleInput[] = [
     id: 'diabetes.hypo_l2',
     title: 'Very low glucose (level 2) on CGM',
     severity: 'critical',
-    // Level 2 hypoglycaemia < 54 mg/dL (3.0 mmol/L) [K1][K2]; a CGM value below it for
-    // >= 20 min is clinically significant [K2]. Ends like level 1: >= 15 min at or above [K1][K4].
-    // The level-1 alert has already fired 15 min into the same low.
+    // Level 2 hypoglycaemia < 54 mg/dL (3.0 mmol/L) [K1][K2]. The 15 min in K1/K4 define
+    // the CGM *event* for statistics, not a delay before an alarm: an alarm should be
+    // prompt, and Nightscout's urgent low fires on one reading [NS1]. A second consecutive
+    // reading (at most 10 min apart) guards against one artefactual CGM value [K14][K15].
+    // Clears after >= 15 min at or above 54 [K1][K4]. (A meter reading < 54 pages at
+    // once: diabetes.meter_hypo_l2.)
     level: 54,
-    sustain: { minutes: 20 },
+    sustain: { readings: 2 },
     clear: { level: 54, sustain: { minutes: 15 } },
-    source: ['K1', 'K2', 'K4'],
+    source: ['NS1', 'K1', 'K2', 'K4', 'K14', 'K15'],
   },
   {
     ...METER_LOW,
@@ -153,23 +180,27 @@ const diabetes: RuleInput[] = [
     source: ['K1', 'K2'],
   },
   {
-    ...GLUCOSE_HIGH,
+    ...CGM_HIGH,
     id: 'diabetes.hyper_l1',
-    title: 'High glucose (level 1) for hours',
+    title: 'High glucose (level 1) for hours on CGM',
     severity: 'info',
     // Level 1 hyperglycaemia > 180 mg/dL (10.0 mmol/L) [K3]. Post-meal peaks are expected:
     // a delay of 3 h, within Tidepool's 0-6 h high-alert delay [TP5]. Clears back in range [K3].
+    // CGM only: "held for 3 h" needs continuous readings (at most 10 min apart, PROJECT);
+    // the levels and the time above range are CGM measures [K3]. Meter tests hours apart
+    // are separate facts and never form one run, nor mix with CGM values in one.
     level: 180,
     sustain: { minutes: 180 },
     clear: { level: 180 },
     source: ['K3', 'TP5'],
   },
   {
-    ...GLUCOSE_HIGH,
+    ...CGM_HIGH,
     id: 'diabetes.hyper_l2',
-    title: 'Very high glucose (level 2)',
+    title: 'Very high glucose (level 2) on CGM',
     severity: 'warning',
-    // Level 2 hyperglycaemia > 250 mg/dL (13.9 mmol/L) [K3]; a delay of 1 h [TP5].
+    // Level 2 hyperglycaemia > 250 mg/dL (13.9 mmol/L) [K3]; a delay of 1 h [TP5]. CGM
+    // only, readings at most 10 min apart, as for level 1.
     level: 250,
     sustain: { minutes: 60 },
     clear: { level: 250 },
@@ -203,7 +234,8 @@ const diabetes: RuleInput[] = [
     severity: 'warning',
     readings: CGM_GLUCOSE,
     // Nightscout: stale data warns at 15 min and is urgent at 30 min [NS1]; a patient whose
-    // CGM is silent is unmonitored for lows.
+    // CGM is silent is unmonitored for lows. Watches only a patient whose CGM has sent at
+    // least one reading (see the header): a meter-only patient is never told off for it.
     silentMinutes: 30,
     source: ['NS1'],
   },
@@ -214,6 +246,8 @@ const diabetes: RuleInput[] = [
     severity: 'info',
     readings: METER_GLUCOSE,
     // No published threshold: daily testing with a 2-hour margin (26 h). Set per patient.
+    // Watches only a patient whose meter has sent at least one reading (a CGM-only patient
+    // does not use one).
     silentMinutes: 26 * 60,
     source: ['PROJECT'],
   },
@@ -294,7 +328,7 @@ export const TEMPLATES: Record<TemplateId, CarePlanTemplate> = {
     id: 'copd',
     title: 'COPD with hypercapnic risk (SpO2 target 88-92 %, NEWS2 Scale 2)',
     builtOn: ['general_adult'],
-    replaces: ['general.spo2_low'],
+    replaces: ['general.spo2_low', 'general.spo2_moderately_low'],
     rules: copd,
   }),
   heart_failure: CarePlanTemplate.parse({

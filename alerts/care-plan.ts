@@ -25,6 +25,7 @@ const SustainPatch = z.strictObject({
   minutes: z.number().optional(),
   readings: z.number().optional(),
   join: z.enum(['and', 'or']).optional(),
+  maxGapMinutes: z.number().optional(),
 });
 
 /** Any value a clinician may change; which of them apply depends on the rule's kind. */

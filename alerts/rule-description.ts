@@ -5,6 +5,7 @@
  */
 import type { Metric } from '../common/metrics.ts';
 import type { ReadingSelection, Rule, Sustain } from './rule-schema.ts';
+import { maxGapMinutes } from './sample-intervals.ts';
 
 const METRIC_WORDS: Record<Metric, string> = {
   heart_rate: 'heart rate',
@@ -31,14 +32,22 @@ export function describeReadings(selection: ReadingSelection): string {
     : `${selection.glucoseSource === 'cgm' ? 'CGM' : 'meter'} ${metrics}`;
 }
 
-function describeSustain(sustain: Sustain | undefined): string {
+/** `shownGap`: a gap already stated for the rule (the clear sustain repeats only a different one). */
+function describeSustain(
+  sustain: Sustain | undefined,
+  selection: ReadingSelection,
+  shownGap?: number,
+): string {
   if (sustain === undefined) return ' (one reading)';
   const parts: string[] = [];
   if (sustain.minutes !== undefined) parts.push(formatMinutes(sustain.minutes));
   if (sustain.readings !== undefined) {
     parts.push(`${sustain.readings} consecutive reading${sustain.readings === 1 ? '' : 's'}`);
   }
-  return ` for ${parts.join(sustain.join === 'and' ? ' and ' : ' or ')}`;
+  const gap = maxGapMinutes(sustain, selection);
+  const apart =
+    gap === undefined || gap === shownGap ? '' : ` (readings at most ${formatMinutes(gap)} apart)`;
+  return ` for ${parts.join(sustain.join === 'and' ? ' and ' : ' or ')}${apart}`;
 }
 
 export function describeRule(rule: Rule): string {
@@ -48,15 +57,15 @@ export function describeRule(rule: Rule): string {
       const comparison = `${rule.inclusive ? 'at or ' : ''}${rule.direction}`;
       const back = rule.direction === 'below' ? 'above' : 'below';
       return (
-        `${what} ${comparison} ${formatNumber(rule.level)} ${rule.unit}${describeSustain(rule.sustain)}; ` +
-        `clears at ${formatNumber(rule.clear.level)} ${rule.unit} or ${back}${rule.clear.sustain ? describeSustain(rule.clear.sustain) : ''}`
+        `${what} ${comparison} ${formatNumber(rule.level)} ${rule.unit}${describeSustain(rule.sustain, rule.readings)}; ` +
+        `clears at ${formatNumber(rule.clear.level)} ${rule.unit} or ${back}${rule.clear.sustain ? describeSustain(rule.clear.sustain, rule.readings, rule.sustain && maxGapMinutes(rule.sustain, rule.readings)) : ''}`
       );
     }
     case 'rate': {
       const gate = rule.gate
         ? ` while ${rule.gate.direction} ${formatNumber(rule.gate.level)} ${rule.unit}`
         : '';
-      const sustain = rule.sustain ? describeSustain(rule.sustain) : '';
+      const sustain = rule.sustain ? describeSustain(rule.sustain, rule.readings) : '';
       return (
         `${what} ${rule.direction} at ${formatNumber(rule.ratePerMinute)} ${rule.unit}/min or faster ` +
         `(least-squares slope over ${formatMinutes(rule.windowMinutes)}, at least ${rule.minReadings} readings ` +
@@ -65,6 +74,6 @@ export function describeRule(rule: Rule): string {
       );
     }
     case 'no_data':
-      return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)}`;
+      return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
   }
 }

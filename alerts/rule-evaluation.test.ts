@@ -4,6 +4,7 @@ import { resolveCarePlan } from './care-plan.ts';
 import { at, readingTrace } from './reading-trace.ts';
 import {
   conditionStatus,
+  considersReading,
   evaluateClock,
   evaluateReading,
   leastSquaresSlope,
@@ -23,7 +24,7 @@ function ruleOf(templates: ('diabetes' | 'copd' | 'general_adult')[], id: string
 
 /** Feeds readings in the order given; one line per transition: `02:10 fired (since 01:55)`. */
 function transitions(rule: Rule, readings: Reading[], start?: RuleEvaluation): string[] {
-  let state = start ?? startEvaluation(rule, Date.parse(readings[0]?.time ?? '2026-11-24T00:00:00Z'));
+  let state = start ?? startEvaluation(rule);
   const lines: string[] = [];
   for (const reading of readings) {
     const step = evaluateReading(rule, state, reading);
@@ -42,7 +43,7 @@ const lowWithBand = Rule.parse({
   severity: 'warning',
   source: ['PROJECT'],
   kind: 'threshold',
-  readings: { metrics: ['glucose'] },
+  readings: { metrics: ['glucose'], glucoseSource: 'cgm' },
   unit: 'mg/dL',
   direction: 'below',
   level: 70,
@@ -70,6 +71,8 @@ describe('the CGM level-1 low (diabetes.hypo_l1), readings every 5 minutes', () 
         02:00  64
         02:05  71
         02:10  66
+        02:15  62
+        02:20  60
         02:25  64`,
       expected: ['02:25 fired (since 02:10)'],
     },
@@ -77,6 +80,8 @@ describe('the CGM level-1 low (diabetes.hypo_l1), readings every 5 minutes', () 
       behaviour: 'clears only after 15 minutes at or above 70',
       trace: `
         02:00  65
+        02:05  63
+        02:10  62
         02:15  61
         02:20  72
         02:25  75
@@ -161,7 +166,7 @@ describe('threshold rules', () => {
     expect(transitions(hypo, [r1, r2, r2, r1, r3, ...lateRecovery, r3, r4, r4, r1])).toEqual([
       '02:15 fired (since 02:00)',
     ]);
-    let state = startEvaluation(hypo, 0);
+    let state = startEvaluation(hypo);
     for (const r of [r1, r2, r3]) state = evaluateReading(hypo, state, r).state;
     for (const r of [r1, r2, r3])
       expect(evaluateReading(hypo, state, r)).toEqual({ state, transition: null });
@@ -180,8 +185,8 @@ describe('threshold rules', () => {
 
   it('report the triggering reading and the episode start while firing', () => {
     const dip = ruleOf(['general_adult'], 'general.spo2_low');
-    let state = startEvaluation(dip, 0);
-    for (const r of readingTrace(OXIMETER, '10:00 90\n10:03 89\n10:05 88')) {
+    let state = startEvaluation(dip);
+    for (const r of readingTrace(OXIMETER, '10:00 90\n10:02 89\n10:04 89\n10:05 88')) {
       state = evaluateReading(dip, state, r).state;
     }
     expect(conditionStatus(state)).toEqual({
@@ -202,7 +207,7 @@ describe('rate-of-change rules', () => {
   const fall = ruleOf(['diabetes'], 'diabetes.rapid_fall');
 
   it('fire on a fall of 3 mg/dL/min below 100 mg/dL, with the slope in the trigger', () => {
-    let state = startEvaluation(fall, 0);
+    let state = startEvaluation(fall);
     const lines: string[] = [];
     for (const r of readingTrace(CGM, '02:00 120\n02:05 105\n02:10 90\n02:15 75')) {
       const step = evaluateReading(fall, state, r);
@@ -260,33 +265,142 @@ describe('no-data rules', () => {
     });
   }
 
+  function fed(readings: Reading[]): RuleEvaluation {
+    let state = startEvaluation(stale);
+    for (const r of readings) state = evaluateReading(stale, state, r).state;
+    return state;
+  }
+
   it('fire when no reliable CGM reading came for more than 30 minutes, and clear when one comes', () => {
-    let state = startEvaluation(stale, at('02:00').getTime());
-    for (const r of readingTrace(CGM, '02:00 110\n02:05 108')) state = evaluateReading(stale, state, r).state;
+    const state = fed(readingTrace(CGM, '02:00 110\n02:05 108'));
     expect(clockTransitions(state, ['02:30', '02:35', '02:36'])).toEqual(['02:36 fired']);
   });
 
-  it('do not count readings flagged unreliable as data', () => {
-    let state = startEvaluation(stale, at('02:00').getTime());
-    const readings = readingTrace(
-      CGM,
-      '02:00 110\n02:10 40 sensor_fault\n02:20 40 sensor_fault\n02:30 40 sensor_fault',
+  it('watch nothing until the source has sent a reading: no CGM, no stale-CGM alert, ever', () => {
+    const state = startEvaluation(stale);
+    expect(clockTransitions(state, ['02:31', '2026-11-25 02:00', '2026-11-30 02:00'])).toEqual([]);
+  });
+
+  it('do not count readings flagged unreliable as data, but do count them as a device that is there', () => {
+    const state = fed(
+      readingTrace(CGM, '02:00 110\n02:10 40 sensor_fault\n02:20 40 sensor_fault\n02:30 40 sensor_fault'),
     );
-    for (const r of readings) state = evaluateReading(stale, state, r).state;
     expect(clockTransitions(state, ['02:31'])).toEqual(['02:31 fired']);
     expect(state.kind === 'no_data' && state.lastUnreliable).toEqual({
       time: at('02:30').getTime(),
       flags: ['sensor_fault'],
     });
+    const onlyFlagged = fed(readingTrace(CGM, '02:00 40 calibrating\n02:10 40 calibrating'));
+    expect(clockTransitions(onlyFlagged, ['02:30', '02:31'])).toEqual(['02:31 fired']);
   });
 
   it('clear only with data newer than the silence window, not with late old readings', () => {
-    let state = startEvaluation(stale, at('02:00').getTime());
+    let state = fed(readingTrace(CGM, '02:00 100'));
     state = evaluateClock(stale, state, at('02:40').getTime()).state;
     expect(conditionStatus(state).status).toBe('firing');
     for (const r of readingTrace(CGM, '02:05 100')) state = evaluateReading(stale, state, r).state;
     expect(clockTransitions(state, ['02:41'])).toEqual([]);
     for (const r of readingTrace(CGM, '02:40 100')) state = evaluateReading(stale, state, r).state;
     expect(clockTransitions(state, ['02:42'])).toEqual(['02:42 cleared']);
+  });
+});
+
+describe('sustained conditions need continuous readings', () => {
+  it('do not join two CGM readings 12 h apart into "held for 1 h" or "3 h"', () => {
+    const readings = readingTrace(CGM, '08:00 260\n20:00 262');
+    expect(transitions(ruleOf(['diabetes'], 'diabetes.hyper_l1'), readings)).toEqual([]);
+    expect(transitions(ruleOf(['diabetes'], 'diabetes.hyper_l2'), readings)).toEqual([]);
+  });
+
+  it('forgive one lost CGM reading (10 min apart) but not two (15 min apart)', () => {
+    const hypo = ruleOf(['diabetes'], 'diabetes.hypo_l1');
+    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:10 64\n02:15 63'))).toEqual([
+      '02:15 fired (since 02:00)',
+    ]);
+    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:15 64\n02:20 63\n02:25 62'))).toEqual([]);
+  });
+
+  it('do not make a critical low of two SpO2 spot checks minutes apart; a continuous 5 min does', () => {
+    const dip = ruleOf(['general_adult'], 'general.spo2_low');
+    expect(transitions(dip, readingTrace(OXIMETER, '10:00 90\n10:06 89'))).toEqual([]);
+    const continuous = readingTrace(OXIMETER, '10:00 90\n10:01 89\n10:02 90\n10:03 89\n10:04 90\n10:05 89');
+    expect(transitions(dip, continuous)).toEqual(['10:05 fired (since 10:00)']);
+  });
+
+  it('keep high-glucose rules to the CGM: meter tests neither start nor extend a run', () => {
+    const hyper = ruleOf(['diabetes'], 'diabetes.hyper_l2');
+    const meter = readingTrace(METER, '08:00 300');
+    expect(meter.some((r) => considersReading(hyper, r))).toBe(false);
+    const cgm = readingTrace(CGM, '08:00 300');
+    expect(cgm.every((r) => considersReading(hyper, r))).toBe(true);
+  });
+
+  it('refuse a sustained rule on readings without a regular interval unless it says the longest gap', () => {
+    const sustainedMeter = (sustain: object) =>
+      resolveCarePlan({
+        patientId: 'p-001',
+        templates: ['diabetes'],
+        overrides: { 'diabetes.meter_hypo_l1': { sustain } },
+      }).find((r) => r.id === 'diabetes.meter_hypo_l1');
+    expect(() => sustainedMeter({ readings: 2 })).toThrow(
+      /diabetes\.meter_hypo_l1: sustain\.maxGapMinutes: meter glucose readings have no regular interval/,
+    );
+    const twoTests = sustainedMeter({ readings: 2, maxGapMinutes: 60 });
+    if (!twoTests) throw new Error('test setup: meter rule');
+    expect(transitions(twoTests, readingTrace(METER, '08:00 65\n08:30 66'))).toEqual([
+      '08:30 fired (since 08:00)',
+    ]);
+    expect(transitions(twoTests, readingTrace(METER, '08:00 65\n20:00 66'))).toEqual([]);
+  });
+});
+
+describe('CGM level 2 low (below 54 mg/dL)', () => {
+  const l2 = ruleOf(['diabetes'], 'diabetes.hypo_l2');
+
+  it.each([
+    {
+      behaviour: 'fires on the second consecutive reading below 54, not 15 min later',
+      trace: '02:00 53\n02:05 52\n02:10 50\n02:15 49',
+      expected: ['02:05 fired (since 02:00)'],
+    },
+    {
+      behaviour: 'does not fire on one reading below 54 followed by a normal one, nor join it to a later low',
+      trace: '02:00 45\n02:05 60\n02:10 53',
+      expected: [],
+    },
+    {
+      behaviour: 'does not join two readings below 54 with 20 min of nothing between',
+      trace: '02:00 53\n02:20 52',
+      expected: [],
+    },
+    {
+      behaviour: 'clears only after 15 min at or above 54, not on the first normal reading',
+      trace: '02:00 53\n02:05 50\n02:10 56\n02:15 54\n02:20 58\n02:25 62',
+      expected: ['02:05 fired (since 02:00)', '02:25 cleared'],
+    },
+  ])('$behaviour', ({ trace, expected }) => {
+    expect(transitions(l2, readingTrace(CGM, trace))).toEqual(expected);
+  });
+});
+
+describe('the general SpO2 warning (NEWS2 score 2, 92-93 %)', () => {
+  const warning = ruleOf(['general_adult'], 'general.spo2_moderately_low');
+  const minutes = (from: number, to: number, value: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `10:${String(from + i).padStart(2, '0')} ${value}`).join(
+      '\n',
+    );
+
+  it('fires after 15 min at 93 %, stays through 94-95 % and clears at 96 %', () => {
+    const readings = readingTrace(
+      OXIMETER,
+      [minutes(0, 15, 93), minutes(16, 30, 95), minutes(31, 32, 96)].join('\n'),
+    );
+    expect(transitions(warning, readings)).toEqual(['10:15 fired (since 10:00)', '10:31 cleared']);
+  });
+
+  it('is not part of the COPD plan, whose target is 88-92 % (NEWS2 Scale 2)', () => {
+    const copd = resolveCarePlan({ patientId: 'p-001', templates: ['copd'] }).map((r) => r.id);
+    expect(copd).not.toContain('general.spo2_moderately_low');
+    expect(copd).not.toContain('general.spo2_low');
   });
 });

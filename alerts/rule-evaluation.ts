@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import {
+  glucoseSourceOf,
   isClinicallyReliable,
   type Reading,
   ReadingFlag,
@@ -31,14 +32,15 @@ import {
 import { Metric, Unit } from '../common/metrics.ts';
 import { convertGlucose } from '../common/units.ts';
 import {
-  type GlucoseSource,
   isGlucoseUnit,
   type NoDataRule,
   type RateRule,
+  type ReadingSelection,
   type Rule,
   type Sustain,
   type ThresholdRule,
 } from './rule-schema.ts';
+import { maxGapMinutes } from './sample-intervals.ts';
 
 const MINUTE_MS = 60_000;
 /** A rate window never holds more readings than this (the oldest go first). */
@@ -58,7 +60,8 @@ export type TriggerReading = z.infer<typeof TriggerReading>;
 
 /** Milliseconds since the epoch. */
 const EpochMs = z.number().int();
-const Run = z.strictObject({ start: EpochMs, count: z.number().int().positive() });
+/** A run of readings on the same side: first and latest reading time, and how many. */
+const Run = z.strictObject({ start: EpochMs, last: EpochMs, count: z.number().int().positive() });
 type Run = z.infer<typeof Run>;
 export const Episode = z.strictObject({ start: EpochMs, trigger: TriggerReading.nullable() });
 export type Episode = z.infer<typeof Episode>;
@@ -81,8 +84,12 @@ export const RateEvaluation = z.strictObject({
 });
 export const NoDataEvaluation = z.strictObject({
   kind: z.literal('no_data'),
-  /** Time of the newest reliable reading, or when watching began if there was none. */
-  lastDataAt: EpochMs,
+  /**
+   * Time of the newest reliable reading, or of the first reading (flagged) if none was
+   * reliable yet. Null while the selected source has never sent anything for the patient:
+   * the rule is not watching yet (a meter-only patient has no CGM that could go silent).
+   */
+  lastDataAt: EpochMs.nullable(),
   lastReading: TriggerReading.nullable(),
   /** The newest unreliable reading, so the message can say the device is sending but flagged. */
   lastUnreliable: z.strictObject({ time: EpochMs, flags: z.array(ReadingFlag) }).nullable(),
@@ -123,23 +130,13 @@ export class EvaluationMismatchError extends Error {
   }
 }
 
-/**
- * Meter or CGM: the reading's `context.source`, else an interstitial sample is CGM and
- * anything else a meter. An unlabelled value is thus a spot value, for which the meter
- * rules fire on one reading: the safer reading of an unlabelled low.
- */
-export function glucoseSourceOf(reading: Reading): GlucoseSource {
-  if (reading.context.source) return reading.context.source;
-  return reading.context.sampleType === 'interstitial_fluid' ? 'cgm' : 'meter';
-}
-
 export function considersReading(rule: Rule, reading: Reading): boolean {
   if (!rule.readings.metrics.includes(reading.metric)) return false;
   const source = rule.readings.glucoseSource;
   return source === undefined || glucoseSourceOf(reading) === source;
 }
 
-export function startEvaluation(rule: Rule, watchingSince: number): RuleEvaluation {
+export function startEvaluation(rule: Rule): RuleEvaluation {
   switch (rule.kind) {
     case 'threshold':
       return { kind: 'threshold', cursor: null, run: null, episode: null };
@@ -148,7 +145,7 @@ export function startEvaluation(rule: Rule, watchingSince: number): RuleEvaluati
     case 'no_data':
       return {
         kind: 'no_data',
-        lastDataAt: watchingSince,
+        lastDataAt: null,
         lastReading: null,
         lastUnreliable: null,
         episode: null,
@@ -184,28 +181,47 @@ function triggerOf(reading: Reading, ratePerMinute?: number): TriggerReading {
 
 type Verdict = 'fire' | 'clear' | 'neither' | 'unknown';
 
-function sustained(sustain: Sustain | undefined, run: Run, time: number): boolean {
+/** Threshold rules may hold their clearing too; a rate rule clears on one reading. */
+function clearSustainOf(rule: ThresholdRule | RateRule): Sustain | undefined {
+  return rule.kind === 'threshold' ? rule.clear.sustain : undefined;
+}
+
+function sustained(sustain: Sustain | undefined, run: Run): boolean {
   if (sustain === undefined) return true;
   const checks: boolean[] = [];
-  if (sustain.minutes !== undefined) checks.push(time - run.start >= sustain.minutes * MINUTE_MS);
+  if (sustain.minutes !== undefined) checks.push(run.last - run.start >= sustain.minutes * MINUTE_MS);
   if (sustain.readings !== undefined) checks.push(run.count >= sustain.readings);
   return sustain.join === 'and' ? checks.every(Boolean) : checks.some(Boolean);
 }
 
+/** The run extended by a reading at `time`, or a new run if the gap since its latest reading is too long. */
+function extendRun(
+  run: Run | null,
+  time: number,
+  sustain: Sustain | undefined,
+  selection: ReadingSelection,
+): Run {
+  const gap = sustain === undefined ? undefined : maxGapMinutes(sustain, selection);
+  if (run === null || (gap !== undefined && time - run.last > gap * MINUTE_MS)) {
+    return { start: time, last: time, count: 1 };
+  }
+  return { start: run.start, last: time, count: run.count + 1 };
+}
+
 /** The run and episode bookkeeping shared by threshold and rate rules. */
 function advance<S extends ThresholdEvaluation | RateEvaluation>(
+  rule: ThresholdRule | RateRule,
   state: S,
   verdict: Verdict,
   time: number,
   trigger: TriggerReading,
-  fireSustain: Sustain | undefined,
-  clearSustain: Sustain | undefined,
 ): { state: S; transition: Transition | null } {
   const wanted = state.episode ? 'clear' : 'fire';
   if (verdict === 'unknown') return { state: { ...state, cursor: time }, transition: null };
   if (verdict !== wanted) return { state: { ...state, cursor: time, run: null }, transition: null };
-  const run = state.run ? { start: state.run.start, count: state.run.count + 1 } : { start: time, count: 1 };
-  if (!sustained(state.episode ? clearSustain : fireSustain, run, time)) {
+  const sustain = state.episode ? clearSustainOf(rule) : rule.sustain;
+  const run = extendRun(state.run, time, sustain, rule.readings);
+  if (!sustained(sustain, run)) {
     return { state: { ...state, cursor: time, run }, transition: null };
   }
   if (state.episode) {
@@ -286,14 +302,7 @@ function stepCondition(
     return unchanged;
   }
   if (rule.kind === 'threshold' && state.kind === 'threshold') {
-    return advance(
-      state,
-      thresholdVerdict(rule, value),
-      time,
-      triggerOf(reading),
-      rule.sustain,
-      rule.clear.sustain,
-    );
+    return advance(rule, state, thresholdVerdict(rule, value), time, triggerOf(reading));
   }
   if (rule.kind === 'rate' && state.kind === 'rate') {
     const window = [
@@ -302,7 +311,7 @@ function stepCondition(
     ].slice(-MAX_WINDOW_READINGS);
     const { verdict, slope } = rateVerdict(rule, window, value);
     const rate = slope === undefined ? undefined : convertValue(slope, rule.unit, reading.unit);
-    return advance({ ...state, window }, verdict, time, triggerOf(reading, rate), rule.sustain, undefined);
+    return advance(rule, { ...state, window }, verdict, time, triggerOf(reading, rate));
   }
   throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
 }
@@ -312,9 +321,11 @@ function stepNoData(state: NoDataEvaluation, reading: Reading): EvaluationStep {
   if (!isClinicallyReliable(reading)) {
     if (state.lastUnreliable && state.lastUnreliable.time >= time) return { state, transition: null };
     const flags = reading.flags.filter((flag) => UNRELIABLE_FLAGS.has(flag));
-    return { state: { ...state, lastUnreliable: { time, flags } }, transition: null };
+    // A device that sends only flagged readings is there, and silent for clinical purposes.
+    const lastDataAt = state.lastDataAt ?? time;
+    return { state: { ...state, lastDataAt, lastUnreliable: { time, flags } }, transition: null };
   }
-  if (time <= state.lastDataAt) return { state, transition: null };
+  if (state.lastDataAt !== null && time <= state.lastDataAt) return { state, transition: null };
   return { state: { ...state, lastDataAt: time, lastReading: triggerOf(reading) }, transition: null };
 }
 
@@ -335,18 +346,21 @@ export function evaluateClock(rule: Rule, state: RuleEvaluation, now: number): E
 }
 
 function clockNoData(rule: NoDataRule, state: NoDataEvaluation, now: number): EvaluationStep {
-  const silent = now - state.lastDataAt > rule.silentMinutes * MINUTE_MS;
+  const { lastDataAt } = state;
+  // Not watching until the source has sent a reading for this patient.
+  if (lastDataAt === null) return { state, transition: null };
+  const silent = now - lastDataAt > rule.silentMinutes * MINUTE_MS;
   if (!state.episode && silent) {
-    const episode = { start: state.lastDataAt, trigger: null };
+    const episode = { start: lastDataAt, trigger: null };
     return {
       state: { ...state, episode },
       transition: { type: 'fired', episodeStart: episode.start, trigger: null },
     };
   }
-  if (state.episode && !silent && state.lastDataAt > state.episode.start) {
+  if (state.episode && !silent && lastDataAt > state.episode.start) {
     return {
       state: { ...state, episode: null },
-      transition: { type: 'cleared', at: state.lastDataAt, reading: state.lastReading },
+      transition: { type: 'cleared', at: lastDataAt, reading: state.lastReading },
     };
   }
   return { state, transition: null };
@@ -355,11 +369,13 @@ function clockNoData(rule: NoDataRule, state: NoDataEvaluation, now: number): Ev
 /**
  * After a clinician closed the alert at `at`: the condition must hold again, on readings
  * after `at`, for its full sustain before it can fire again (silence counts from `at`).
+ * A no-data rule that had an alert was watching a source that had sent data, so it goes
+ * on watching, also when rebuilt after a restart from that alert.
  */
 export function restartEvaluation(state: RuleEvaluation, at: number): RuleEvaluation {
   switch (state.kind) {
     case 'no_data':
-      return { ...state, lastDataAt: Math.max(state.lastDataAt, at), episode: null };
+      return { ...state, lastDataAt: Math.max(state.lastDataAt ?? at, at), episode: null };
     case 'rate':
       return { ...state, cursor: Math.max(state.cursor ?? at, at), run: null, episode: null, window: [] };
     case 'threshold':
@@ -375,7 +391,10 @@ export function restartEvaluation(state: RuleEvaluation, at: number): RuleEvalua
 export function resumeFiring(state: RuleEvaluation, episode: Episode, cursor: number): RuleEvaluation {
   if (state.kind === 'no_data') {
     // Silent since the episode began, unless this evaluation has seen (old) data since.
-    const lastDataAt = state.lastReading ? Math.max(state.lastDataAt, episode.start) : episode.start;
+    const lastDataAt =
+      state.lastReading && state.lastDataAt !== null
+        ? Math.max(state.lastDataAt, episode.start)
+        : episode.start;
     return { ...state, lastDataAt, episode };
   }
   return { ...state, cursor: Math.max(state.cursor ?? cursor, cursor), run: null, episode };

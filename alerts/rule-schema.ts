@@ -2,12 +2,14 @@
  * Alert rules as validated data. Three kinds:
  *
  * - `threshold`: a value below or above a level, held for a sustain (minutes and/or a
- *   number of consecutive readings) before it fires, and a separate clear level (with
- *   its own optional sustain) so that a value hovering at the level does not flap.
+ *   number of consecutive readings, no further apart than a maximum gap) before it fires,
+ *   and a separate clear level (with its own optional sustain) so that a value hovering
+ *   at the level does not flap.
  * - `rate`: a value changing faster than a rate (least-squares slope over a window),
  *   optionally only while the value is below or above a gate level.
  * - `no_data`: no clinically reliable reading of the selected metric for longer than
- *   expected (a silent CGM, a meter not used today).
+ *   expected (a silent CGM, a meter not used today), watched only once the patient's
+ *   device of that kind has sent a reading.
  *
  * Levels are in the rule's `unit`; glucose readings in the other unit are converted
  * exactly (common/units.ts) and never rounded before a comparison.
@@ -16,7 +18,8 @@ import { z } from 'zod';
 import { Severity } from '../common/contract.ts';
 import { checkMetricValue, Metric, Unit } from '../common/metrics.ts';
 import type { GlucoseUnit } from '../common/units.ts';
-import { formatNumber } from './rule-description.ts';
+import { describeReadings, formatNumber } from './rule-description.ts';
+import { maxGapMinutes } from './sample-intervals.ts';
 import { SourceKey } from './source-keys.ts';
 
 export function isGlucoseUnit(unit: Unit): unit is GlucoseUnit {
@@ -54,18 +57,36 @@ const DAY_MINUTES = 24 * 60;
 /**
  * How long a condition must hold: `minutes` between the first and the latest reading of
  * an unbroken run, `readings` in the run, or both (`join`). No sustain: the first
- * reading decides.
+ * reading decides. A run is unbroken only while consecutive readings are at most
+ * `maxGapMinutes` apart (default: twice the expected interval of the rule's readings,
+ * see sample-intervals.ts); a longer gap starts a new run at the later reading.
  */
 export const Sustain = z
   .strictObject({
     minutes: z.number().positive().max(DAY_MINUTES).optional(),
     readings: z.number().int().min(1).max(1000).optional(),
     join: z.enum(['and', 'or']).default('and'),
+    maxGapMinutes: z.number().positive().max(DAY_MINUTES).optional(),
   })
   .refine((s) => s.minutes !== undefined || s.readings !== undefined, {
     message: 'a sustain needs minutes, readings or both',
   });
 export type Sustain = z.infer<typeof Sustain>;
+
+function checkGaps(
+  rule: { readings: ReadingSelection },
+  sustains: { path: (string | number)[]; sustain: Sustain | undefined }[],
+  ctx: z.RefinementCtx,
+): void {
+  for (const { path, sustain } of sustains) {
+    if (sustain === undefined || maxGapMinutes(sustain, rule.readings) !== undefined) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'maxGapMinutes'],
+      message: `${describeReadings(rule.readings)} readings have no regular interval: say how far apart (maxGapMinutes) consecutive readings of a sustained run may be`,
+    });
+  }
+}
 
 const Direction = z.enum(['below', 'above']);
 
@@ -162,6 +183,14 @@ export const ThresholdRule = z.strictObject(thresholdShape).superRefine((rule, c
     ],
     ctx,
   );
+  checkGaps(
+    rule,
+    [
+      { path: ['sustain'], sustain: rule.sustain },
+      { path: ['clear', 'sustain'], sustain: rule.clear.sustain },
+    ],
+    ctx,
+  );
   const { level, inclusive } = rule;
   const clear = rule.clear.level;
   const [shownLevel, shownClear] = [formatNumber(level), formatNumber(clear)];
@@ -184,6 +213,7 @@ export type ThresholdRule = z.infer<typeof ThresholdRule>;
 
 export const RateRule = z.strictObject(rateShape).superRefine((rule, ctx) => {
   checkLevels(rule, rule.gate ? [{ path: ['gate', 'level'], value: rule.gate.level }] : [], ctx);
+  checkGaps(rule, [{ path: ['sustain'], sustain: rule.sustain }], ctx);
   if (rule.clearRatePerMinute >= rule.ratePerMinute) {
     ctx.addIssue({
       code: 'custom',
