@@ -43,6 +43,8 @@ export const DECODE_SAMPLES: Readonly<Record<string, Uint8Array>> = {
   '2a19': hexBytes('5a'),
   // Date Time: 2026-11-26 09:00:00.
   '2a08': hexBytes('ea 07 0b 1a 09 00 00'),
+  // Current Time: 2026-11-26 09:00:00, Thursday, no fractions, manual adjustment.
+  '2a2b': hexBytes('ea 07 0b 1a 09 00 00 04 00 01'),
   '2a29': text('Acme Medical'),
   '2a24': text('OX-200'),
   '2a25': text('SN-4821'),

@@ -96,11 +96,20 @@ export const ReadingFlag = z.enum([
   'control_solution', // glucose control-solution test: never a patient value
   'sample_error', // glucose sample insufficient, strip errors, read interrupted
   'temperature_out_of_range', // glucose/CGM temperature too high or low
-  'result_above_device_range', // value clamped at the device's upper limit
-  'result_below_device_range', // value clamped at the device's lower limit
+  // The device's "HI" / "LO": the true value is above / below what the device can measure
+  // (an IEEE 11073 +/-INFINITY, or a "result higher/lower than the device can process" status
+  // bit). `value` is then a bound, not a measurement: the number the device sent with the bit
+  // when it is within the metric's limits (common/metrics.ts), else that limit (glucose
+  // 1000 / 10 mg/dL, 55.5 / 0.5 mmol/L). Show "HI" / "LO", never the number; it compares as
+  // above / below every clinical threshold, so alerts still fire on it.
+  'result_above_device_range',
+  'result_below_device_range',
   'from_storage', // replayed from device memory (still a valid reading)
   'clock_not_set', // device clock not set: time is the gateway's estimate
-  'time_estimated', // sample time derived (e.g. CGM without session start time)
+  // The sample time is the gateway's estimate: derived (CGM without a session start time), or
+  // the moment the gateway received the value, when the device's own time for it was later
+  // than that (its clock runs fast): the true sample time is at or before `time`.
+  'time_estimated',
   'battery_low', // device battery low (informative)
 ]);
 export type ReadingFlag = z.infer<typeof ReadingFlag>;
@@ -123,6 +132,15 @@ export const UNRELIABLE_FLAGS: ReadonlySet<ReadingFlag> = new Set<ReadingFlag>([
 
 export function isClinicallyReliable(reading: { flags: readonly ReadingFlag[] }): boolean {
   return !reading.flags.some((f) => UNRELIABLE_FLAGS.has(f));
+}
+
+/** A reading that is the device's LO or HI: its value is a bound, shown as "LO" / "HI". */
+export type DeviceRangeBound = 'below' | 'above';
+
+export function deviceRangeBound(flags: readonly string[]): DeviceRangeBound | undefined {
+  if (flags.includes('result_below_device_range')) return 'below';
+  if (flags.includes('result_above_device_range')) return 'above';
+  return undefined;
 }
 
 export const GlucoseSampleType = z.enum([
@@ -185,7 +203,9 @@ export const Reading = z
   .strictObject({
     /**
      * Idempotency key: unique per reading, identical on every retry. Recommended:
-     * `{deviceId}:{metric}:{sample time ms}` or `{deviceId}:{metric}:{sequence}`.
+     * `{deviceId}:{metric}:{sample time ms}`, or for records numbered by the device
+     * `{deviceId}:{metric}:{sequence}:{device's own time}` (a meter whose memory is cleared
+     * numbers from 1 again, so the sequence alone is not unique).
      */
     id: z.string().min(1).max(128),
     patientId: PatientId,
@@ -215,6 +235,17 @@ export const Reading = z
     }
   });
 export type Reading = z.infer<typeof Reading>;
+
+/**
+ * Meter or CGM: the reading's `context.source`, else an interstitial sample is CGM and
+ * anything else a meter. An unlabelled value is thus a spot value, for which the meter
+ * rules fire on one reading: the safer reading of an unlabelled low. Storage tags glucose
+ * with the same answer, so the alerts rebuilt from InfluxDB see what they saw live.
+ */
+export function glucoseSourceOf(reading: Pick<Reading, 'context'>): 'cgm' | 'meter' {
+  if (reading.context.source) return reading.context.source;
+  return reading.context.sampleType === 'interstitial_fluid' ? 'cgm' : 'meter';
+}
 /** What a publisher writes (flags and context may be omitted). */
 export type ReadingInput = z.input<typeof Reading>;
 

@@ -1,8 +1,9 @@
 /**
  * The metrics the platform carries, as data: for each metric the UCUM units it may
  * arrive in and the range a real measurement can have. A value outside the range is
- * not physiologically possible (or not a measurement at all: a device's "HI"/"LO"
- * is flagged, not sent as a number) and is dead-lettered, never stored.
+ * not physiologically possible (or not a measurement at all) and is dead-lettered, never
+ * stored. A device's "HI"/"LO" is sent as the range's limit with a flag saying so
+ * (`result_above_device_range` / `result_below_device_range`, common/contract.ts).
  *
  * The ranges are deliberately wide: they exist to catch broken encoders and unit
  * mix-ups (a glucose in mmol/L sent as mg/dL), not to judge the patient. Clinical
@@ -16,7 +17,7 @@ export type Metric = z.infer<typeof Metric>;
 export const Unit = z.enum(['/min', '%', 'mg/dL', 'mmol/L']);
 export type Unit = z.infer<typeof Unit>;
 
-interface UnitRange {
+export interface UnitRange {
   unit: Unit;
   min: number;
   max: number;
@@ -40,8 +41,11 @@ export const METRICS: Record<Metric, { description: string; units: readonly Unit
   },
   spo2: {
     description: 'Peripheral oxygen saturation by pulse oximetry',
-    // 59408-5 Oxygen saturation in arterial blood by pulse oximetry.
-    units: [{ unit: '%', min: 50, max: 100 }],
+    // 59408-5 Oxygen saturation in arterial blood by pulse oximetry. The whole 0-100 %:
+    // oximeters display down to 0-1 % (Nonin 7500FO display range 0-100 %; Masimo SET module
+    // measurement range 1-100 %), accuracy being specified for 70-100 % only (ISO 80601-2-61),
+    // and a real severe hypoxaemia below 50 % must reach the nurse, not the dead letters.
+    units: [{ unit: '%', min: 0, max: 100 }],
     loinc: '59408-5',
   },
   glucose: {
@@ -62,11 +66,15 @@ export const METRICS: Record<Metric, { description: string; units: readonly Unit
 
 export type RangeProblem = { kind: 'unit'; allowed: Unit[] } | { kind: 'range'; min: number; max: number };
 
+/** The limits of `metric` in `unit`; undefined when the unit does not fit the metric. */
+export function metricRange(metric: Metric, unit: Unit): Readonly<UnitRange> | undefined {
+  return METRICS[metric].units.find((r) => r.unit === unit);
+}
+
 /** Checks a value and unit against the metric table; undefined when acceptable. */
 export function checkMetricValue(metric: Metric, unit: Unit, value: number): RangeProblem | undefined {
-  const ranges = METRICS[metric].units;
-  const range = ranges.find((r) => r.unit === unit);
-  if (!range) return { kind: 'unit', allowed: ranges.map((r) => r.unit) };
+  const range = metricRange(metric, unit);
+  if (!range) return { kind: 'unit', allowed: METRICS[metric].units.map((r) => r.unit) };
   if (value < range.min || value > range.max) return { kind: 'range', min: range.min, max: range.max };
   return undefined;
 }

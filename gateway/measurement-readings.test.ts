@@ -176,21 +176,31 @@ describe('pulse oximeter readings', () => {
     ]);
   });
 
+  it('keeps a severe hypoxaemia the oximeter measured (SpO2 45 %) for the nurse', () => {
+    const measurement = decoded(decodePlxContinuousMeasurement(hexBytes('00 2d 00 78 00')));
+    const batch = plxContinuousReadings(measurement, source);
+    expect(valid(batch).map((r) => [r.metric, r.value, r.flags])).toEqual([
+      ['spo2', 45, []],
+      ['pulse_rate', 120, []],
+    ]);
+    expect(batch.skipped).toEqual([]);
+  });
+
   it('skips an SpO2 the contract would refuse (above 100 %)', () => {
     const measurement = decoded(decodePlxContinuousMeasurement(hexBytes('00 65 00 48 00')));
     const batch = plxContinuousReadings(measurement, source);
     expect(batch.readings.map((r) => r.metric)).toEqual(['pulse_rate']);
     expect(batch.skipped.map((s) => s.reason)).toEqual([
-      '101 % is outside the physiological limits for spo2 (50-100 %)',
+      '101 % is outside the physiological limits for spo2 (0-100 %)',
     ]);
   });
 });
 
 describe('glucose meter readings', () => {
-  it('turns the spec example into exactly 100 mg/dL at 08:00 Karachi time, keyed by sequence number', () => {
+  it('turns the spec example into exactly 100 mg/dL at 08:00 Karachi time, keyed by sequence number and base time', () => {
     const measurement = decoded(decodeGlucoseMeasurement(hexBytes('02 01 00 ea 07 0b 18 08 00 00 64 b0 11')));
     expect(only(glucoseMeterReadings(measurement, source))).toEqual({
-      id: `${DEVICE}:glucose:1`,
+      id: `${DEVICE}:glucose:1:20261124T080000`,
       patientId: 'P-0042',
       deviceId: DEVICE,
       metric: 'glucose',
@@ -238,10 +248,107 @@ describe('glucose meter readings', () => {
     expect(isClinicallyReliable(Reading.parse(reading))).toBe(false);
   });
 
+  it('keys record 1 of a meter whose numbering started again apart from the old record 1', () => {
+    const old = decoded(decodeGlucoseMeasurement(hexBytes('02 01 00 ea 07 0b 18 08 00 00 64 b0 11')));
+    const renumbered = decoded(decodeGlucoseMeasurement(hexBytes('02 01 00 ea 07 0b 19 07 1e 00 64 b0 11')));
+    const ids = [old, renumbered].map((m) => only(glucoseMeterReadings(m, source)).id);
+    expect(ids).toEqual([`${DEVICE}:glucose:1:20261124T080000`, `${DEVICE}:glucose:1:20261125T073000`]);
+  });
+
+  // Flags 0x0a: concentration and sensor status present. SFLOAT 02 08 = -INFINITY, fe 07 = +INFINITY.
+  it.each([
+    [
+      "a meter's LO (-INFINITY)",
+      '02 01 00 ea 07 0b 18 08 00 00 02 08 11',
+      10,
+      'mg/dL',
+      'result_below_device_range',
+    ],
+    [
+      "a meter's HI (+INFINITY)",
+      '02 01 00 ea 07 0b 18 08 00 00 fe 07 11',
+      1000,
+      'mg/dL',
+      'result_above_device_range',
+    ],
+    [
+      "an mmol/L meter's LO",
+      '06 01 00 ea 07 0b 18 08 00 00 02 08 11',
+      0.5,
+      'mmol/L',
+      'result_below_device_range',
+    ],
+    [
+      "an mmol/L meter's HI",
+      '06 01 00 ea 07 0b 18 08 00 00 fe 07 11',
+      55.5,
+      'mmol/L',
+      'result_above_device_range',
+    ],
+    [
+      '"lower than it can process" with its limit, 20 mg/dL',
+      '0a 01 00 ea 07 0b 18 08 00 00 14 b0 11 40 00',
+      20,
+      'mg/dL',
+      'result_below_device_range',
+    ],
+    [
+      '"lower than it can process" with 0 mg/dL',
+      '0a 01 00 ea 07 0b 18 08 00 00 00 00 11 40 00',
+      10,
+      'mg/dL',
+      'result_below_device_range',
+    ],
+    [
+      '"lower than it can process" with NaN',
+      '0a 01 00 ea 07 0b 18 08 00 00 ff 07 11 40 00',
+      10,
+      'mg/dL',
+      'result_below_device_range',
+    ],
+    [
+      '"higher than it can process" with its limit, 600 mg/dL',
+      '0a 01 00 ea 07 0b 18 08 00 00 06 d0 11 20 00',
+      600,
+      'mg/dL',
+      'result_above_device_range',
+    ],
+  ])(
+    'sends %s flagged beyond the device range, as a bound the alerts act on',
+    (_, hex, value, unit, flag) => {
+      const reading = only(glucoseMeterReadings(decoded(decodeGlucoseMeasurement(hexBytes(hex))), source));
+      expect([reading.value, reading.unit, reading.flags, reading.time]).toEqual([
+        value,
+        unit,
+        [flag],
+        '2026-11-24T03:00:00.000Z',
+      ]);
+      expect(isClinicallyReliable(Reading.parse(reading))).toBe(true);
+    },
+  );
+
+  it('sends a record the meter timed after its arrival (clock 10 min fast) at the arrival time, flagged, and lists it', () => {
+    // Received 10:00 Karachi; base time 10:10 on the meter's clock.
+    const measurement = decoded(decodeGlucoseMeasurement(hexBytes('02 07 00 ea 07 0b 18 0a 0a 00 64 b0 11')));
+    const batch = glucoseMeterReadings(measurement, source);
+    const reading = only(batch);
+    expect([reading.time, reading.flags, reading.value]).toEqual([RECEIVED, ['time_estimated'], 100]);
+    expect(batch.retimed).toEqual([{ deviceId: DEVICE, readingId: reading.id, deviceClockAheadMs: 600_000 }]);
+  });
+
+  it('keeps the device time of a record less than a minute after its arrival', () => {
+    const measurement = decoded(decodeGlucoseMeasurement(hexBytes('02 07 00 ea 07 0b 18 0a 00 1e 64 b0 11')));
+    const batch = glucoseMeterReadings(measurement, source);
+    expect([only(batch).time, only(batch).flags, batch.retimed]).toEqual([
+      '2026-11-24T05:00:30.000Z',
+      [],
+      [],
+    ]);
+  });
+
   it.each([
     ['02 01 00 ea 07 0b 18 08 00 00 ff 07 11', 'glucose is NaN (not a number)'],
-    ['02 01 00 ea 07 0b 18 08 00 00 fe 07 11', 'glucose is +INFINITY'],
-    ['02 01 00 ea 07 0b 18 08 00 00 02 08 11', 'glucose is -INFINITY'],
+    ['02 01 00 ea 07 0b 18 08 00 00 00 08 11', 'glucose is NRes (not at this resolution)'],
     [
       '02 01 00 ea 07 0b 18 08 00 00 d0 b7 11',
       '2000 mg/dL is outside the physiological limits for glucose (10-1000 mg/dL)',
@@ -257,7 +364,11 @@ describe('glucose meter readings', () => {
     ['00 01 00 ea 07 0b 18 08 00 00', 'record 1 carries no concentration'],
   ])('skips %s: %s', (hex, reason) => {
     const batch = glucoseMeterReadings(decoded(decodeGlucoseMeasurement(hexBytes(hex))), source);
-    expect(batch).toEqual({ readings: [], skipped: [{ deviceId: DEVICE, metric: 'glucose', reason }] });
+    expect(batch).toEqual({
+      readings: [],
+      skipped: [{ deviceId: DEVICE, metric: 'glucose', reason }],
+      retimed: [],
+    });
   });
 });
 
@@ -314,6 +425,16 @@ describe('CGM readings', () => {
     expect(statusSaysFifty.map((r) => r.time)).toEqual([
       '2026-11-24T04:40:00.000Z',
       '2026-11-24T04:45:00.000Z',
+    ]);
+  });
+
+  it('sends a CGM LO (-INFINITY) as 10 mg/dL flagged below the device range', () => {
+    const measurement = decoded(decodeCgmMeasurement(hexBytes('06 00 02 08 1e 00'), { e2eCrc: false }));
+    const reading = only(cgmReadings(measurement, source, session));
+    expect([reading.value, reading.flags, reading.time]).toEqual([
+      10,
+      ['result_below_device_range'],
+      '2026-11-24T03:30:00.000Z',
     ]);
   });
 

@@ -1,17 +1,27 @@
 /**
  * Decoded GATT measurements -> contract readings (ReadingInput) for one device.
  *
- * Nothing wrong is ever emitted: a special value (NaN, NRes, +/-INFINITY), a value outside
- * the contract's physiological limits (checkMetricValue), a sample time that cannot be
- * established, or anything the contract's Reading schema refuses becomes a SkippedValue
- * with a reason the caller can log. Device status bits become the contract's flags, as
- * the comments on ReadingFlag in common/contract.ts describe.
+ * Nothing wrong is ever emitted: a special value (NaN, NRes), a value outside the contract's
+ * physiological limits (checkMetricValue), a sample time that cannot be established, or
+ * anything the contract's Reading schema refuses becomes a SkippedValue with a reason the
+ * caller can log. Device status bits become the contract's flags, as the comments on
+ * ReadingFlag in common/contract.ts describe.
  *
- * Idempotency keys: `{deviceId}:glucose:{sequence}` for glucose meter records,
+ * Two things are never skipped, because dropping them would hide what matters most:
+ * - a device's "HI"/"LO" (+/-INFINITY, or a "result higher/lower than the device can process"
+ *   bit) is sent flagged `result_above_device_range` / `result_below_device_range`, with the
+ *   device's number when it is within the contract's limits, else that limit (metricRange);
+ * - a sample time later than the moment the value arrived (plus DEVICE_CLOCK_TOLERANCE_MS)
+ *   comes from a clock that runs fast: the value is sent at its receipt time, flagged
+ *   `time_estimated`, and listed in `retimed` so the caller can warn.
+ *
+ * Idempotency keys: `{deviceId}:glucose:{sequence}:{device base time, YYYYMMDDThhmmss}` for
+ * glucose meter records (a reset meter's record 1 is not the old record 1; the device's own
+ * wall-clock digits, so no zone or clock correction can change a record's key),
  * `{deviceId}:{metric}:{sample time ms}` for everything else.
  */
 import { Reading, type ReadingContext, ReadingFlag, type ReadingInput } from '../common/contract.ts';
-import { checkMetricValue, type Metric, type Unit } from '../common/metrics.ts';
+import { checkMetricValue, type Metric, metricRange, type Unit } from '../common/metrics.ts';
 import type { BodySensorLocationName } from './gatt/body-sensor-location.ts';
 import {
   CGM_CAL_TEMP_OCTET,
@@ -24,7 +34,7 @@ import {
   type CgmWarning,
 } from './gatt/cgm-measurement.ts';
 import { type CgmSessionStartTime, sessionStartToUtc } from './gatt/cgm-session-start-time.ts';
-import { type DeviceClock, deviceTimeToUtc, type TimeResult } from './gatt/date-time.ts';
+import { type DateTime, type DeviceClock, deviceTimeToUtc, type TimeResult } from './gatt/date-time.ts';
 import {
   GLUCOSE_SENSOR_STATUS,
   type GlucoseMeasurement,
@@ -64,10 +74,30 @@ export interface SkippedValue {
   reason: string;
 }
 
+/** A reading sent at its receipt time because the device's time for it was later. */
+export interface RetimedReading {
+  deviceId: string;
+  readingId: string;
+  /** The device's time minus the receipt time, ms: how far its clock runs ahead, at least. */
+  deviceClockAheadMs: number;
+}
+
 export interface ReadingBatch {
   readings: ReadingInput[];
   skipped: SkippedValue[];
+  retimed: RetimedReading[];
 }
+
+export function emptyBatch(): ReadingBatch {
+  return { readings: [], skipped: [], retimed: [] };
+}
+
+/**
+ * How far a device's time for a value may run ahead of the value's arrival and still be
+ * taken as the sample time: a second-resolution device clock a little fast is harmless, a
+ * time minutes ahead is a clock fault (the server refuses it, MAX_CLOCK_SKEW_MS).
+ */
+export const DEVICE_CLOCK_TOLERANCE_MS = 60_000;
 
 /** Contract limits of ReadingContext.rrIntervalsMs. */
 const MAX_RR_MS = 5000;
@@ -174,43 +204,88 @@ interface Candidate {
   value: number | MedicalSpecialValue;
   time: TimeResult;
   /** Idempotency key suffix; the sample time in ms when absent. */
-  sequence?: number;
+  key?: string;
   flags: readonly ReadingFlag[];
   context: ReadingContext;
 }
 
-/** The contract reading for a candidate, or why there must be none. */
-function toReading(candidate: Candidate, source: ReadingSource): ReadingInput | string {
-  const { metric, unit, value, time } = candidate;
+type Beyond = 'above' | 'below';
+const BEYOND_FLAG = {
+  above: 'result_above_device_range',
+  below: 'result_below_device_range',
+} as const satisfies Record<Beyond, ReadingFlag>;
+
+/** Whether the device says the true value lies beyond what it can measure ("HI"/"LO"), and which way. */
+function beyondRange(value: number | MedicalSpecialValue, flags: readonly ReadingFlag[]): Beyond | undefined {
+  if (typeof value !== 'number' && value.special === 'positive_infinity') return 'above';
+  if (typeof value !== 'number' && value.special === 'negative_infinity') return 'below';
+  if (flags.includes(BEYOND_FLAG.above)) return 'above';
+  if (flags.includes(BEYOND_FLAG.below)) return 'below';
+  return undefined;
+}
+
+/**
+ * The number to send, or why there is none. A "HI"/"LO" keeps the device's number when the
+ * contract takes it, else becomes the contract's limit on its side: a bound, never a
+ * measurement, which the flag says.
+ */
+function valueToSend(candidate: Candidate, beyond: Beyond | undefined): number | string {
+  const { metric, unit, value } = candidate;
+  const range = metricRange(metric, unit);
+  if (beyond && range) {
+    const fits = typeof value === 'number' && value >= range.min && value <= range.max;
+    return fits ? value : beyond === 'above' ? range.max : range.min;
+  }
   if (typeof value !== 'number') return `${metric} is ${describeSpecial(value.special)}`;
   const problem = checkMetricValue(metric, unit, value);
   if (problem?.kind === 'range') {
     return `${value} ${unit} is outside the physiological limits for ${metric} (${problem.min}-${problem.max} ${unit})`;
   }
+  return value;
+}
+
+interface Emitted {
+  reading: ReadingInput;
+  /** Set when the device's time was later than the receipt time, which the reading took instead. */
+  deviceClockAheadMs?: number;
+}
+
+/** The contract reading for a candidate, or why there must be none. */
+function toReading(candidate: Candidate, source: ReadingSource): Emitted | string {
+  const { metric, unit, time } = candidate;
+  const beyond = beyondRange(candidate.value, candidate.flags);
+  const value = valueToSend(candidate, beyond);
+  if (typeof value === 'string') return value;
   if (!time.ok) return `no sample time: ${time.reason}`;
   if (!Number.isFinite(time.ms) || Math.abs(time.ms) > LATEST_REPRESENTABLE_MS) {
     return `sample time ${time.ms} ms is not a representable date`;
   }
   const flags = new Set(candidate.flags);
+  if (beyond) flags.add(BEYOND_FLAG[beyond]);
+  const receivedMs = source.receivedAt.getTime();
+  const aheadMs = time.ms - receivedMs;
+  const fastClock = aheadMs > DEVICE_CLOCK_TOLERANCE_MS;
+  if (fastClock) flags.add('time_estimated');
   const reading: ReadingInput = {
-    id: `${source.deviceId}:${metric}:${candidate.sequence ?? time.ms}`,
+    id: `${source.deviceId}:${metric}:${candidate.key ?? time.ms}`,
     patientId: source.patientId,
     deviceId: source.deviceId,
     metric,
     value,
     unit,
-    time: new Date(time.ms).toISOString(),
+    time: new Date(fastClock ? receivedMs : time.ms).toISOString(),
     flags: ReadingFlag.options.filter((flag) => flags.has(flag)),
     context: candidate.context,
   };
   const checked = Reading.safeParse(reading);
-  return checked.success
-    ? reading
-    : `refused by the contract: ${checked.error.issues.map((issue) => issue.message).join('; ')}`;
+  if (!checked.success) {
+    return `refused by the contract: ${checked.error.issues.map((issue) => issue.message).join('; ')}`;
+  }
+  return fastClock ? { reading, deviceClockAheadMs: aheadMs } : { reading };
 }
 
 class BatchBuilder {
-  readonly batch: ReadingBatch = { readings: [], skipped: [] };
+  readonly batch: ReadingBatch = emptyBatch();
 
   constructor(private readonly source: ReadingSource) {}
 
@@ -219,9 +294,16 @@ class BatchBuilder {
   }
 
   emit(candidate: Candidate): void {
-    const reading = toReading(candidate, this.source);
-    if (typeof reading === 'string') this.skip(candidate.metric, reading);
-    else this.batch.readings.push(reading);
+    const emitted = toReading(candidate, this.source);
+    if (typeof emitted === 'string') {
+      this.skip(candidate.metric, emitted);
+      return;
+    }
+    const { reading, deviceClockAheadMs } = emitted;
+    this.batch.readings.push(reading);
+    if (deviceClockAheadMs !== undefined) {
+      this.batch.retimed.push({ deviceId: this.source.deviceId, readingId: reading.id, deviceClockAheadMs });
+    }
   }
 }
 
@@ -351,6 +433,13 @@ export function plxContinuousReadings(
   return builder.batch;
 }
 
+/** A device wall-clock time as written, digits only (`20261124T080000`); 0s for unknown fields. */
+function wallClockDigits(t: DateTime): string {
+  const digits = (n: number | null, width: number) => String(n ?? 0).padStart(width, '0');
+  const date = digits(t.year, 4) + digits(t.month, 2) + digits(t.day, 2);
+  return `${date}T${digits(t.hours, 2)}${digits(t.minutes, 2)}${digits(t.seconds, 2)}`;
+}
+
 /**
  * A glucose meter record in the unit the meter reported it (kg/L x 10^5 = mg/dL,
  * mol/L x 10^3 = mmol/L, exact), at base time + time offset in the device zone. The meal
@@ -376,7 +465,7 @@ export function glucoseMeterReadings(
     unit: inMgdl ? 'mg/dL' : 'mmol/L',
     value: measured(concentration.value, inMgdl ? 5 : 3),
     time: deviceTimeToUtc(measurement.baseTime, source, measurement.timeOffsetMinutes ?? 0),
-    sequence: measurement.sequenceNumber,
+    key: `${measurement.sequenceNumber}:${wallClockDigits(measurement.baseTime)}`,
     flags: [
       ...flagsFrom(measurement.sensorStatus, GLUCOSE_FLAGS),
       ...(controlSolution ? (['control_solution'] as const) : []),

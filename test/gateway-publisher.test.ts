@@ -20,6 +20,9 @@ import {
   type RejectionMessage,
   topics,
 } from '../common/contract.ts';
+import { decodeGlucoseMeasurement } from '../gateway/gatt/glucose-measurement.ts';
+import { hexBytes } from '../gateway/gatt/hex-bytes.ts';
+import { glucoseMeterReadings } from '../gateway/measurement-readings.ts';
 import { ReadingPublisher, type ReadingPublisherOptions } from '../gateway/reading-publisher.ts';
 import { ReadingSpool } from '../gateway/reading-spool.ts';
 import { connectClient, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
@@ -462,7 +465,7 @@ describe('gateway publisher with the real server', () => {
     });
     const refused: RejectionMessage[] = [];
     publisher.on('refused', (rejection) => refused.push(rejection));
-    await spool.append([reading(1), reading(2, { value: 30 }), reading(3)]); // 30 % is outside SpO2 limits
+    await spool.append([reading(1), reading(2, { value: 101 }), reading(3)]); // 101 % is outside SpO2 limits
     await expect.poll(() => publisher.state().refusedReadings, POLL).toBe(1);
     await expect.poll(() => publisher.state().spooled, POLL).toBe(0);
     expect(refused.flatMap((r) => r.readings.map((x) => [x.readingId, x.reason]))).toEqual([
@@ -473,10 +476,46 @@ describe('gateway publisher with the real server', () => {
 
     const refusal = lines.find((l) => l.msg === 'the server refused a reading');
     expect(refusal).toMatchObject({ gatewayId: GATEWAY, readingId: 'ox-1:spo2:2', reason: 'out_of_range' });
-    expect(JSON.stringify(refusal)).not.toContain('30 %'); // the server's detail quotes the value
+    expect(JSON.stringify(refusal)).not.toContain('101 %'); // the server's detail quotes the value
     await publisher.close();
     // Refused once: acknowledged with its batch, never sent again.
     const deadLetters = await server.influx.query("SELECT ref FROM dead_letter WHERE ref = 'ox-1:spo2:2'");
     expect(deadLetters).toHaveLength(1);
+  }, 60_000);
+
+  it("stores a meter's LO and a 45 % SpO2 as the gateway sends them: reliable readings the alerts act on", async () => {
+    const server = await startTestServer(uniqueDatabase('gateway_publisher_lo'));
+    cleanups.push(() => server.close());
+    const secret = await registerGateway(server.records, GATEWAY, ['P300']);
+    const spool = await ReadingSpool.open({
+      dir: await mkdtemp(join(tmpdir(), 'rpm-pub-')),
+      maxBytes: 1024 * 1024,
+      whenFull: 'drop-oldest',
+      log: silent,
+    });
+    const publisher = startPublisher(spool, server.mqttPort ?? 0, {
+      mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: GATEWAY, password: secret },
+    });
+    const source = {
+      patientId: 'P300',
+      deviceId: 'meter-1',
+      receivedAt: new Date(),
+      timeZone: 'Asia/Karachi',
+    };
+    // Record 1, 2026-11-24 08:00 Karachi, concentration -INFINITY (the meter's "LO"), capillary blood, finger.
+    const lo = decodeGlucoseMeasurement(hexBytes('02 01 00 ea 07 0b 18 08 00 00 02 08 11'));
+    if (!lo.ok) throw new Error(lo.error.message);
+    await spool.append([...glucoseMeterReadings(lo.value, source).readings, reading(1, { value: 45 })]);
+    await expect.poll(() => publisher.state().spooled, POLL).toBe(0);
+    expect(publisher.state().refusedReadings).toBe(0);
+    const glucose = await server.influx.query(
+      "SELECT value, flags, reliable FROM glucose WHERE patient = 'P300'",
+    );
+    expect(glucose.map((r) => [r.value, r.flags, r.reliable])).toEqual([
+      [10, 'result_below_device_range', true],
+    ]);
+    const spo2 = await server.influx.query("SELECT value, reliable FROM spo2 WHERE patient = 'P300'");
+    expect(spo2.map((r) => [r.value, r.reliable])).toEqual([[45, true]]);
+    await publisher.close();
   }, 60_000);
 });

@@ -3,7 +3,8 @@
  * before breakfast, 06:30-07:20; two hours after dinner), as records numbered from the day
  * the meter was first used. About one test in ten is skipped, and now and then the patient
  * checks the meter with control solution instead (a record the gateway must flag, never a
- * patient value). Like a real meter it keeps only the newest `capacity` records.
+ * patient value). Like a real meter it keeps only the newest `capacity` records, and its
+ * memory can be cleared (clearMemory), after which numbering starts again from 1.
  *
  * A pure function of time: the same seed gives the same records with the same sequence
  * numbers whenever they are computed, so a restarted simulation (or a test) sees the same
@@ -72,6 +73,17 @@ export class MeterLog {
     return this.#records.filter((r) => r.atMs <= nowMs).slice(-this.#capacity);
   }
 
+  /**
+   * The memory is cleared at `atMs` (or the meter replaced by one with the same identity):
+   * the records made until then are gone, and the later ones are numbered from 1 again.
+   */
+  clearMemory(atMs: number): void {
+    this.recordsAt(atMs);
+    const later = this.#records.splice(0).filter((r) => r.atMs > atMs);
+    this.#count = 0;
+    for (const record of later) this.#number(record);
+  }
+
   /** The first test after `afterMs` (simulated time), whether or not it will be skipped. */
   nextTestAfter(afterMs: number): number {
     const today = this.o.local.day(afterMs);
@@ -99,9 +111,7 @@ export class MeterLog {
     const mgdl = controlSolution
       ? noise.between(110, 130, 'control-value', slot.key)
       : clampGlucose(curve.mgdlAt(slot.atMs) * (1 + METER_CV * noise.normal('meter', slot.key)));
-    this.#count += 1;
-    this.#records.push({
-      sequenceNumber: this.#count,
+    this.#number({
       atMs: slot.atMs,
       value:
         unit === 'mg/dL'
@@ -111,5 +121,10 @@ export class MeterLog {
       controlSolution,
       meal: slot.meal,
     });
+  }
+
+  #number(record: Omit<MeterRecord, 'sequenceNumber'>): void {
+    this.#count += 1;
+    this.#records.push({ ...record, sequenceNumber: this.#count });
   }
 }

@@ -9,7 +9,8 @@
  * records >= N" (or all), "number of records", "abort"; the meter also answers "no records
  * found" and refuses what it does not implement (record-access-server.ts). It reports mg/dL
  * (kg/L on the air) or mmol/L (mol/L) depending on the model, capillary plasma from the
- * finger, with the test time as base time and a zero time offset.
+ * finger, with the test time on its own clock as base time and a zero time offset; that clock
+ * may be set wrong (`clockAheadMs`), and may be offered as Current Time (`currentTime`).
  *
  * Radio behaviour like a real meter: it wakes after each test, at power-up and every
  * `wakeEveryMs` (a clock check), stays awake (advertising, or connected to the gateway) for
@@ -34,6 +35,7 @@ import type { MeterLog, MeterRecord } from './glucose-meter-log.ts';
 import type { LocalTime } from './local-time.ts';
 import { GLUCOSE_RACP_ERRORS, RecordAccessServer } from './record-access-server.ts';
 import type { Cancel } from './simulation-clock.ts';
+import { currentTimeService } from './standard-services.ts';
 import {
   type DeviceModelOptions,
   type ModelParts,
@@ -53,6 +55,10 @@ export interface GlucoseMeterOptions extends DeviceModelOptions {
   awakeMs?: number;
   /** The meter wakes this often on its own (radio pace; default 10 minutes). */
   wakeEveryMs?: number;
+  /** How far the meter's clock runs ahead of true time, ms (default 0: set right). */
+  clockAheadMs?: number;
+  /** The meter offers its clock as Current Time (0x1805/0x2A2B); default false, as on most cheap meters. */
+  currentTime?: boolean;
 }
 
 /** The Glucose Measurement a record is sent as (context follows for a patient test). */
@@ -60,11 +66,12 @@ export function meterMeasurement(
   record: MeterRecord,
   local: LocalTime,
   batteryLow: boolean,
+  clockAheadMs = 0,
 ): GlucoseMeasurement {
   const inMgdl = record.unit === 'mg/dL';
   return {
     sequenceNumber: record.sequenceNumber,
-    baseTime: local.dateTime(record.atMs),
+    baseTime: local.dateTime(record.atMs + clockAheadMs),
     timeOffsetMinutes: 0,
     concentration: {
       // mg/dL = kg/L x 10^5; mmol/L = mol/L x 10^3.
@@ -84,7 +91,12 @@ export function createGlucoseMeter(o: GlucoseMeterOptions): VirtualDevice {
     const record = held().find((r) => r.sequenceNumber === sequenceNumber);
     const { peripheral, battery } = parts;
     if (!peripheral.connected || !record) return false;
-    const measurement = meterMeasurement(record, o.local, battery.percent < BATTERY_LOW_PERCENT);
+    const measurement = meterMeasurement(
+      record,
+      o.local,
+      battery.percent < BATTERY_LOW_PERCENT,
+      o.clockAheadMs,
+    );
     peripheral.notify(GLUCOSE_SERVICE, GLUCOSE_MEASUREMENT_UUID, encodeGlucoseMeasurement(measurement));
     if (measurement.contextFollows) {
       const context = encodeGlucoseMeasurementContext({ sequenceNumber, meal: record.meal });
@@ -135,6 +147,7 @@ export function createGlucoseMeter(o: GlucoseMeterOptions): VirtualDevice {
       ],
     },
     [GLUCOSE_SERVICE],
+    o.currentTime ? [currentTimeService(o.clock, o.local, o.clockAheadMs ?? 0)] : [],
   );
   recordAccess.attach(parts.peripheral);
   const scheduleNextTest = (afterMs: number) => {

@@ -2,10 +2,12 @@
  * The services every simulated device offers besides its health service: Device Information
  * (0x180A: manufacturer, model, serial, firmware) and Battery (0x180F: Battery Level, read
  * and notify), with a battery that drains slowly with simulated time and is replaced (or
- * recharged) when it gets low.
+ * recharged) when it gets low. Some also offer Current Time (0x1805), their clock, which may
+ * be set wrong.
  */
 import type { VirtualPeripheral, VirtualServiceDefinition } from '../ble/virtual-peripheral.ts';
 import { BATTERY_LEVEL_UUID, encodeBatteryLevel } from '../gatt/battery-level.ts';
+import { CURRENT_TIME_UUID, encodeCurrentTime } from '../gatt/current-time.ts';
 import {
   encodeDeviceInformationString,
   FIRMWARE_REVISION_UUID,
@@ -13,8 +15,12 @@ import {
   MODEL_NUMBER_UUID,
   SERIAL_NUMBER_UUID,
 } from '../gatt/device-information.ts';
-import { BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE } from '../sessions/service-uuids.ts';
-import { HOUR_MS, MINUTE_MS } from './local-time.ts';
+import {
+  BATTERY_SERVICE,
+  CURRENT_TIME_SERVICE,
+  DEVICE_INFORMATION_SERVICE,
+} from '../sessions/service-uuids.ts';
+import { HOUR_MS, type LocalTime, MINUTE_MS } from './local-time.ts';
 import type { Cancel, SimulationClock } from './simulation-clock.ts';
 
 export interface DeviceIdentity {
@@ -37,6 +43,28 @@ export function deviceInformationService(identity: DeviceIdentity): VirtualServi
       { uuid: SERIAL_NUMBER_UUID, ...text(identity.serial) },
       { uuid: FIRMWARE_REVISION_UUID, ...text(identity.firmware) },
     ],
+  };
+}
+
+/** Current Time Service with Current Time (read): the device clock, `clockAheadMs` ahead of true time. */
+export function currentTimeService(
+  clock: SimulationClock,
+  local: LocalTime,
+  clockAheadMs: number,
+): VirtualServiceDefinition {
+  const read = () => {
+    const deviceMs = clock.now() + clockAheadMs;
+    const weekday = new Date(local.wallMs(deviceMs)).getUTCDay(); // 0 Sunday
+    return encodeCurrentTime({
+      dateTime: local.dateTime(deviceMs),
+      dayOfWeek: weekday === 0 ? 7 : weekday,
+      fractions256: Math.floor(((((deviceMs % 1000) + 1000) % 1000) * 256) / 1000),
+      adjustReason: 0,
+    });
+  };
+  return {
+    uuid: CURRENT_TIME_SERVICE,
+    characteristics: [{ uuid: CURRENT_TIME_UUID, properties: ['read'], onRead: read }],
   };
 }
 

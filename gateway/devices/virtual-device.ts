@@ -53,6 +53,7 @@ export function modelParts(
   o: DeviceModelOptions,
   healthService: VirtualServiceDefinition,
   advertisedServices: readonly string[],
+  otherServices: readonly VirtualServiceDefinition[] = [],
 ): ModelParts {
   const battery = new DrainingBattery(o.clock, o.battery);
   const peripheral = new VirtualPeripheral({
@@ -62,7 +63,7 @@ export function modelParts(
     advertisedServices,
     rssi: o.rssi,
     advertisingIntervalMs: o.advertisingIntervalMs,
-    services: [healthService, deviceInformationService(o.identity), battery.service()],
+    services: [healthService, deviceInformationService(o.identity), battery.service(), ...otherServices],
   });
   return { peripheral, battery, tasks: new ScheduledTasks() };
 }

@@ -24,6 +24,7 @@ import {
   CGM_SESSION_START_TIME_UUID,
   decodeCgmSessionStartTime,
 } from './cgm-session-start-time.ts';
+import { CURRENT_TIME_NAME, CURRENT_TIME_UUID, decodeCurrentTime } from './current-time.ts';
 import { DATE_TIME_NAME, DATE_TIME_UUID, decodeDateTime } from './date-time.ts';
 import type { Decoded } from './decode-result.ts';
 import {
@@ -119,6 +120,7 @@ export const CHARACTERISTICS: Readonly<Record<string, CharacteristicEntry>> = {
   [CGM_SESSION_RUN_TIME_UUID]: withCgmOptions(CGM_SESSION_RUN_TIME_NAME, decodeCgmSessionRunTime),
   [BATTERY_LEVEL_UUID]: plain(BATTERY_LEVEL_NAME, decodeBatteryLevel),
   [DATE_TIME_UUID]: plain(DATE_TIME_NAME, decodeDateTime),
+  [CURRENT_TIME_UUID]: plain(CURRENT_TIME_NAME, decodeCurrentTime),
   [MANUFACTURER_NAME_UUID]: deviceInformation(MANUFACTURER_NAME_UUID),
   [MODEL_NUMBER_UUID]: deviceInformation(MODEL_NUMBER_UUID),
   [SERIAL_NUMBER_UUID]: deviceInformation(SERIAL_NUMBER_UUID),

@@ -35,6 +35,7 @@ const SEEDS: Record<string, readonly string[]> = {
   '2aab': ['50 01', '50 01 c6 32'],
   '2a19': ['64', '00'],
   '2a08': ['ea 07 0b 18 08 00 00', '00 00 00 00 0a 1e 00'],
+  '2a2b': ['ea 07 0b 18 08 00 00 02 80 01', '00 00 00 00 0a 1e 00 00 00 00'],
   '2a29': ['41 63 6d 65 00'],
   '2a24': ['4d 31'],
   '2a25': ['53 4e 2d 30 30 31'],
@@ -105,6 +106,9 @@ const INTEGER_FIELDS: Record<string, [min: number, max: number]> = {
   durationSeconds: [0, 0xfffe],
   intensityPercent: [0, 0xff],
   extendedFlags: [0, 0],
+  dayOfWeek: [1, 7],
+  fractions256: [0, 0xff],
+  adjustReason: [0, 0x0f],
 };
 
 const DATE_TIME_RANGES: Record<string, [number, number]> = {

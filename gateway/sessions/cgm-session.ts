@@ -30,6 +30,7 @@ import { formatHexBytes } from '../gatt/hex-bytes.ts';
 import { RECORD_ACCESS_CONTROL_POINT_UUID, racpRequests } from '../gatt/record-access-control-point.ts';
 import { cgmReadings, type ReadingSource } from '../measurement-readings.ts';
 import type { CgmPosition } from '../pairing-store.ts';
+import { SpoolClosedError } from '../reading-spool.ts';
 import { decodedValue, warnMalformed } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
 import { deliverReadings } from './reading-delivery.ts';
@@ -173,7 +174,15 @@ class RecordPosition {
 
   #enqueue(work: () => Promise<void>): Promise<void> {
     this.#appends = this.#appends.then(work).catch((err: Error) => {
-      this.env.log.error({ deviceId: this.device.id, err: err.message }, 'CGM readings not spooled');
+      // Their position is not saved: the next connection fetches them again.
+      if (err instanceof SpoolClosedError) {
+        this.env.log.info(
+          { deviceId: this.device.id },
+          'gateway stopping: CGM records fetched again next time',
+        );
+      } else {
+        this.env.log.error({ deviceId: this.device.id, err: err.message }, 'CGM readings not spooled');
+      }
     });
     return this.#appends;
   }

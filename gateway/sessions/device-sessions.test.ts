@@ -8,10 +8,10 @@ import { BleCentral } from '../ble/ble-central.ts';
 import { heartRateStrap, hex, virtualRadio } from '../ble/test-fixtures.ts';
 import type { VirtualPeripheral } from '../ble/virtual-peripheral.ts';
 import { TEST_TIME_ZONE, TEST_TIMING, testCgm, testModelOptions } from '../devices/device-test-fixtures.ts';
-import { createGlucoseMeter } from '../devices/glucose-meter.ts';
-import { MeterLog } from '../devices/glucose-meter-log.ts';
+import { createGlucoseMeter, type GlucoseMeterOptions } from '../devices/glucose-meter.ts';
+import { MeterLog, type MeterRecord } from '../devices/glucose-meter-log.ts';
 import { GlucoseCurve } from '../devices/glucose-physiology.ts';
-import { HOUR_MS, MINUTE_MS } from '../devices/local-time.ts';
+import { HOUR_MS, type LocalTime, MINUTE_MS } from '../devices/local-time.ts';
 import { ManualClock } from '../devices/manual-clock.ts';
 import type { VirtualDevice } from '../devices/virtual-device.ts';
 import { PairingStore } from '../pairing-store.ts';
@@ -35,6 +35,7 @@ interface LogLine {
 async function gatewayFor(
   peripherals: VirtualPeripheral[],
   paired: { id: string; kind: DeviceKind; glucoseSequence?: number }[],
+  now: () => Date = () => new Date(),
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'rpm-sessions-'));
   const lines: LogLine[] = [];
@@ -53,7 +54,7 @@ async function gatewayFor(
   const radio = await virtualRadio(peripherals);
   const central = new BleCentral({
     noble: radio.noble,
-    sessions: deviceSessions({ pairings, spool, timeZone: TEST_TIME_ZONE, now: () => new Date(), log }),
+    sessions: deviceSessions({ pairings, spool, timeZone: TEST_TIME_ZONE, now, log }),
     timing: TEST_TIMING,
     random: () => 0.5,
     log,
@@ -87,7 +88,11 @@ function started(device: VirtualDevice): VirtualDevice {
 }
 
 /** A meter holding exactly `count` records at NOW (first use moved back until it does). */
-function meterHolding(count: number, clock: ManualClock) {
+function meterHolding(
+  count: number,
+  clock: ManualClock,
+  meterClock: Pick<GlucoseMeterOptions, 'clockAheadMs' | 'currentTime'> = {},
+) {
   const o = testModelOptions('c1:00:00:00:00:05', clock, 'session-meter');
   const curve = new GlucoseCurve(o.noise.derive('glucose'), o.local);
   let log: MeterLog | undefined;
@@ -96,13 +101,30 @@ function meterHolding(count: number, clock: ManualClock) {
     const candidate = new MeterLog({ curve, noise: o.noise, local: o.local, unit: 'mg/dL', firstUseMs });
     if (candidate.recordsAt(NOW).length === count) log = candidate;
   }
-  return { meter: started(createGlucoseMeter({ ...o, log })), log };
+  return { meter: started(createGlucoseMeter({ ...o, log, ...meterClock })), log, local: o.local };
+}
+
+/** A meter record's reading id: device, sequence number and the meter's base time (its own wall clock). */
+function recordId(deviceId: string, record: MeterRecord, local: LocalTime): string {
+  const wall = new Date(local.wallMs(record.atMs)).toISOString().slice(0, 19).replace(/[-:]/g, '');
+  return `${deviceId}:glucose:${record.sequenceNumber}:${wall}`;
+}
+
+/** Advances the clock to the patient's next test the meter stores; resolves with that record. */
+function nextStoredTest(clock: ManualClock, log: MeterLog): MeterRecord {
+  const held = log.recordsAt(clock.now()).length;
+  let next = clock.now();
+  while (log.recordsAt(next).length === held) next = log.nextTestAfter(next);
+  clock.advance(next - clock.now());
+  const record = log.recordsAt(next).at(-1);
+  if (!record) throw new Error(`the meter holds no record at ${new Date(next).toISOString()}`);
+  return record;
 }
 
 describe('glucose meter session', () => {
   it('fetches all 5 stored records on first contact, then only the new one after the next test', async () => {
     const clock = new ManualClock(NOW);
-    const { meter, log } = meterHolding(5, clock);
+    const { meter, log, local } = meterHolding(5, clock);
     const { spooled, pairings, lines } = await gatewayFor(
       [meter.peripheral],
       [{ id: meter.peripheral.id, kind: 'glucose_meter' }],
@@ -114,7 +136,7 @@ describe('glucose meter session', () => {
     expect(first.map((r) => r.context?.sequenceNumber)).toEqual([1, 2, 3, 4, 5]);
     for (const [i, record] of log.recordsAt(NOW).entries()) {
       expect(first[i]).toMatchObject({
-        id: `${meter.peripheral.id}:glucose:${record.sequenceNumber}`,
+        id: recordId(meter.peripheral.id, record, local),
         patientId: 'P-1',
         metric: 'glucose',
         value: record.value.value,
@@ -124,9 +146,7 @@ describe('glucose meter session', () => {
     }
 
     // The patient makes tests until one is stored (some are skipped); the meter wakes and the gateway reconnects.
-    let next = NOW;
-    while (log.recordsAt(next).length === 5) next = log.nextTestAfter(next);
-    clock.advance(next - clock.now());
+    nextStoredTest(clock, log);
     await expect.poll(async () => (await spooled()).length, POLL).toBe(6);
     await expect.poll(() => pairings.state(meter.peripheral.id).glucoseSequence, POLL).toBe(6);
     const fetches = () =>
@@ -151,7 +171,7 @@ describe('glucose meter session', () => {
 
   it('keeps the records of a transfer cut off half-way and fetches only the rest when the meter is back', async () => {
     const clock = new ManualClock(NOW);
-    const { meter, log } = meterHolding(60, clock);
+    const { meter, log, local } = meterHolding(60, clock);
     const id = meter.peripheral.id;
     // The meter walks out of range after sending its 25th record.
     const notify = meter.peripheral.notify.bind(meter.peripheral);
@@ -173,7 +193,90 @@ describe('glucose meter session', () => {
     await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(60);
     const all = await spooled();
     expect(all.map((r) => r.context?.sequenceNumber)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    expect(all.map((r) => r.id)).toEqual(log.recordsAt(NOW).map((r) => `${id}:glucose:${r.sequenceNumber}`));
+    expect(all.map((r) => r.id)).toEqual(log.recordsAt(NOW).map((r) => recordId(id, r, local)));
+  });
+
+  it('notices a meter whose memory was cleared, warns, fetches its new records from 1 and carries on', async () => {
+    const clock = new ManualClock(NOW);
+    const { meter, log, local } = meterHolding(5, clock);
+    const id = meter.peripheral.id;
+    const { spooled, pairings, lines } = await gatewayFor(
+      [meter.peripheral],
+      [{ id, kind: 'glucose_meter' }],
+    );
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(5);
+    const before = await spooled();
+
+    log.clearMemory(clock.now());
+    const first = nextStoredTest(clock, log);
+    expect(first.sequenceNumber).toBe(1);
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(1);
+    expect(
+      lines.find((l) => l.level === 40 && l.msg.startsWith('glucose meter numbering started again')),
+    ).toMatchObject({
+      deviceId: id,
+      lastSequence: 5,
+      recordsHeld: 1,
+    });
+    const second = nextStoredTest(clock, log);
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(2);
+
+    const all = await spooled();
+    expect(all.slice(0, 5)).toEqual(before);
+    expect(all.slice(5).map((r) => [r.id, r.value, r.time])).toEqual(
+      [first, second].map((r) => [
+        recordId(id, r, local),
+        r.value.value,
+        new Date(Math.floor(r.atMs / 1000) * 1000).toISOString(),
+      ]),
+    );
+    expect(new Set(all.map((r) => r.id)).size).toBe(7); // the new record 1 is not taken for the old one
+  });
+
+  /** A meter with 5 records whose clock runs 10 min fast, fetched by a gateway on the same simulated clock. */
+  async function fastMeterFetched(currentTime: boolean) {
+    const clock = new ManualClock(NOW);
+    const { meter, log } = meterHolding(5, clock, { clockAheadMs: 10 * MINUTE_MS, currentTime });
+    const id = meter.peripheral.id;
+    const gateway = await gatewayFor(
+      [meter.peripheral],
+      [{ id, kind: 'glucose_meter' }],
+      () => new Date(clock.now()),
+    );
+    await expect.poll(() => gateway.pairings.state(id).glucoseSequence, POLL).toBe(5);
+    return { clock, log, id, ...gateway };
+  }
+
+  it('sends a record from a meter whose clock runs 10 min fast at the time it arrived, flagged, and warns', async () => {
+    const { clock, log, id, spooled, pairings, lines } = await fastMeterFetched(false);
+    const record = nextStoredTest(clock, log);
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(6);
+    const reading = (await spooled()).at(-1);
+    expect(reading).toMatchObject({
+      value: record.value.value,
+      time: new Date(clock.now()).toISOString(),
+      flags: ['time_estimated'],
+      context: { sequenceNumber: record.sequenceNumber },
+    });
+    expect(lines.find((l) => l.level === 40 && l.msg.startsWith('device clock runs fast'))).toMatchObject({
+      deviceId: id,
+      readingIds: [reading?.id],
+    });
+  });
+
+  it('corrects every record of a meter whose Current Time shows its clock 10 min fast, and warns', async () => {
+    const { clock, log, id, spooled, pairings, lines } = await fastMeterFetched(true);
+    nextStoredTest(clock, log);
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(6);
+
+    const trueTimes = log
+      .recordsAt(clock.now())
+      .map((r) => new Date(Math.floor(r.atMs / 1000) * 1000).toISOString());
+    expect((await spooled()).map((r) => [r.time, r.flags])).toEqual(trueTimes.map((time) => [time, []]));
+    expect(lines.find((l) => l.level === 40 && l.msg.startsWith('device clock is off'))).toMatchObject({
+      deviceId: id,
+      clockOffsetMs: 10 * MINUTE_MS,
+    });
   });
 });
 

@@ -2,11 +2,19 @@
  * Glucose meter (Glucose service 0x1808), on every connection: notifications on Glucose
  * Measurement (0x2A18) and Glucose Measurement Context (0x2A34), indications on the Record
  * Access Control Point (0x2A52), then "report stored records with sequence number >= the last
- * one in the spool + 1" (all records the first time). Measurements and contexts are matched
- * by sequence number; once the meter indicates success (or "no records found"), the readings
- * are appended to the spool and only then is the new last sequence number saved. So a record
- * is never fetched twice in normal operation and never skipped: a crash between the two
- * steps makes the meter send some records again, which their idempotency keys make harmless.
+ * one in the spool" (all records the first time): the meter sends that last record again (it
+ * is not spooled twice) and the new ones. Measurements and contexts are matched by sequence
+ * number; once the meter indicates success, the readings are appended to the spool and only
+ * then is the new last sequence number saved. So a record is never skipped: a crash between
+ * the two steps makes the meter send some records again, which their idempotency keys make
+ * harmless.
+ *
+ * "No records found" means the meter holds nothing numbered as high as our last record. If
+ * it holds records all the same ("report number of stored records"), its numbering started
+ * again: its memory was cleared or it was replaced by one with the same identity. That is
+ * logged as a warning naming the device, all its records are fetched, and the position
+ * starts again from the highest of them. Record keys include the meter's base time, so its
+ * new record 1 is not mistaken for the old record 1 downstream.
  *
  * A transfer cut off half-way (the meter went out of range) keeps what arrived: the records
  * are spooled, and the position advances over them when they came in ascending order (as a
@@ -25,9 +33,15 @@ import {
   type GlucoseMeasurementContext,
 } from '../gatt/glucose-measurement-context.ts';
 import { racpRequests } from '../gatt/record-access-control-point.ts';
-import { glucoseMeterReadings, type ReadingBatch, type ReadingSource } from '../measurement-readings.ts';
+import {
+  emptyBatch,
+  glucoseMeterReadings,
+  type ReadingBatch,
+  type ReadingSource,
+} from '../measurement-readings.ts';
 import { decodedValue } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
+import { withDeviceClock } from './device-clock.ts';
 import { deliverReadings } from './reading-delivery.ts';
 import { RecordAccessClient } from './record-access-client.ts';
 import { GLUCOSE_SERVICE } from './service-uuids.ts';
@@ -49,15 +63,27 @@ class ReceivedRecords {
     );
   }
 
-  readings(source: ReadingSource, after: number | undefined): ReadingBatch {
-    const batch: ReadingBatch = { readings: [], skipped: [] };
+  /** Each record after `after` once, in arrival order. */
+  #after(after: number | undefined): GlucoseMeasurement[] {
     const seen = new Set<number>();
-    for (const m of this.measurements) {
-      if (seen.has(m.sequenceNumber) || (after !== undefined && m.sequenceNumber <= after)) continue;
+    return this.measurements.filter((m) => {
+      if (seen.has(m.sequenceNumber) || (after !== undefined && m.sequenceNumber <= after)) return false;
       seen.add(m.sequenceNumber);
+      return true;
+    });
+  }
+
+  countAfter(after: number | undefined): number {
+    return this.#after(after).length;
+  }
+
+  readings(source: ReadingSource, after: number | undefined): ReadingBatch {
+    const batch = emptyBatch();
+    for (const m of this.#after(after)) {
       const one = glucoseMeterReadings(m, source, this.contexts.get(m.sequenceNumber));
       batch.readings.push(...one.readings);
       batch.skipped.push(...one.skipped);
+      batch.retimed.push(...one.retimed);
     }
     return batch;
   }
@@ -71,9 +97,10 @@ class ReceivedRecords {
 
 export function glucoseMeterSession(env: SessionEnvironment): DeviceSession {
   return async (device) => {
-    const source = readingSource(env, device);
-    if (!source) return;
+    const paired = readingSource(env, device);
+    if (!paired) return;
     await readDeviceBasics(device, env);
+    const source = await withDeviceClock(paired, device, env);
     const received = new ReceivedRecords();
     let access: RecordAccessClient | undefined;
     await device.subscribe(GLUCOSE_SERVICE, GLUCOSE_MEASUREMENT_UUID, (bytes) => {
@@ -104,40 +131,52 @@ export function glucoseMeterSession(env: SessionEnvironment): DeviceSession {
       );
       return;
     }
-    const from = last === undefined ? 0 : last + 1;
+    /** Records at or below this sequence number are in the spool already. */
+    let after = last;
     try {
-      const outcome = await access.report(
-        last === undefined ? racpRequests.reportAllRecords() : racpRequests.reportRecordsFrom(from),
+      let outcome = await access.report(
+        last === undefined ? racpRequests.reportAllRecords() : racpRequests.reportRecordsFrom(last),
       );
-      await keep(env, device, received, source(), last, received.highest);
+      if (outcome === 'no_records_found' && last !== undefined) {
+        const held = await access.count(racpRequests.reportNumberOfAllRecords());
+        if (held > 0) {
+          env.log.warn(
+            { deviceId: device.id, lastSequence: last, recordsHeld: held },
+            'glucose meter numbering started again (memory cleared or meter replaced): fetching all its records',
+          );
+          after = undefined;
+          outcome = await access.report(racpRequests.reportAllRecords());
+        }
+      }
+      await keep(env, device, received, source(), after, received.highest);
       env.log.info(
-        { deviceId: device.id, from, records: received.measurements.length, outcome },
+        { deviceId: device.id, from: firstWanted(after), records: received.countAfter(after), outcome },
         'glucose records fetched',
       );
     } catch (error) {
-      await keep(
-        env,
-        device,
-        received,
-        source(),
-        last,
-        received.inOrderFrom(from) ? received.highest : undefined,
-      );
+      const upTo = received.inOrderFrom(after ?? 0) ? received.highest : undefined;
+      await keep(env, device, received, source(), after, upTo);
       throw error;
     }
   };
 }
 
-/** Spools the records after `last`, then saves `upTo` as the new position (when given). */
+const firstWanted = (after: number | undefined): number => (after === undefined ? 0 : after + 1);
+
+/**
+ * Spools the records after `after`, then saves `upTo` as the new position (when given): any
+ * position after a full fetch (`after` undefined, which may start the numbering again lower),
+ * else only a higher one.
+ */
 async function keep(
   env: SessionEnvironment,
   device: ConnectedDevice,
   received: ReceivedRecords,
   source: ReadingSource,
-  last: number | undefined,
+  after: number | undefined,
   upTo: number | undefined,
 ): Promise<void> {
-  await deliverReadings(env, device.id, received.readings(source, last));
-  if (upTo !== undefined && (last === undefined || upTo > last))
+  await deliverReadings(env, device.id, received.readings(source, after));
+  if (upTo !== undefined && (after === undefined || upTo > after))
     await env.pairings.saveGlucoseSequence(device.id, upTo);
 }

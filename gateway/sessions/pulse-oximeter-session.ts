@@ -17,15 +17,17 @@ import {
 import { plxContinuousReadings, plxSpotCheckReadings } from '../measurement-readings.ts';
 import { decodedValue } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
+import { withDeviceClock } from './device-clock.ts';
 import { deliverLiveReadings } from './reading-delivery.ts';
 import { PULSE_OXIMETER_SERVICE } from './service-uuids.ts';
 import { readingSource, type SessionEnvironment } from './session-environment.ts';
 
 export function pulseOximeterSession(env: SessionEnvironment): DeviceSession {
   return async (device) => {
-    const source = readingSource(env, device);
-    if (!source) return;
+    const paired = readingSource(env, device);
+    if (!paired) return;
     await readDeviceBasics(device, env);
+    const source = await withDeviceClock(paired, device, env);
     if (device.has(PULSE_OXIMETER_SERVICE, PLX_FEATURES_UUID)) {
       const bytes = await device.read(PULSE_OXIMETER_SERVICE, PLX_FEATURES_UUID);
       const features = decodedValue(env.log, device.id, PLX_FEATURES_UUID, bytes, decodePlxFeatures(bytes));

@@ -1,6 +1,7 @@
 /**
  * The one way readings leave a device session: skipped values are logged (at info, with the
- * device and the reason), the readings are appended to the spool, and only once they are
+ * device and the reason), readings a fast device clock put in the future get one warning per
+ * batch (the device, how far ahead it runs, which readings took their receipt time), the readings are appended to the spool, and only once they are
  * durable is anything else done with them (the device's last-reading time, a record position
  * by the caller). Every spooled reading id is logged at debug, so an operator (or a test) can
  * account for each one.
@@ -16,6 +17,16 @@ export async function deliverReadings(
 ): Promise<void> {
   for (const skipped of batch.skipped) {
     env.log.info({ deviceId, metric: skipped.metric, reason: skipped.reason }, 'value skipped');
+  }
+  if (batch.retimed.length > 0) {
+    env.log.warn(
+      {
+        deviceId,
+        deviceClockAheadMs: Math.max(...batch.retimed.map((r) => r.deviceClockAheadMs)),
+        readingIds: batch.retimed.map((r) => r.readingId),
+      },
+      'device clock runs fast: readings timed in the future sent at the time they arrived, flagged time_estimated; set the device clock',
+    );
   }
   if (batch.readings.length === 0) return;
   await env.spool.append(batch.readings);

@@ -1,7 +1,7 @@
 /**
  * The gateway's side of the Record Access Control Point (0x2A52) of a glucose meter or CGM:
- * indications on, one "report stored records" request written, and the response code
- * awaited. The records themselves arrive as notifications on the service's measurement
+ * indications on, one "report stored records" (or "report number of stored records") request
+ * written at a time, and its answer awaited. The records themselves arrive as notifications on the service's measurement
  * characteristic(s), which the session subscribes to before, and reports with `heard()`:
  * a transfer ends in error only after `silenceMs` without any news from the device (a
  * long history can take a while), and is then aborted on the device.
@@ -25,7 +25,7 @@ export type TransferOutcome = 'success' | 'no_records_found';
 export class RecordTransferError extends Error {
   constructor(
     readonly deviceId: string,
-    readonly problem: RacpResponseCode | 'silent' | 'disconnected',
+    readonly problem: RacpResponseCode | 'silent' | 'disconnected' | 'unexpected_answer',
     detail: string,
   ) {
     super(`device ${deviceId}: record transfer ${detail}`);
@@ -73,6 +73,38 @@ export class RecordAccessClient {
 
   /** Runs one report procedure; resolves with its outcome once the device indicated it. */
   async report(request: RacpRequest): Promise<TransferOutcome> {
+    const answer = await this.#run(request);
+    if (answer.opCode === 'response_code') {
+      const code = answer.responseCode;
+      if (code === 'success' || code === 'no_records_found') return code;
+    }
+    throw this.#refusal(request, answer);
+  }
+
+  /** Runs one "report number of stored records" procedure; resolves with the number. */
+  async count(request: RacpRequest): Promise<number> {
+    const answer = await this.#run(request);
+    if (answer.opCode === 'number_of_stored_records_response') return answer.numberOfRecords;
+    throw this.#refusal(request, answer);
+  }
+
+  #refusal(request: RacpRequest, answer: RacpResponse): RecordTransferError {
+    const what = `op code ${RACP_OP_CODES[request.opCode]} (${request.operator})`;
+    return answer.opCode === 'response_code'
+      ? new RecordTransferError(
+          this.device.id,
+          answer.responseCode,
+          `refused: the device answered ${answer.responseCode} to ${what}`,
+        )
+      : new RecordTransferError(
+          this.device.id,
+          'unexpected_answer',
+          `refused: the device answered ${what} with a number of records`,
+        );
+  }
+
+  /** Writes the request and resolves with the device's answer to it. */
+  async #run(request: RacpRequest): Promise<RacpResponse> {
     const { device } = this;
     const response = this.#response(request.opCode);
     this.heard();
@@ -83,27 +115,23 @@ export class RecordAccessClient {
       response.cancel();
       throw error;
     }
-    let code: RacpResponseCode;
     try {
-      code = await response.code;
+      return await response.answer;
     } catch (error) {
       if (error instanceof RecordTransferError && error.problem === 'silent') this.#abort();
       throw error;
     }
-    if (code === 'success' || code === 'no_records_found') return code;
-    throw new RecordTransferError(
-      device.id,
-      code,
-      `refused: the device answered ${code} to op code ${RACP_OP_CODES[request.opCode]} (${request.operator})`,
-    );
   }
 
-  /** The response code to the request with `opCode`; rejects when the link ends or the device falls silent. */
-  #response(opCode: RacpRequest['opCode']): { code: Promise<RacpResponseCode>; cancel: () => void } {
+  /**
+   * The answer to the request with `opCode`: its response code, or for "report number of stored
+   * records" the number; rejects when the link ends or the device falls silent.
+   */
+  #response(opCode: RacpRequest['opCode']): { answer: Promise<RacpResponse>; cancel: () => void } {
     const { device, env } = this;
     const silenceMs = env.transferSilenceMs ?? DEFAULT_SILENCE_MS;
     let cancel: () => void = () => {};
-    const code = new Promise<RacpResponseCode>((resolve, reject) => {
+    const answer = new Promise<RacpResponse>((resolve, reject) => {
       const finish = (settle: () => void) => {
         clearInterval(timer);
         device.signal.removeEventListener('abort', onAbort);
@@ -125,12 +153,22 @@ export class RecordAccessClient {
       );
       device.signal.addEventListener('abort', onAbort, { once: true });
       this.#waiting = (response) => {
-        if (response.opCode !== 'response_code' || response.requestOpCode !== opCode) return;
-        finish(() => resolve(response.responseCode));
+        const answers =
+          response.opCode === 'response_code'
+            ? response.requestOpCode === opCode
+            : opCode === 'report_number_of_stored_records';
+        if (answers) finish(() => resolve(response));
       };
-      cancel = () => finish(() => resolve('procedure_not_completed'));
+      cancel = () =>
+        finish(() =>
+          resolve({
+            opCode: 'response_code',
+            requestOpCode: opCode,
+            responseCode: 'procedure_not_completed',
+          }),
+        );
     });
-    return { code, cancel };
+    return { answer, cancel };
   }
 
   /** Best effort: the device stops streaming; its answer is not awaited. */

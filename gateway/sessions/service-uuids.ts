@@ -8,3 +8,4 @@ export const GLUCOSE_SERVICE = '1808';
 export const CGM_SERVICE = '181f';
 export const DEVICE_INFORMATION_SERVICE = '180a';
 export const BATTERY_SERVICE = '180f';
+export const CURRENT_TIME_SERVICE = '1805';
