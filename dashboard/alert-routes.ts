@@ -20,11 +20,13 @@ import { isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { currentUser, requireRole } from './auth.ts';
 import { RequestRefused } from './request-refused.ts';
+import type { ViewAudit } from './view-audit.ts';
 
 export interface AlertRoutesOptions {
   records: RecordsDb;
   alerts: AlertsService;
   now: () => Date;
+  views: ViewAudit;
 }
 
 const DAY_MS = 86_400_000;
@@ -96,11 +98,12 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     },
     async (request) => {
       const { scope, patientId } = request.query;
-      const visible = (await listPatients(o.records, { careTeamsOf: currentUser(request).id })).map(
-        (p) => p.id,
-      );
+      const user = currentUser(request);
+      const visible = (await listPatients(o.records, { careTeamsOf: user.id })).map((p) => p.id);
       if (patientId && !visible.includes(patientId)) await requirePatient(request, patientId);
       const ids = patientId ? [patientId] : visible;
+      if (patientId) await o.views.patient(user.id, 'alerts.view', patientId, { scope });
+      else await o.views.list(user.id, 'alerts.list.view', visible);
       const stored = await listStoredAlerts(o.records, ids, scope, new Date(o.now().getTime() - 7 * DAY_MS));
       const alerts = stored.map(view);
       if (scope === 'active') {
@@ -197,6 +200,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
 
   app.get('/api/patients/:patientId/care-plan', { schema: { params: patientParams } }, async (request) => {
     await requirePatient(request, request.params.patientId);
+    await o.views.patient(currentUser(request).id, 'care_plan.view', request.params.patientId);
     return planView(request.params.patientId);
   });
 

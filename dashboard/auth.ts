@@ -35,6 +35,8 @@ export interface AuthOptions {
   /** Attempts per address and user name per 15 minutes. */
   loginAttempts: number;
   now: () => Date;
+  /** After a logout, with the ended session's token (the live feed closes its streams). */
+  onLogout?: (token: string) => void;
 }
 
 /** A preHandler that lets through only logged-in users with one of `roles`. */
@@ -123,6 +125,13 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
       const user = await checkLogin(o.records, request.body.username, request.body.password);
       if (!user) {
         request.log.warn({ username: request.body.username }, 'login failed');
+        await recordAudit(o.records, {
+          actor: request.body.username,
+          action: 'login.failed',
+          targetType: 'user',
+          targetId: request.body.username,
+          detail: { ip: request.ip },
+        });
         return reply.code(401).send({ error: 'Unauthorized', message: 'wrong user name or password' });
       }
       const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
@@ -139,7 +148,10 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
 
   app.post('/api/logout', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(o.records, token);
+    if (token) {
+      await endSession(o.records, token);
+      o.onLogout?.(token);
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });

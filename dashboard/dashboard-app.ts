@@ -19,9 +19,10 @@ import { type LiveFeed, liveFeedRoutes } from './live-feed.ts';
 import { type PatientRoutesOptions, patientRoutes } from './patient-routes.ts';
 import { RequestRefused } from './request-refused.ts';
 import { uiRoutes } from './ui-routes.ts';
+import { ViewAudit } from './view-audit.ts';
 
 export interface DashboardOptions
-  extends Omit<PatientRoutesOptions, 'records'>,
+  extends Omit<PatientRoutesOptions, 'records' | 'views'>,
     Omit<AdminRoutesOptions, 'records'> {
   records: RecordsDb;
   feed: LiveFeed;
@@ -79,10 +80,12 @@ export async function registerDashboard(app: ZodFastify, o: DashboardOptions): P
     sessionTtlMs: o.sessionTtlMs,
     loginAttempts: o.loginAttempts,
     now: o.now,
+    onLogout: (token) => o.feed.endSession(token),
   });
   await app.register(adminRoutes, { records: o.records, onGatewayChanged: o.onGatewayChanged });
-  await app.register(patientRoutes, o);
-  await app.register(alertRoutes, { records: o.records, alerts: o.alerts, now: o.now });
-  await app.register(liveFeedRoutes, { feed: o.feed, records: o.records });
+  const views = new ViewAudit(o.records);
+  await app.register(patientRoutes, { ...o, views });
+  await app.register(alertRoutes, { records: o.records, alerts: o.alerts, now: o.now, views });
+  await app.register(liveFeedRoutes, { feed: o.feed, records: o.records, now: o.now, views });
   await app.register(uiRoutes);
 }

@@ -2,14 +2,23 @@
  * The dashboard's live feed: server-sent events at GET /api/live. Readings are pushed the
  * moment InfluxDB has accepted them, alert events the moment they happen, gateway status
  * as it arrives. Each open stream sees only the patients of its user's care teams (the set
- * is looked up again every 30 s, so a new assignment shows without logging out).
+ * is looked up again every 30 s, so a new assignment shows without logging out), and ends
+ * when its session does (logout, deactivation, expiry) or when the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AlertEvent, GatewayStatus, Reading } from '../common/contract.ts';
+import {
+  type AlertEvent,
+  type DeviceRangeBound,
+  deviceRangeBound,
+  type GatewayStatus,
+  type Reading,
+} from '../common/contract.ts';
 import { storedValue } from '../ingest/influx-schema.ts';
 import { listPatients } from '../records/patients.ts';
 import type { SqlClient } from '../records/records-db.ts';
-import { currentUser, requireRole } from './auth.ts';
+import { sessionUser } from '../records/sessions.ts';
+import { currentUser, requireRole, SESSION_COOKIE } from './auth.ts';
+import type { ViewAudit } from './view-audit.ts';
 
 export type LiveEvent =
   | {
@@ -21,6 +30,8 @@ export type LiveEvent =
       unit: string;
       time: string;
       reliable: boolean;
+      /** The device's LO / HI: `value` is a bound, not a measurement. */
+      bound?: DeviceRangeBound;
       trendMgdlPerMin?: number;
     }
   | { type: 'alert'; patientId: string; event: AlertEvent }
@@ -30,6 +41,24 @@ type Listener = (event: LiveEvent) => void;
 
 export class LiveFeed {
   private readonly listeners = new Set<Listener>();
+  /** Each open stream's end, by the session token it was opened with. */
+  private readonly streams = new Map<() => void, string>();
+
+  /** Keeps `end` for endSession and endAll; returns what forgets it again. */
+  trackStream(sessionToken: string, end: () => void): () => void {
+    this.streams.set(end, sessionToken);
+    return () => this.streams.delete(end);
+  }
+
+  /** Ends the streams opened with this session (at logout). */
+  endSession(sessionToken: string): void {
+    for (const [end, token] of this.streams) if (token === sessionToken) end();
+  }
+
+  /** Ends every stream (the server is shutting down; open streams would hold it open). */
+  endAll(): void {
+    for (const end of this.streams.keys()) end();
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -48,6 +77,7 @@ export class LiveFeed {
     for (const r of readings) {
       if (r.metric === 'battery') continue;
       const stored = storedValue(r);
+      const bound = deviceRangeBound(r.flags);
       this.publish({
         type: 'reading',
         patientId: r.patientId,
@@ -56,32 +86,47 @@ export class LiveFeed {
         unit: stored.unit,
         time: r.time,
         reliable: isReliable(r),
+        ...(bound && { bound }),
         ...(r.context.trendMgdlPerMin !== undefined && { trendMgdlPerMin: r.context.trendMgdlPerMin }),
       });
     }
   }
 }
 
-const VISIBILITY_REFRESH_MS = 30_000;
+/** How often an open stream checks its session is still valid and reloads its patients. */
+const SESSION_CHECK_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
+/** A client this far behind (bytes the socket has not taken) is cut off; it reconnects and reloads. */
+const MAX_UNSENT_BYTES = 1024 * 1024;
 
-export const liveFeedRoutes: FastifyPluginAsyncZod<{ feed: LiveFeed; records: SqlClient }> = async (
-  app,
-  o,
-) => {
+/**
+ * What of `event` a user who may see `visible` patients gets: readings and alerts of their
+ * patients only, and of a gateway that also serves other teams' patients only the devices
+ * and patient ids of their own.
+ */
+export function eventFor(event: LiveEvent, visible: ReadonlySet<string>): LiveEvent | undefined {
+  if (event.type !== 'gateway') return visible.has(event.patientId) ? event : undefined;
+  const patientIds = event.patientIds.filter((id) => visible.has(id));
+  if (patientIds.length === 0) return undefined;
+  const devices = event.status.devices.filter((d) => visible.has(d.patientId));
+  return { type: 'gateway', patientIds, status: { ...event.status, devices } };
+}
+
+export const liveFeedRoutes: FastifyPluginAsyncZod<{
+  feed: LiveFeed;
+  records: SqlClient;
+  now: () => Date;
+  views: ViewAudit;
+}> = async (app, o) => {
+  app.addHook('preClose', async () => o.feed.endAll());
+
   app.get('/api/live', { preHandler: requireRole('nurse', 'doctor') }, async (request, reply) => {
     const user = currentUser(request);
+    const token = request.cookies[SESSION_COOKIE] ?? '';
     const loadVisible = async () =>
       new Set((await listPatients(o.records, { careTeamsOf: user.id })).map((p) => p.id));
     let visible = await loadVisible();
-    const refresh = setInterval(() => {
-      loadVisible().then(
-        (set) => {
-          visible = set;
-        },
-        (err: Error) => request.log.warn({ err: err.message }, 'live feed: cannot refresh visible patients'),
-      );
-    }, VISIBILITY_REFRESH_MS);
+    await o.views.list(user.id, 'live.open', [...visible]);
 
     reply.hijack();
     const raw = reply.raw;
@@ -92,18 +137,38 @@ export const liveFeedRoutes: FastifyPluginAsyncZod<{ feed: LiveFeed; records: Sq
       'x-accel-buffering': 'no',
     });
     raw.write('retry: 2000\n\n');
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const log = request.log.child({ userId: user.id });
+    const send = (text: string) => {
+      if (raw.writableLength > MAX_UNSENT_BYTES) return end('the client is not reading');
+      raw.write(text);
+    };
+    const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+    // Logged out, deactivated or expired: the stream ends; still allowed: a new assignment
+    // to a care team shows without logging out.
+    const check = setInterval(() => {
+      sessionUser(o.records, token, o.now())
+        .then(async (still) => {
+          if (!still) return end('the session ended');
+          visible = await loadVisible();
+        })
+        .catch((err: Error) => log.warn({ err: err.message }, 'live feed: cannot check the session'));
+    }, SESSION_CHECK_MS);
     const unsubscribe = o.feed.subscribe((event) => {
-      const allowed =
-        event.type === 'gateway'
-          ? event.patientIds.some((id) => visible.has(id))
-          : visible.has(event.patientId);
-      if (allowed) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      const allowed = eventFor(event, visible);
+      if (allowed) send(`event: ${allowed.type}\ndata: ${JSON.stringify(allowed)}\n\n`);
     });
-    request.raw.on('close', () => {
+    const untrack = o.feed.trackStream(token, () => end('the session ended or the server is stopping'));
+    const cleanUp = () => {
       clearInterval(heartbeat);
-      clearInterval(refresh);
+      clearInterval(check);
       unsubscribe();
-    });
+      untrack();
+    };
+    function end(reason: string): void {
+      log.info({ reason }, 'live feed closed by the server');
+      cleanUp();
+      raw.end();
+    }
+    request.raw.on('close', cleanUp);
   });
 };

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import type { AlertsService } from '../alerts/alerts-service.ts';
 import { PatientId } from '../common/contract.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
-import { recordAudit } from '../records/audit-log.ts';
 import { getPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { currentUser, requireRole } from './auth.ts';
@@ -25,6 +24,7 @@ import {
   latestValues,
 } from './readings-queries.ts';
 import { RequestRefused } from './request-refused.ts';
+import type { ViewAudit } from './view-audit.ts';
 import { type ActiveAlertSummary, composeWardTiles } from './ward-tiles.ts';
 
 export interface PatientRoutesOptions {
@@ -35,6 +35,7 @@ export interface PatientRoutesOptions {
   silentAfterMs: number;
   /** Active alerts and the care plans' thresholds (drawn as bands on the charts). */
   alerts: AlertsService;
+  views: ViewAudit;
 }
 
 /** Each patient's active alerts, oldest first, as the ward tiles show them. */
@@ -81,8 +82,10 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
   }));
 
   app.get('/api/ward', async (request) => {
-    const patients = await listPatients(o.records, { careTeamsOf: currentUser(request).id });
+    const user = currentUser(request);
+    const patients = await listPatients(o.records, { careTeamsOf: user.id });
     const ids = patients.map((p) => p.id);
+    await o.views.list(user.id, 'ward.view', ids);
     const nowMs = o.now().getTime();
     const alerts = activeAlertsByPatient(o.alerts, ids);
     const [latest, hr, spo2, glucose, devices, gateways] = await Promise.all([
@@ -121,12 +124,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       daysWithReadings(o.influx, patientId, nowMs, 30, o.timeZone),
       glucoseValues(o.influx, patientId, nowMs - 14 * DAY, nowMs),
     ]);
-    await recordAudit(o.records, {
-      actor: user.id,
-      action: 'patient.view',
-      targetType: 'patient',
-      targetId: patientId,
-    });
+    await o.views.patient(user.id, 'patient.view', patientId);
     return {
       patient: { id: patient.id, displayName: patient.displayName, gatewayIds: patient.gatewayIds },
       devices,
@@ -151,6 +149,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       const { patientId } = request.params;
       const { metric, range } = request.query;
       await requirePatient(request, patientId);
+      await o.views.patient(currentUser(request).id, 'patient.chart.view', patientId, { metric, range });
       const nowMs = o.now().getTime();
       const series = await chartSeries(o.influx, [patientId], metric, range, nowMs);
       return {

@@ -4,6 +4,7 @@
  * beyond the few hundred a chart can draw. Glucose is stored in mg/dL (see
  * ingest/influx-schema.ts).
  */
+import { type DeviceRangeBound, deviceRangeBound } from '../common/contract.ts';
 import type { InfluxConnection, InfluxSeries } from '../ingest/influx-connection.ts';
 import { quoteString } from '../ingest/influx-connection.ts';
 
@@ -23,6 +24,8 @@ export interface LatestValue {
   value: number;
   time: number;
   reliable: boolean;
+  /** The device's LO / HI: `value` is a bound, not a measurement. */
+  bound?: DeviceRangeBound;
 }
 
 export interface PatientLatest {
@@ -63,7 +66,7 @@ export async function latestValues(
   // of the time range instead of the point's time. A plain field beside a single selector
   // comes from the same point.
   const series = await influx.querySeries(
-    `SELECT last(value) AS value, reliable FROM heart_rate, pulse_rate, spo2, glucose
+    `SELECT last(value) AS value, reliable, flags FROM heart_rate, pulse_rate, spo2, glucose
      WHERE ${patientFilter(patientIds)} AND time >= ${sinceMs}ms GROUP BY patient`,
   );
   for (const s of series) {
@@ -73,7 +76,8 @@ export async function latestValues(
     const value = num(row?.value);
     const time = num(row?.time);
     if (!latest || value === undefined || time === undefined) continue;
-    const entry = { value, time, reliable: row?.reliable !== false };
+    const bound = deviceRangeBound(typeof row?.flags === 'string' ? row.flags.split(',') : []);
+    const entry = { value, time, reliable: row?.reliable !== false, ...(bound && { bound }) };
     // A patient with only an oximeter has a pulse rate and no heart rate: show the newer.
     const slot = s.name === 'pulse_rate' ? 'heart_rate' : s.name;
     if (slot === 'heart_rate' || slot === 'spo2' || slot === 'glucose') {

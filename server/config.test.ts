@@ -29,6 +29,32 @@ describe('server configuration', () => {
     expect(config.influx.createDatabase).toBe(false);
   });
 
+  it('trusts a reverse proxy by address, range or hop count, never every hop', () => {
+    const trust = (value: string) =>
+      loadServerConfig({ ...minimal, RPM_HTTP_TRUST_PROXY: value }).http.trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('127.0.0.1')).toEqual(['127.0.0.1']);
+    expect(trust('10.0.0.5, 10.1.0.0/16,::1')).toEqual(['10.0.0.5', '10.1.0.0/16', '::1']);
+    expect(trust('2')).toBe(2);
+    expect(() => trust('true')).toThrow(/RPM_HTTP_TRUST_PROXY.*not true/s);
+    expect(() => trust('10.0.0.0/33')).toThrow(
+      /RPM_HTTP_TRUST_PROXY = "10\.0\.0\.0\/33": expected false, the proxy address/,
+    );
+    expect(() => trust('proxy.local')).toThrow(/RPM_HTTP_TRUST_PROXY/);
+  });
+
+  it("refuses .env.example's placeholder admin password in production, and names the setting", () => {
+    const withAdmin = {
+      ...minimal,
+      RPM_ADMIN_USERNAME: 'admin',
+      RPM_ADMIN_PASSWORD: 'change-me-long-password',
+    };
+    expect(() => loadServerConfig(withAdmin)).toThrow(
+      "RPM_ADMIN_PASSWORD = (hidden): is the example value from .env.example; choose the clinic's own",
+    );
+    expect(loadServerConfig({ ...withAdmin, RPM_MODE: 'demo' }).admin.username).toBe('admin');
+  });
+
   it('names the missing InfluxDB URL', () => {
     expect(problemsOf({})).toEqual([
       expect.stringMatching(/^RPM_INFLUX_URL is not set: expected the InfluxDB base URL/),

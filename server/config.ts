@@ -3,11 +3,45 @@
  * Every setting is an environment variable (name in the comment) or a key in the JSON
  * file named by RPM_CONFIG; the README's "Configuration" table lists them all.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { RoutingConfig } from '../alerts/notification-routing.ts';
 import { flag, httpUrl, loadConfig, port, positiveInt } from '../common/config.ts';
 import { MAX_PAYLOAD_BYTES } from '../common/contract.ts';
 import { LogLevel } from '../common/log.ts';
+
+/** An IPv4/IPv6 address or CIDR range, e.g. 127.0.0.1, 10.0.0.0/8, ::1. */
+const addressOrRange = (text: string) => {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * RPM_HTTP_TRUST_PROXY: `false`, the reverse proxy's address(es) or range(s), or how many
+ * proxies stand in front. Not `true`: trusting every hop lets any client name its own
+ * address in X-Forwarded-For, which would also let it escape the login rate limit.
+ */
+const trustedProxies = z
+  .union([z.boolean(), z.number(), z.string()])
+  .transform((value, ctx): false | number | string[] => {
+    const text = String(value).trim();
+    if (text === 'false' || text === '') return false;
+    if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
+    const list = text.split(',').map((item) => item.trim());
+    if (text !== 'true' && list.every(addressOrRange)) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        text === 'true'
+          ? 'expected the proxy address(es) (e.g. 127.0.0.1) or the number of proxies, not true: trusting every hop lets any client choose its address and escape the login limit'
+          : 'expected false, the proxy address(es) or range(s) such as 127.0.0.1,10.0.0.0/8, or the number of proxies in front',
+    });
+    return z.NEVER;
+  });
 
 const mqttUrl = z.url({
   protocol: /^(mqtts?|tcp|tls|wss?)$/,
@@ -69,8 +103,12 @@ export const ServerConfig = z
         host: z.string().min(1).default('127.0.0.1'),
         /** RPM_HTTP_PORT (0 picks a free port) */
         port: port().default(8080),
-        /** RPM_HTTP_TRUST_PROXY: behind a TLS-terminating reverse proxy (so cookies are marked Secure). */
-        trustProxy: flag().default(false),
+        /**
+         * RPM_HTTP_TRUST_PROXY: behind a TLS-terminating reverse proxy, its address(es) or the
+         * number of proxies (client addresses and https are then taken from its headers, so
+         * cookies are marked Secure); see trustedProxies.
+         */
+        trustProxy: trustedProxies.default(false),
         /** RPM_HTTP_SESSION_HOURS: how long a login lasts (a nursing shift and a margin). */
         sessionHours: positiveInt()
           .max(24 * 7)
@@ -247,6 +285,14 @@ export const ServerConfig = z
         code: 'custom',
         path: ['notify', 'routing', ...issue.path.map(String)],
         message: issue.message,
+      });
+    }
+    // .env.example's placeholders are public: production never runs on one.
+    if (c.mode === 'production' && c.admin.password?.startsWith('change-me')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin', 'password'],
+        message: "is the example value from .env.example; choose the clinic's own",
       });
     }
     if (c.notify.webhookUrl && !c.notify.webhookSecret) {

@@ -12,7 +12,7 @@ import { assignPatientToCareTeam, createCareTeam } from '../records/care-teams.t
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
 import { createPatient } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
-import { createUser, type Role } from '../records/users.ts';
+import { checkLogin, createUser, type Role } from '../records/users.ts';
 
 export const DEMO_PASSWORD = 'demo-password-123';
 
@@ -97,4 +97,25 @@ export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Pro
     mode: 0o600,
   });
   log.info({ users: DEMO_USERS.length, gateways: credentials.length }, 'demo clinic seeded');
+}
+
+/** Production mode on records that still hold demo accounts with the demo password. */
+export class DemoAccountsInProductionError extends Error {
+  constructor(readonly userIds: string[]) {
+    super(
+      `RPM_MODE=production, but these accounts still have the published demo password: ${userIds.join(', ')}. ` +
+        'Deactivate them or give them new passwords in Administration > Users (start once with RPM_MODE=demo ' +
+        'to do so), or start production on empty records.',
+    );
+    this.name = 'DemoAccountsInProductionError';
+  }
+}
+
+/** Refuses to serve in production while any active account opens with the demo password. */
+export async function refuseDemoAccounts(db: RecordsDb): Promise<void> {
+  const open: string[] = [];
+  for (const user of DEMO_USERS) {
+    if (await checkLogin(db, user.id, DEMO_PASSWORD)) open.push(user.id);
+  }
+  if (open.length > 0) throw new DemoAccountsInProductionError(open);
 }

@@ -11,6 +11,11 @@ try {
   exitOnConfigError(err);
 }
 const log = createLogger('rpm-server', config.logLevel);
-const server = await startServer(config, log);
-log.info({ http: server.httpUrl, mqttPort: server.mqttPort }, 'server ready');
-shutdownOnSignals(log, () => server.close());
+try {
+  const server = await startServer(config, log);
+  log.info({ http: server.httpUrl, mqttPort: server.mqttPort }, 'server ready');
+  shutdownOnSignals(log, () => server.close());
+} catch (err) {
+  log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'the server could not start');
+  process.exit(1);
+}

@@ -26,7 +26,7 @@ import { WriteBatcher } from '../ingest/write-batcher.ts';
 import { openRecordsDb, type RecordsDb } from '../records/records-db.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import { alertRouting, type ServerConfig } from './config.ts';
-import { seedDemo } from './demo-seed.ts';
+import { refuseDemoAccounts, seedDemo } from './demo-seed.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { writeMosquittoAuth } from './mosquitto-auth.ts';
@@ -137,8 +137,14 @@ export async function startServer(
     config.records.url ? { url: config.records.url } : { dataDir: `${config.dataDir}/records` },
   );
   log.info({ engine: records.engine }, 'records database open');
-  await bootstrapAdmin(records, config.admin, log);
-  if (config.mode === 'demo') await seedDemo(records, config.dataDir, log);
+  try {
+    await bootstrapAdmin(records, config.admin, log);
+    if (config.mode === 'demo') await seedDemo(records, config.dataDir, log);
+    else await refuseDemoAccounts(records);
+  } catch (err) {
+    await records.close();
+    throw err;
+  }
   const directory = new GatewayDirectory(records);
   const influx = await connectWithRetry(config, log);
   log.info(
@@ -256,16 +262,18 @@ export async function startServer(
   dispatcher.start();
   const brokerSide = broker;
 
+  const trusted = config.http.trustProxy;
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
-    trustProxy: config.http.trustProxy,
+    // A hop count n trusts the n proxies nearest to us (fastify's types take it as a function).
+    trustProxy: typeof trusted === 'number' ? (_address: string, hop: number) => hop < trusted : trusted,
   }).withTypeProvider<ZodTypeProvider>();
   registerHealthRoutes(
     app,
     {
       broker: brokerSide.reachable,
       influx: () => influx.ping(),
-      influxRetrying: () => batcher.stats.retrying,
+      influxWriteProblem: () => batcher.stats.problem,
     },
     metrics.registry,
   );

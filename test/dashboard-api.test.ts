@@ -190,6 +190,42 @@ describe('dashboard API', () => {
     expect(audit.map((a) => a.action)).toContain('patient.view');
   });
 
+  it("audits every look at a patient's data, lists once while the patients shown stay the same, and failed logins", async () => {
+    const nurseB = await login(server.httpUrl, 'nurse.bilal', DEMO_PASSWORD);
+    for (const path of [
+      '/api/patients/P-1002/chart?metric=spo2&range=24h',
+      '/api/patients/P-1002/care-plan',
+      '/api/alerts?patientId=P-1002',
+      '/api/ward',
+      '/api/ward',
+      '/api/alerts',
+    ]) {
+      expect((await nurseB.get(path)).status, path).toBe(200);
+    }
+    const mine = await listAudit(server.records, { actor: 'nurse.bilal' });
+    const seen = mine.map((a) => [a.action, a.targetId, a.detail]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['patient.chart.view', 'P-1002', { metric: 'spo2', range: '24h' }],
+        ['care_plan.view', 'P-1002', {}],
+        ['alerts.view', 'P-1002', { scope: 'active' }],
+        ['alerts.list.view', '2 patients', { patientIds: ['P-1002', 'P-1003'] }],
+      ]),
+    );
+    // The ward reloads every minute: recorded once while it shows the same patients.
+    expect(seen.filter(([action]) => action === 'ward.view')).toEqual([
+      ['ward.view', '2 patients', { patientIds: ['P-1002', 'P-1003'] }],
+    ]);
+    const failed = await fetch(`${server.httpUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'dr.farooq', password: 'not-his-password' }),
+    });
+    expect(failed.status).toBe(401);
+    const attempts = await listAudit(server.records, { actor: 'dr.farooq' });
+    expect(attempts.map((a) => [a.action, a.detail])).toContainEqual(['login.failed', { ip: '127.0.0.1' }]);
+  });
+
   it("shows each tile's latest values at their sample times, with an oximeter's pulse as heart rate", async () => {
     const [home] = JSON.parse(
       readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
@@ -260,5 +296,58 @@ describe('dashboard API', () => {
     const res = await nurseA.get('/api/patients/P-1001/chart?metric=temperature&range=6h');
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toContain('querystring.metric');
+  });
+});
+
+describe('dashboard behind a reverse proxy', () => {
+  it('takes the client address the proxy saw, so a client cannot escape the login limit by naming its own', async () => {
+    // RPM_HTTP_TRUST_PROXY=127.0.0.1: the proxy is on this machine and appends the address
+    // it saw to X-Forwarded-For; whatever the client wrote before that is not trusted.
+    const config = testServerConfig(uniqueDatabase('proxy'), {
+      mode: 'demo',
+      http: { host: '127.0.0.1', port: 0, trustProxy: '127.0.0.1' },
+    });
+    const server = await startServer(config, createLogger('test-server', config.logLevel));
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const res = await fetch(`${server.httpUrl}/api/login`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `198.51.100.${i}, 203.0.113.9`,
+            'x-forwarded-proto': 'https',
+          },
+          body: JSON.stringify({ username: 'dr.sana', password: `guess-${i}` }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(10)).toEqual([429, 429]);
+      // Through the proxy's https the session cookie is marked Secure.
+      const ok = await fetch(`${server.httpUrl}/api/login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': '203.0.113.10',
+          'x-forwarded-proto': 'https',
+        },
+        body: JSON.stringify({ username: 'nurse.ayesha', password: DEMO_PASSWORD }),
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.getSetCookie().find((c) => c.startsWith('rpm_session='))).toMatch(/; Secure/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('production mode', () => {
+  it('refuses to serve records that still hold demo accounts with the demo password', async () => {
+    const demo = testServerConfig(uniqueDatabase('demo_then_production'), { mode: 'demo' });
+    await (await startServer(demo, createLogger('test-server', demo.logLevel))).close();
+    const production = { ...demo, mode: 'production' as const };
+    await expect(startServer(production, createLogger('test-server', demo.logLevel))).rejects.toThrow(
+      'RPM_MODE=production, but these accounts still have the published demo password: admin, nurse.ayesha, dr.farooq, nurse.bilal, dr.sana.',
+    );
   });
 });

@@ -8,8 +8,8 @@
  * battery and an unreliable reading, a patient whose meter has been silent for hours, one
  * whose gateway went offline, and one who is well.
  *
- * Screenshots of the main screens go to test-artifacts/ (git-ignored); the ward's also to
- * docs/ward-view.png for the README.
+ * Screenshots of the main screens go to test-artifacts/ (git-ignored); the README's
+ * docs/ward-view.png is test-artifacts/ward-with-alerts.png, copied by hand when the ward changes.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -213,12 +213,11 @@ async function openAs(username: string): Promise<Page> {
 const tile = (page: Page, patientId: string): Locator =>
   page.locator(`article.tile[data-patient-id="${patientId}"]`);
 
-/** Saves a full-page picture to test-artifacts/ (and to `alsoTo`), with no hover effects in it. */
-async function screenshot(page: Page, name: string, alsoTo?: string): Promise<void> {
+/** Saves a full-page picture to test-artifacts/, with no hover effects in it. */
+async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  if (alsoTo) await page.screenshot({ path: alsoTo, fullPage: true });
 }
 
 beforeAll(async () => {
@@ -418,7 +417,7 @@ describe('dashboard in a real browser', () => {
 
     await expect.poll(() => page.locator('.live').textContent(), UPDATE_TIMEOUT).toBe('Live');
     mkdirSync('docs', { recursive: true });
-    await screenshot(page, 'ward', 'docs/ward-view.png');
+    await screenshot(page, 'ward');
     await page.context().close();
   });
 
@@ -674,7 +673,7 @@ describe('alert screens and care plans', () => {
     expect(await tile(page, 'P-1006').locator('.badge').textContent()).toContain('SILENT');
     expect(await tile(page, 'P-1007').locator('.badge').textContent()).toContain('OK');
     // Every attention state on one ward: the picture in the README.
-    await screenshot(page, 'ward-with-alerts', 'docs/ward-view.png');
+    await screenshot(page, 'ward-with-alerts');
 
     await page.getByRole('link', { name: 'Alerts' }).click();
     const card = page.locator('article.alert-card', { hasText: 'Bashir Ahmed' }).first();

@@ -23,6 +23,21 @@ export function formatVital(value: number): string {
   return String(Math.round(value));
 }
 
+/**
+ * What a tile shows for a value: the number and its unit, or for a device's LO / HI (the
+ * value is only a bound) "LO" / "HI" with the bound, e.g. LO "< 20 mg/dL". Never the bound
+ * as if it were measured.
+ */
+export function vitalText(
+  latest: { value: number; bound?: 'below' | 'above' },
+  unit: string,
+): { value: string; unit: string } {
+  const number = formatVital(latest.value);
+  if (latest.bound === 'below') return { value: 'LO', unit: `< ${number} ${unit}` };
+  if (latest.bound === 'above') return { value: 'HI', unit: `> ${number} ${unit}` };
+  return { value: number, unit };
+}
+
 /** The metric a tile's sparkline shows: glucose if the patient has any, else SpO2, else heart rate. */
 export function primaryVital(tile: Pick<WardTile, 'latest' | 'sparklines'>): Vital {
   const has = (v: Vital) => tile.latest[v] !== undefined || tile.sparklines[v].length > 0;

@@ -70,7 +70,12 @@ export function applyLiveReading(tile: WardTile, event: ReadingEvent): WardTile 
   const current = tile.latest[metric];
   const latest = { ...tile.latest };
   if (!current || time >= current.time) {
-    const value = { value: event.value, time, reliable: event.reliable };
+    const value = {
+      value: event.value,
+      time,
+      reliable: event.reliable,
+      ...(event.bound && { bound: event.bound }),
+    };
     if (metric === 'glucose') {
       latest.glucose =
         event.trendMgdlPerMin === undefined

@@ -12,7 +12,7 @@ import { h } from './dom.ts';
 import { classifyGlucoseTrend } from './glucose-trend.ts';
 import { patientPath } from './routes.ts';
 import { renderSparkline } from './sparkline.ts';
-import { formatVital, primaryVital, VITAL_LABEL, VITALS, type Vital } from './vital-signs.ts';
+import { primaryVital, VITAL_LABEL, VITALS, type Vital, vitalText } from './vital-signs.ts';
 import { ATTENTION_LABEL, batteryNotes, gatewayConnectivity, silenceText } from './ward-tile-status.ts';
 
 /** How far back the sparkline looks; the ward answer carries the last 6 h. */
@@ -39,6 +39,7 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
       h('dd', {}, 'No reading'),
     );
   }
+  const shown = vitalText(latest, unit);
   const trend =
     vital === 'glucose' && tile.latest.glucose?.trendMgdlPerMin !== undefined
       ? classifyGlucoseTrend(tile.latest.glucose.trendMgdlPerMin)
@@ -50,9 +51,9 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
     h(
       'dd',
       {},
-      h('span', { class: 'value' }, formatVital(latest.value)),
+      h('span', { class: 'value' }, shown.value),
       ' ',
-      h('span', { class: 'unit' }, unit),
+      h('span', { class: 'unit' }, shown.unit),
       trend &&
         h(
           'span',
