@@ -85,7 +85,8 @@ export async function startInfluxd(
   const configFile = join(dir, 'influxdb.conf');
   writeFileSync(configFile, configText(dir, port, rpcPort));
   const binary = options.binary ?? 'influxd';
-  const child = spawn(binary, ['-config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a terminal's Ctrl-C reaches only whoever started it, who stops it last.
+  const child = spawn(binary, ['-config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);

@@ -21,11 +21,15 @@ const DEMO_SPEED = 720;
 let stopping = false;
 let influxd: PrivateInfluxd | undefined;
 const children: ChildProcess[] = [];
+const names = new Map<ChildProcess, string>();
 
 function startChild(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // Its own process group: a terminal's Ctrl-C reaches only this runner, which then stops
+  // each process once and in order (a second signal would make them exit without flushing).
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
   });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -34,13 +38,21 @@ function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child
     }
   });
   children.push(child);
+  names.set(child, name);
   return child;
 }
 
-function terminate(child: ChildProcess): Promise<void> {
+/** Stops `child` with SIGTERM; true when it stopped cleanly (exit code 0), else says how it ended. */
+function terminate(child: ChildProcess): Promise<boolean> {
+  const name = names.get(child) ?? 'a process';
+  const clean = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+    if (exitCode !== 0) console.error(`${name} did not stop cleanly (${signal ?? `exit code ${exitCode}`})`);
+    return exitCode === 0;
+  };
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    if (child.exitCode !== null || child.signalCode !== null)
+      return resolve(clean(child.exitCode, child.signalCode));
+    child.once('exit', (exitCode, signal) => resolve(clean(exitCode, signal)));
     child.kill('SIGTERM');
   });
 }
@@ -48,24 +60,25 @@ function terminate(child: ChildProcess): Promise<void> {
 async function stop(code: number): Promise<never> {
   stopping = true;
   // Gateways first (they flush to the server), then the server, then InfluxDB.
-  await Promise.all(children.slice(1).map(terminate));
-  if (children[0]) await terminate(children[0]);
+  const gatewaysClean = await Promise.all(children.slice(1).map(terminate));
+  const serverClean = children[0] ? await terminate(children[0]) : true;
   await influxd?.stop();
-  process.exit(code);
+  process.exit(serverClean && !gatewaysClean.includes(false) ? code : code || 1);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-async function waitForServer(url: string): Promise<void> {
+/** Waits until `url` answers (any status), so what is printed as running is running. */
+async function waitForAnswer(what: string, url: string): Promise<void> {
   for (let i = 0; i < 600 && !stopping; i++) {
     try {
-      await fetch(`${url}/health`);
+      await fetch(url);
       return;
     } catch {
       await sleep(200);
     }
   }
-  throw new Error(`the server did not answer at ${url} within 2 minutes`);
+  throw new Error(`${what} did not answer at ${url} within 2 minutes`);
 }
 
 /** The simulated timeline, fixed on the first run so that later runs continue it. */
@@ -103,7 +116,7 @@ startChild('server', 'server/main.ts', {
   RPM_MQTT_PORT: mqttPort,
 });
 const dashboard = `http://127.0.0.1:${httpPort}`;
-await waitForServer(dashboard);
+await waitForAnswer('the server', `${dashboard}/health`);
 
 const timeline = demoTimeline();
 const homes = JSON.parse(
@@ -129,8 +142,9 @@ const pairingPages = homes.map((home, i) => {
     RPM_HTTP_HOST: '127.0.0.1',
     RPM_HTTP_PORT: port,
   });
-  return `  ${home.gatewayId} (${home.household}): http://127.0.0.1:${port}  (pairing PIN 123456)`;
+  return { gatewayId: home.gatewayId, household: home.household, url: `http://127.0.0.1:${port}` };
 });
+for (const page of pairingPages) await waitForAnswer(`gateway ${page.gatewayId}`, page.url);
 
 const logins = DEMO_USERS.map((u) => `  ${u.id.padEnd(14)} ${u.role.padEnd(7)} ${u.displayName}`).join('\n');
 console.log(`
@@ -139,7 +153,7 @@ RPM is running with simulated patients.
   Demo logins (password "${DEMO_PASSWORD}"):
 ${logins}
   Home gateways' pairing pages:
-${pairingPages.join('\n')}
+${pairingPages.map((p) => `  ${p.gatewayId} (${p.household}): ${p.url}  (pairing PIN 123456)`).join('\n')}
   MQTT for gateways: mqtt://127.0.0.1:${mqttPort}   Health: ${dashboard}/health   Metrics: ${dashboard}/metrics
   The simulated devices replay the last day at ${DEMO_SPEED}x, then run in real time.
 Press Ctrl-C to stop everything started here.

@@ -5,10 +5,10 @@
  * threshold (CI machines differ).
  */
 import { describe, expect, it } from 'vitest';
-import { runBenchmark } from './benchmark.ts';
-import { BenchmarkOptions, SMOKE_OPTIONS } from './benchmark-options.ts';
-import { BenchmarkReport } from './benchmark-report.ts';
-import { formatReport } from './report-markdown.ts';
+import { runBenchmark } from '../bench/benchmark.ts';
+import { BenchmarkOptions, SMOKE_OPTIONS } from '../bench/benchmark-options.ts';
+import { BenchmarkReport } from '../bench/benchmark-report.ts';
+import { formatReport } from '../bench/report-markdown.ts';
 
 /** Every number anywhere in the report, with its path. */
 function numbers(value: unknown, path = 'report'): [string, number][] {

@@ -16,9 +16,11 @@ import { DEMO_PASSWORD } from '../server/demo-seed.ts';
 const dataDir = mkdtempSync(join(tmpdir(), 'rpm-run-'));
 
 async function runSystem(env: Record<string, string>) {
+  // In its own process group, like a command started in a terminal.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run-system.ts'], {
     env: { ...process.env, ...env, RPM_RUN_DATA_DIR: dataDir, RPM_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   const keep = (c: Buffer) => {
@@ -28,7 +30,12 @@ async function runSystem(env: Record<string, string>) {
   child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await expect.poll(() => out, { timeout: 90_000 }).toContain('RPM is running with simulated patients');
-  return { child, exited, out: () => out };
+  /** Ctrl-C in the terminal: SIGINT to the whole foreground process group. */
+  const pressCtrlC = () => {
+    if (child.pid === undefined) throw new Error('the run command has no pid');
+    process.kill(-child.pid, 'SIGINT');
+  };
+  return { child, exited, out: () => out, pressCtrlC };
 }
 
 /** Two consecutive free ports, for the two demo gateways' pairing pages. */
@@ -77,8 +84,10 @@ describe('the run command', () => {
           timeout: 60_000,
         })
         .toBe(2);
-      first.child.kill('SIGINT');
-      expect(await first.exited).toBe(0);
+      first.pressCtrlC();
+      // Exit 0 only when the gateways and the server stopped cleanly too (flushed, exit 0).
+      expect(await first.exited, first.out().slice(-3000)).toBe(0);
+      expect(first.out()).not.toContain('did not stop cleanly');
       return connection;
     })();
     // Everything it started is gone: InfluxDB and the gateways' pairing pages.
@@ -89,7 +98,7 @@ describe('the run command', () => {
     const [stored] = await influx.query('SELECT count(value) FROM spo2');
     expect(Number(stored?.count)).toBeGreaterThan(0);
     expect(second.out()).not.toContain('demo clinic seeded');
-    second.child.kill('SIGINT');
-    expect(await second.exited).toBe(0);
+    second.pressCtrlC();
+    expect(await second.exited, second.out().slice(-3000)).toBe(0);
   }, 240_000);
 });
