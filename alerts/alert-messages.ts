@@ -32,7 +32,14 @@ function describeReading(reading: TriggerReading, timeZone: string): string {
     reading.ratePerMinute === undefined
       ? ''
       : `, changing ${formatNumber(reading.ratePerMinute)} ${reading.unit}/min`;
-  return `${formatNumber(reading.value)} ${reading.unit} at ${formatTime(reading.time, timeZone)}${rate}`;
+  const value = `${formatNumber(reading.value)} ${reading.unit}`;
+  const shown =
+    reading.bound === 'below'
+      ? `LO (below ${value}, the device's range)`
+      : reading.bound === 'above'
+        ? `HI (above ${value}, the device's range)`
+        : value;
+  return `${shown} at ${formatTime(reading.time, timeZone)}${rate}`;
 }
 
 function describeSilence(rule: NoDataRule, evaluation: NoDataEvaluation, timeZone: string): string {

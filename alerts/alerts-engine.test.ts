@@ -258,6 +258,20 @@ describe('SpO2', () => {
   });
 });
 
+describe("a device's LO", () => {
+  it('fires the meter level-2 low on a meter LO and says LO with the bound, not the bound as a value', () => {
+    const readings = readingTrace(METER, '07:00 20 result_below_device_range');
+    const run = simulate(engineWith([diabetes]), { from: '06:55', to: '07:05', readings });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '07:00 fired diabetes.meter_hypo_l1 20 mg/dL -> nurse.amina, nurse.sana',
+      '07:00 fired diabetes.meter_hypo_l2 20 mg/dL -> nurse.amina, nurse.sana',
+    ]);
+    expect(run.emissions[1]?.event.message).toContain(
+      "LO (below 20 mg/dL, the device's range) at 24 Nov, 07:00 UTC",
+    );
+  });
+});
+
 describe('no data', () => {
   it('raises a stale-CGM alert 30 min after the last reading and resolves it when readings come back', () => {
     const readings = readingTrace(

@@ -22,6 +22,8 @@
  */
 import { z } from 'zod';
 import {
+  DeviceRangeBound,
+  deviceRangeBound,
   glucoseSourceOf,
   isClinicallyReliable,
   type Reading,
@@ -55,6 +57,8 @@ export const TriggerReading = z.strictObject({
   time: UtcTimestamp,
   /** Rate rules: the slope that fired, in the reading's unit per minute. */
   ratePerMinute: z.number().optional(),
+  /** The device's LO / HI: `value` is a bound, not a measurement. */
+  bound: DeviceRangeBound.optional(),
 });
 export type TriggerReading = z.infer<typeof TriggerReading>;
 
@@ -169,6 +173,7 @@ function convertValue(value: number, from: Unit, to: Unit): number | undefined {
 }
 
 function triggerOf(reading: Reading, ratePerMinute?: number): TriggerReading {
+  const bound = deviceRangeBound(reading.flags);
   return {
     readingId: reading.id,
     metric: reading.metric,
@@ -176,6 +181,7 @@ function triggerOf(reading: Reading, ratePerMinute?: number): TriggerReading {
     unit: reading.unit,
     time: reading.time,
     ...(ratePerMinute === undefined ? {} : { ratePerMinute }),
+    ...(bound && { bound }),
   };
 }
 

@@ -135,7 +135,8 @@ export function isClinicallyReliable(reading: { flags: readonly ReadingFlag[] })
 }
 
 /** A reading that is the device's LO or HI: its value is a bound, shown as "LO" / "HI". */
-export type DeviceRangeBound = 'below' | 'above';
+export const DeviceRangeBound = z.enum(['below', 'above']);
+export type DeviceRangeBound = z.infer<typeof DeviceRangeBound>;
 
 export function deviceRangeBound(flags: readonly string[]): DeviceRangeBound | undefined {
   if (flags.includes('result_below_device_range')) return 'below';

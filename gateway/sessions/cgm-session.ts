@@ -28,7 +28,7 @@ import {
 } from '../gatt/cgm-session-start-time.ts';
 import { formatHexBytes } from '../gatt/hex-bytes.ts';
 import { RECORD_ACCESS_CONTROL_POINT_UUID, racpRequests } from '../gatt/record-access-control-point.ts';
-import { cgmReadings, type ReadingSource } from '../measurement-readings.ts';
+import { cgmReadings, type ReadingBatch, type ReadingSource } from '../measurement-readings.ts';
 import type { CgmPosition } from '../pairing-store.ts';
 import { SpoolClosedError } from '../reading-spool.ts';
 import { decodedValue, warnMalformed } from './characteristic-value.ts';
@@ -112,7 +112,8 @@ async function readSessionStart(
  * Which records of the session are in the spool, and appending the others in arrival order.
  * Live records may arrive before the fetched history (a sensor notifies its newest record as
  * soon as the gateway subscribes), so records are told apart by time offset, not by a
- * high-water mark. The saved position moves only once the history has come in, and only up
+ * high-water mark, and those received before the history is in are held and spooled with
+ * it in time order. The saved position moves only once the history has come in, and only up
  * to a record below which every record received is in the spool (appends finish after the
  * records arrive; a failed one holds the position back, so the next connection asks again).
  */
@@ -125,6 +126,12 @@ class RecordPosition {
   readonly #spooled = new Set<number>();
   /** The history is in (or the sensor keeps none): the position may move. */
   #historyComplete = false;
+  /**
+   * Records received before the history is in (the sensor's newest record comes first):
+   * held so that the spool, the server and the alert rules get them in time order; a rule
+   * passes over a reading older than one it has already seen.
+   */
+  readonly #held: { batch: ReadingBatch; offsets: readonly number[] }[] = [];
   #appends: Promise<void> = Promise.resolve();
 
   constructor(
@@ -156,20 +163,30 @@ class RecordPosition {
       source,
       { startTime: this.session.startTime },
     );
+    if (this.#historyComplete) this.#deliver(batch, fresh);
+    else this.#held.push({ batch, offsets: fresh });
+  }
+
+  /**
+   * The history transfer is over: what came in meanwhile goes to the spool oldest first,
+   * and once it is there the position moves past it.
+   */
+  historyComplete(): Promise<void> {
+    this.#historyComplete = true;
+    const held = this.#held.splice(0).sort((a, b) => Math.min(...a.offsets) - Math.min(...b.offsets));
+    for (const { batch, offsets } of held) this.#deliver(batch, offsets);
+    return this.#enqueue(() => this.#save());
+  }
+
+  #deliver(batch: ReadingBatch, offsets: readonly number[]): void {
     this.#enqueue(async () => {
       await deliverReadings(this.env, this.device.id, batch);
-      for (const offset of fresh) {
+      for (const offset of offsets) {
         this.#pending.delete(offset);
         this.#spooled.add(offset);
       }
       await this.#save();
     });
-  }
-
-  /** The history transfer is over: once what was received is spooled, the position moves past it. */
-  historyComplete(): Promise<void> {
-    this.#historyComplete = true;
-    return this.#enqueue(() => this.#save());
   }
 
   #enqueue(work: () => Promise<void>): Promise<void> {
