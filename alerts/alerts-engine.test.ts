@@ -258,17 +258,29 @@ describe('SpO2', () => {
   });
 });
 
-describe("a device's LO", () => {
+describe('meter lows', () => {
   it('fires the meter level-2 low on a meter LO and says LO with the bound, not the bound as a value', () => {
     const readings = readingTrace(METER, '07:00 20 result_below_device_range');
     const run = simulate(engineWith([diabetes]), { from: '06:55', to: '07:05', readings });
+    // One page: below 54 the level-2 rule takes over from level 1.
     expect(run.emissions.map((e) => line(e))).toEqual([
-      '07:00 fired diabetes.meter_hypo_l1 20 mg/dL -> nurse.amina, nurse.sana',
       '07:00 fired diabetes.meter_hypo_l2 20 mg/dL -> nurse.amina, nurse.sana',
     ]);
-    expect(run.emissions[1]?.event.message).toContain(
+    expect(run.emissions[0]?.event.message).toContain(
       "LO (below 20 mg/dL, the device's range) at 24 Nov, 07:00 UTC",
     );
+  });
+
+  it('fires level 1 alone on a meter test between 54 and 70, and keeps it while a later test is below 54', () => {
+    const readings = readingTrace(METER, '07:00 62\n12:00 48\n19:00 110');
+    const run = simulate(engineWith([diabetes]), { from: '06:55', to: '19:05', readings });
+    const changes = run.emissions.filter((e) => ['fired', 'resolved'].includes(e.event.type));
+    expect(changes.map((e) => line(e))).toEqual([
+      '07:00 fired diabetes.meter_hypo_l1 62 mg/dL -> nurse.amina, nurse.sana',
+      '12:00 fired diabetes.meter_hypo_l2 48 mg/dL -> nurse.amina, nurse.sana',
+      '19:00 resolved diabetes.meter_hypo_l1 110 mg/dL',
+      '19:00 resolved diabetes.meter_hypo_l2 110 mg/dL',
+    ]);
   });
 });
 

@@ -164,9 +164,11 @@ const diabetes: RuleInput[] = [
     title: 'Low glucose (level 1) on meter',
     severity: 'warning',
     // < 70 mg/dL [K1]. A meter test is a single measurement, so one reading decides; the
-    // alert clears with the next meter test at or above 70.
+    // alert clears with the next meter test at or above 70. Below 54 the level-2 rule
+    // takes over [K1][K2]: one test pages once, as the critical it is.
     level: 70,
     clear: { level: 70 },
+    handOver: 54,
     source: ['K1'],
   },
   {

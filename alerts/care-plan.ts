@@ -131,6 +131,7 @@ function inUnit(rule: Rule, unit: Unit): Rule {
       unit,
       level: convert(rule.level),
       clear: { ...rule.clear, level: convert(rule.clear.level) },
+      ...(rule.handOver === undefined ? {} : { handOver: convert(rule.handOver) }),
     };
   }
   return {

@@ -243,7 +243,10 @@ function advance<S extends ThresholdEvaluation | RateEvaluation>(
 }
 
 function thresholdVerdict(rule: ThresholdRule, value: number): Verdict {
-  const { level, inclusive } = rule;
+  const { level, inclusive, handOver } = rule;
+  if (handOver !== undefined && (rule.direction === 'below' ? value < handOver : value > handOver)) {
+    return 'neither';
+  }
   if (rule.direction === 'below') {
     if (inclusive ? value <= level : value < level) return 'fire';
     return value >= rule.clear.level ? 'clear' : 'neither';
