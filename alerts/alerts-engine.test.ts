@@ -284,6 +284,43 @@ describe('meter lows', () => {
   });
 });
 
+describe('meter lows when the doctor changed level 2', () => {
+  const fired = (overrides: CarePlanInput['overrides'], value: number) => {
+    const readings = readingTrace(METER, `07:00 ${value}`);
+    const run = simulate(engineWith([{ ...diabetes, overrides }]), { from: '06:55', to: '07:05', readings });
+    return run.emissions.filter((e) => e.event.type === 'fired').map((e) => e.event.ruleId);
+  };
+
+  it.each([
+    [
+      'level 2 switched off: level 1 takes every low',
+      { 'diabetes.meter_hypo_l2': { enabled: false } },
+      52,
+      ['diabetes.meter_hypo_l1'],
+    ],
+    [
+      'level 2 lowered to 50: 52 is level 1',
+      { 'diabetes.meter_hypo_l2': { level: 50 } },
+      52,
+      ['diabetes.meter_hypo_l1'],
+    ],
+    [
+      'level 2 lowered to 50: 48 is level 2 alone',
+      { 'diabetes.meter_hypo_l2': { level: 50 } },
+      48,
+      ['diabetes.meter_hypo_l2'],
+    ],
+    [
+      'level 2 made inclusive at 54: 54 is level 2 alone',
+      { 'diabetes.meter_hypo_l2': { inclusive: true, clear: { level: 55 } } },
+      54,
+      ['diabetes.meter_hypo_l2'],
+    ],
+  ])('%s', (_case, overrides, value, rules) => {
+    expect(fired(overrides, value)).toEqual(rules);
+  });
+});
+
 describe('no data', () => {
   it('raises a stale-CGM alert 30 min after the last reading and resolves it when readings come back', () => {
     const readings = readingTrace(

@@ -15,7 +15,7 @@ describe('care plan templates', () => {
       'general.pulse_very_low | heart rate or pulse rate at or below 40 /min for 5 min (readings at most 2 min apart); clears at 51 /min or above | critical | K6 K14 K15',
       'diabetes.hypo_l1 | CGM glucose below 70 mg/dL for 15 min (readings at most 10 min apart); clears at 70 mg/dL or above for 15 min | warning | K1 K2 K4',
       'diabetes.hypo_l2 | CGM glucose below 54 mg/dL for 2 consecutive readings (readings at most 10 min apart); clears at 54 mg/dL or above for 15 min | critical | NS1 K1 K2 K4 K14 K15',
-      'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); below 54 mg/dL the more severe rule alerts instead; clears at 70 mg/dL or above | warning | K1',
+      'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); where diabetes.meter_hypo_l2 fires, it alerts instead; clears at 70 mg/dL or above | warning | K1',
       'diabetes.meter_hypo_l2 | meter glucose below 54 mg/dL (one reading); clears at 54 mg/dL or above | critical | K1 K2',
       'diabetes.hyper_l1 | CGM glucose above 180 mg/dL for 3 h (readings at most 10 min apart); clears at 180 mg/dL or below | info | K3 TP5',
       'diabetes.hyper_l2 | CGM glucose above 250 mg/dL for 1 h (readings at most 10 min apart); clears at 250 mg/dL or below | warning | K3 TP5',

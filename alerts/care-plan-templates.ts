@@ -168,7 +168,7 @@ const diabetes: RuleInput[] = [
     // takes over [K1][K2]: one test pages once, as the critical it is.
     level: 70,
     clear: { level: 70 },
-    handOver: 54,
+    handsOverTo: 'diabetes.meter_hypo_l2',
     source: ['K1'],
   },
   {

@@ -131,7 +131,6 @@ function inUnit(rule: Rule, unit: Unit): Rule {
       unit,
       level: convert(rule.level),
       clear: { ...rule.clear, level: convert(rule.clear.level) },
-      ...(rule.handOver === undefined ? {} : { handOver: convert(rule.handOver) }),
     };
   }
   return {
@@ -207,5 +206,19 @@ export function resolveCarePlan(input: CarePlanInput): Rule[] {
     );
   }
   if (problems.length > 0) throw new CarePlanError(plan.patientId, problems);
-  return resolved;
+  return resolved.map((rule) => withHandOver(rule, resolved));
+}
+
+/** `rule` with the level of the rule it hands over to, as this plan has it (see ThresholdRule). */
+function withHandOver(rule: Rule, plan: readonly Rule[]): Rule {
+  if (rule.kind !== 'threshold' || rule.handsOverTo === undefined) return rule;
+  const { handOver: _stale, ...base } = rule;
+  const to = plan.find((r) => r.id === rule.handsOverTo);
+  if (to?.kind !== 'threshold' || !to.enabled || to.direction !== rule.direction) return base;
+  if (to.unit === rule.unit) return { ...base, handOver: { level: to.level, inclusive: to.inclusive } };
+  if (!isGlucoseUnit(to.unit) || !isGlucoseUnit(rule.unit)) return base;
+  return {
+    ...base,
+    handOver: { level: convertGlucose(to.level, to.unit, rule.unit), inclusive: to.inclusive },
+  };
 }

@@ -56,10 +56,7 @@ export function describeRule(rule: Rule): string {
     case 'threshold': {
       const comparison = `${rule.inclusive ? 'at or ' : ''}${rule.direction}`;
       const back = rule.direction === 'below' ? 'above' : 'below';
-      const handOver =
-        rule.handOver === undefined
-          ? ''
-          : `; ${rule.direction} ${formatNumber(rule.handOver)} ${rule.unit} the more severe rule alerts instead`;
+      const handOver = rule.handsOverTo ? `; where ${rule.handsOverTo} fires, it alerts instead` : '';
       return (
         `${what} ${comparison} ${formatNumber(rule.level)} ${rule.unit}${describeSustain(rule.sustain, rule.readings)}${handOver}; ` +
         `clears at ${formatNumber(rule.clear.level)} ${rule.unit} or ${back}${rule.clear.sustain ? describeSustain(rule.clear.sustain, rule.readings, rule.sustain && maxGapMinutes(rule.sustain, rule.readings)) : ''}`

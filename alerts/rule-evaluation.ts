@@ -242,11 +242,15 @@ function advance<S extends ThresholdEvaluation | RateEvaluation>(
   };
 }
 
+/** `value` is below (or above) `level`, or at it when `inclusive`. */
+function beyond(direction: 'below' | 'above', value: number, level: number, inclusive: boolean): boolean {
+  if (value === level) return inclusive;
+  return direction === 'below' ? value < level : value > level;
+}
+
 function thresholdVerdict(rule: ThresholdRule, value: number): Verdict {
   const { level, inclusive, handOver } = rule;
-  if (handOver !== undefined && (rule.direction === 'below' ? value < handOver : value > handOver)) {
-    return 'neither';
-  }
+  if (handOver && beyond(rule.direction, value, handOver.level, handOver.inclusive)) return 'neither';
   if (rule.direction === 'below') {
     if (inclusive ? value <= level : value < level) return 'fire';
     return value >= rule.clear.level ? 'clear' : 'neither';

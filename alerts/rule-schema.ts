@@ -114,11 +114,17 @@ const thresholdShape = {
   /** A `below` rule clears at value >= clear.level, an `above` rule at value <= clear.level. */
   clear: z.strictObject({ level: z.number().finite(), sustain: Sustain.optional() }),
   /**
-   * Where a more severe rule of the same readings takes over: a value beyond it (below it
-   * for a `below` rule, above it for an `above` rule) neither fires nor clears this rule,
-   * so one meter test of 45 mg/dL pages once, as level 2, not also as level 1.
+   * The id of a more severe threshold rule of the same readings that takes over: a reading
+   * it fires on neither fires nor clears this rule, so one meter test of 45 mg/dL pages
+   * once, as level 2, not also as level 1.
    */
-  handOver: z.number().finite().optional(),
+  handsOverTo: RuleId.optional(),
+  /**
+   * Set by the care plan from `handsOverTo` (never written by hand): that rule's level and
+   * inclusiveness as the patient's plan has them, in this rule's unit; absent when that
+   * rule is not in the plan or is switched off, so nothing falls between the two.
+   */
+  handOver: z.strictObject({ level: z.number().finite(), inclusive: z.boolean() }).optional(),
 };
 
 const rateShape = {
@@ -186,20 +192,10 @@ export const ThresholdRule = z.strictObject(thresholdShape).superRefine((rule, c
     [
       { path: ['level'], value: rule.level },
       { path: ['clear', 'level'], value: rule.clear.level },
-      ...(rule.handOver === undefined ? [] : [{ path: ['handOver'], value: rule.handOver }]),
     ],
     ctx,
   );
-  if (
-    rule.handOver !== undefined &&
-    (rule.direction === 'below' ? rule.handOver >= rule.level : rule.handOver <= rule.level)
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['handOver'],
-      message: `hand-over ${formatNumber(rule.handOver)} ${rule.unit} must be ${rule.direction} the level ${formatNumber(rule.level)} ${rule.unit}: the more severe rule takes over beyond it`,
-    });
-  }
+
   checkGaps(
     rule,
     [

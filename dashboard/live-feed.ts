@@ -130,6 +130,8 @@ export const liveFeedRoutes: FastifyPluginAsyncZod<{
 
     reply.hijack();
     const raw = reply.raw;
+    // Gone while the patients were looked up: nothing to stream to, nothing to clean up later.
+    if (raw.destroyed || !raw.socket || raw.socket.destroyed) return;
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

@@ -307,6 +307,24 @@ class BatchBuilder {
   }
 }
 
+/**
+ * A transfer of stored records from a device whose clock runs fast: each retimed reading
+ * was put at the receipt time, so several would share one time (and one InfluxDB point).
+ * Every one is moved back by the largest lead in the batch instead, so the newest lands at
+ * the receipt time and the others keep their order and spacing.
+ */
+export function spreadRetimed(batch: ReadingBatch): ReadingBatch {
+  if (batch.retimed.length < 2) return batch;
+  const lead = new Map(batch.retimed.map((r) => [r.readingId, r.deviceClockAheadMs]));
+  const largest = Math.max(...lead.values());
+  const readings = batch.readings.map((reading) => {
+    const ahead = lead.get(reading.id);
+    if (ahead === undefined) return reading;
+    return { ...reading, time: new Date(Date.parse(reading.time) + ahead - largest).toISOString() };
+  });
+  return { ...batch, readings };
+}
+
 /** Heart rate at receive time, with RR intervals (ms), energy expended and body location as context. */
 export function heartRateReadings(
   measurement: HeartRateMeasurement,

@@ -67,10 +67,25 @@ async function stop(code: number): Promise<never> {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
+// Whatever fails while starting, stop what was started: the children are in their own
+// process groups and would outlive this runner.
+process.on('uncaughtException', (err) => {
+  console.error(err.message);
+  if (!stopping) void stop(1);
+});
+process.on('unhandledRejection', (err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  if (!stopping) void stop(1);
+});
 
-/** Waits until `url` answers (any status), so what is printed as running is running. */
+/**
+ * Waits until `url` answers (any status), so what is printed as running is running. While
+ * stopping it never returns: stop() ends the process once everything it started is down.
+ */
 async function waitForAnswer(what: string, url: string): Promise<void> {
-  for (let i = 0; i < 600 && !stopping; i++) {
+  for (let i = 0; i < 600; i++) {
+    if (stopping) return new Promise<never>(() => {});
     try {
       await fetch(url);
       return;

@@ -41,6 +41,8 @@ describe('server configuration', () => {
       /RPM_HTTP_TRUST_PROXY = "10\.0\.0\.0\/33": expected false, the proxy address/,
     );
     expect(() => trust('proxy.local')).toThrow(/RPM_HTTP_TRUST_PROXY/);
+    expect(() => trust('0.0.0.0/0')).toThrow(/RPM_HTTP_TRUST_PROXY/);
+    expect(() => trust('::/0')).toThrow(/RPM_HTTP_TRUST_PROXY/);
   });
 
   it("refuses .env.example's placeholder admin password in production, and names the setting", () => {

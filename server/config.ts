@@ -17,7 +17,8 @@ const addressOrRange = (text: string) => {
   if (family === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   const bits = Number(prefix);
-  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+  // A /0 range is every address: the same as trusting every hop.
+  return /^\d+$/.test(prefix) && bits >= 1 && bits <= (family === 4 ? 32 : 128);
 };
 
 /**

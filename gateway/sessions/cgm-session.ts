@@ -34,7 +34,7 @@ import { SpoolClosedError } from '../reading-spool.ts';
 import { decodedValue, warnMalformed } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
 import { deliverReadings } from './reading-delivery.ts';
-import { RecordAccessClient } from './record-access-client.ts';
+import { RecordAccessClient, type TransferOutcome } from './record-access-client.ts';
 import { CGM_SERVICE } from './service-uuids.ts';
 import { readingSource, type SessionEnvironment } from './session-environment.ts';
 
@@ -76,11 +76,19 @@ export function cgmSession(env: SessionEnvironment): DeviceSession {
       await position.historyComplete();
       return;
     }
-    access = await RecordAccessClient.open(device, CGM_SERVICE, env);
     const from = position.nextOffset;
-    const outcome = await access.report(
-      from === undefined ? racpRequests.reportAllRecords() : racpRequests.reportRecordsFrom(from),
-    );
+    let outcome: TransferOutcome;
+    try {
+      access = await RecordAccessClient.open(device, CGM_SERVICE, env);
+      outcome = await access.report(
+        from === undefined ? racpRequests.reportAllRecords() : racpRequests.reportRecordsFrom(from),
+      );
+    } catch (err) {
+      // What did arrive still goes to the spool; the position stays, so the next
+      // connection asks for the history again.
+      await position.releaseHeld();
+      throw err;
+    }
     await position.historyComplete();
     env.log.info({ deviceId: device.id, fromOffset: from ?? 0, outcome }, 'CGM records fetched');
   };
@@ -173,6 +181,11 @@ class RecordPosition {
    */
   historyComplete(): Promise<void> {
     this.#historyComplete = true;
+    return this.releaseHeld();
+  }
+
+  /** Spools the held records, oldest first (the position moves only once the history is in). */
+  releaseHeld(): Promise<void> {
     const held = this.#held.splice(0).sort((a, b) => Math.min(...a.offsets) - Math.min(...b.offsets));
     for (const { batch, offsets } of held) this.#deliver(batch, offsets);
     return this.#enqueue(() => this.#save());

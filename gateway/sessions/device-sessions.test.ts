@@ -336,6 +336,23 @@ describe('CGM session', () => {
     await expect.poll(() => pairings.state(id).cgmPosition?.offsetMinutes, POLL).toBe(125);
   });
 
+  it('spools the live record it holds even when the history transfer breaks off', async () => {
+    const clock = new ManualClock(NOW);
+    const { device } = sensor(clock);
+    device.peripheral.on('subscribed', (_service, characteristic) => {
+      // A new record as the gateway subscribes, then the sensor goes out of reach as the
+      // gateway opens the record access control point.
+      if (characteristic === '2aa7') clock.advance(5 * MINUTE_MS);
+      if (characteristic === '2a52') device.peripheral.moveOutOfRange();
+    });
+    const id = device.peripheral.id;
+    const { spooled, pairings } = await gatewayFor([device.peripheral], [{ id, kind: 'cgm' }]);
+    await expect
+      .poll(async () => (await spooled()).map((r) => Date.parse(r.time)), POLL)
+      .toEqual([NOW + 5 * MINUTE_MS]);
+    expect(pairings.state(id).cgmPosition).toBeUndefined(); // the history is asked for again next time
+  });
+
   function sensor(clock: ManualClock) {
     const sessionStart = NOW - 2 * HOUR_MS;
     const { device } = testCgm(clock, sessionStart, true, 'session-cgm');

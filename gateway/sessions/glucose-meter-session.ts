@@ -38,6 +38,7 @@ import {
   glucoseMeterReadings,
   type ReadingBatch,
   type ReadingSource,
+  spreadRetimed,
 } from '../measurement-readings.ts';
 import { decodedValue } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
@@ -85,7 +86,7 @@ class ReceivedRecords {
       batch.skipped.push(...one.skipped);
       batch.retimed.push(...one.retimed);
     }
-    return batch;
+    return spreadRetimed(batch);
   }
 
   get highest(): number | undefined {
