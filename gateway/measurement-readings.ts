@@ -458,6 +458,10 @@ function wallClockDigits(t: DateTime): string {
   return `${date}T${digits(t.hours, 2)}${digits(t.minutes, 2)}${digits(t.seconds, 2)}`;
 }
 
+/** A meter record's own time as digits: with its sequence number, what tells two meters' records apart. */
+export const glucoseRecordStamp = (measurement: GlucoseMeasurement): string =>
+  wallClockDigits(measurement.baseTime);
+
 /**
  * A glucose meter record in the unit the meter reported it (kg/L x 10^5 = mg/dL,
  * mol/L x 10^3 = mmol/L, exact), at base time + time offset in the device zone. The meal

@@ -64,6 +64,12 @@ export const DeviceState = z.strictObject({
   identity: DeviceIdentity.optional(),
   /** Glucose meter: the highest sequence number whose record is in the spool. */
   glucoseSequence: z.number().int().min(0).max(65535).optional(),
+  /**
+   * That record's own time (digits, `20261124T080000`): the meter sends the record again
+   * on the next connection, and a different time there means its numbering started again
+   * (memory cleared, meter replaced).
+   */
+  glucoseRecordStamp: z.string().max(15).optional(),
   cgmPosition: CgmPosition.optional(),
 });
 export type DeviceState = z.infer<typeof DeviceState>;
@@ -215,8 +221,8 @@ export class PairingStore extends EventEmitter<PairingStoreEvents> {
   }
 
   /** Durably records that the glucose records up to `sequence` are in the spool. */
-  async saveGlucoseSequence(deviceId: string, sequence: number): Promise<void> {
-    if (this.#update(deviceId, { glucoseSequence: sequence })) await this.#save();
+  async saveGlucoseSequence(deviceId: string, sequence: number, stamp?: string): Promise<void> {
+    if (this.#update(deviceId, { glucoseSequence: sequence, glucoseRecordStamp: stamp })) await this.#save();
   }
 
   /** Durably records that the CGM records up to `position` are in the spool. */

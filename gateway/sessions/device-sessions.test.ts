@@ -196,6 +196,29 @@ describe('glucose meter session', () => {
     expect(all.map((r) => r.id)).toEqual(log.recordsAt(NOW).map((r) => recordId(id, r, local)));
   });
 
+  it("notices a cleared meter that already holds more records than the last one fetched, by that record's time", async () => {
+    const clock = new ManualClock(NOW);
+    const { meter, log } = meterHolding(3, clock);
+    const id = meter.peripheral.id;
+    const { spooled, pairings } = await gatewayFor([meter.peripheral], [{ id, kind: 'glucose_meter' }]);
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(3);
+    const before = await spooled();
+
+    // Out of reach while its memory is cleared and five tests are made: records 1-5 again.
+    meter.peripheral.moveOutOfRange();
+    log.clearMemory(clock.now());
+    const tests = Array.from({ length: 5 }, () => nextStoredTest(clock, log));
+    expect(tests.map((t) => t.sequenceNumber)).toEqual([1, 2, 3, 4, 5]);
+    meter.peripheral.moveIntoRange();
+
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(5);
+    const all = await spooled();
+    expect(all.slice(0, 3)).toEqual(before);
+    expect(all.slice(3).map((r) => [r.context?.sequenceNumber, r.value])).toEqual(
+      tests.map((t) => [t.sequenceNumber, t.value.value]),
+    );
+  });
+
   it('notices a meter whose memory was cleared, warns, fetches its new records from 1 and carries on', async () => {
     const clock = new ManualClock(NOW);
     const { meter, log, local } = meterHolding(5, clock);

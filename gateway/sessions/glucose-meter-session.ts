@@ -36,6 +36,7 @@ import { racpRequests } from '../gatt/record-access-control-point.ts';
 import {
   emptyBatch,
   glucoseMeterReadings,
+  glucoseRecordStamp,
   type ReadingBatch,
   type ReadingSource,
   spreadRetimed,
@@ -72,6 +73,18 @@ class ReceivedRecords {
       seen.add(m.sequenceNumber);
       return true;
     });
+  }
+
+  /** Forgets what arrived (the meter's numbering started again: everything is fetched anew). */
+  clear(): void {
+    this.measurements.length = 0;
+    this.contexts.clear();
+  }
+
+  /** The stamp of the record numbered `sequence`, if it arrived. */
+  stampOf(sequence: number): string | undefined {
+    const record = this.measurements.find((m) => m.sequenceNumber === sequence);
+    return record && glucoseRecordStamp(record);
   }
 
   countAfter(after: number | undefined): number {
@@ -138,16 +151,25 @@ export function glucoseMeterSession(env: SessionEnvironment): DeviceSession {
       let outcome = await access.report(
         last === undefined ? racpRequests.reportAllRecords() : racpRequests.reportRecordsFrom(last),
       );
-      if (outcome === 'no_records_found' && last !== undefined) {
-        const held = await access.count(racpRequests.reportNumberOfAllRecords());
-        if (held > 0) {
-          env.log.warn(
-            { deviceId: device.id, lastSequence: last, recordsHeld: held },
-            'glucose meter numbering started again (memory cleared or meter replaced): fetching all its records',
-          );
-          after = undefined;
-          outcome = await access.report(racpRequests.reportAllRecords());
-        }
+      // Numbering started again: nothing at or after our last record, though the meter holds
+      // records; or our last record comes back with another time of its own.
+      const savedStamp = env.pairings.state(device.id).glucoseRecordStamp;
+      const resentStamp = last === undefined ? undefined : received.stampOf(last);
+      const recordsHeld =
+        last !== undefined && outcome === 'no_records_found'
+          ? await access.count(racpRequests.reportNumberOfAllRecords())
+          : undefined;
+      const restarted =
+        (recordsHeld ?? 0) > 0 ||
+        (savedStamp !== undefined && resentStamp !== undefined && resentStamp !== savedStamp);
+      if (restarted) {
+        env.log.warn(
+          { deviceId: device.id, lastSequence: last, recordsHeld },
+          'glucose meter numbering started again (memory cleared or meter replaced): fetching all its records',
+        );
+        after = undefined;
+        received.clear();
+        outcome = await access.report(racpRequests.reportAllRecords());
       }
       await keep(env, device, received, source(), after, received.highest);
       env.log.info(
@@ -179,5 +201,5 @@ async function keep(
 ): Promise<void> {
   await deliverReadings(env, device.id, received.readings(source, after));
   if (upTo !== undefined && (after === undefined || upTo > after))
-    await env.pairings.saveGlucoseSequence(device.id, upTo);
+    await env.pairings.saveGlucoseSequence(device.id, upTo, received.stampOf(upTo));
 }
