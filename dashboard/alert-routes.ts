@@ -66,7 +66,8 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       state: a.status,
       message: fired?.message ?? a.title,
       metric: a.metric,
-      ...(a.trigger && { value: a.trigger.value, unit: a.trigger.unit }),
+      // bound: the device's LO / HI, where value is only a bound (the message says "LO ...").
+      ...(a.trigger && { value: a.trigger.value, unit: a.trigger.unit, bound: a.trigger.bound }),
       firedAt: a.firedAt,
       escalationLevel: a.escalationLevel,
       ...(a.acknowledged && {
