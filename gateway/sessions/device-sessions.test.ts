@@ -169,6 +169,33 @@ describe('glucose meter session', () => {
     await expect.poll(() => lines.find((l) => l.msg === 'glucose records fetched')?.from, POLL).toBe(4);
   });
 
+  it('carries on when the link ends while its record request is still being written', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(async () => process.off('unhandledRejection', onUnhandled));
+    const clock = new ManualClock(NOW);
+    const { meter } = meterHolding(3, clock);
+    const id = meter.peripheral.id;
+    // The first write to the record access control point is slow, and the meter walks out
+    // of range meanwhile.
+    const write = meter.peripheral.write.bind(meter.peripheral);
+    let cut = false;
+    meter.peripheral.write = async (service, characteristic, value, withResponse) => {
+      if (characteristic === '2a52' && !cut) {
+        cut = true;
+        meter.peripheral.moveOutOfRange();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return write(service, characteristic, value, withResponse);
+    };
+    const { pairings } = await gatewayFor([meter.peripheral], [{ id, kind: 'glucose_meter' }]);
+    await expect.poll(() => cut, POLL).toBe(true);
+    meter.peripheral.moveIntoRange();
+    await expect.poll(() => pairings.state(id).glucoseSequence, POLL).toBe(3);
+    expect(unhandled).toEqual([]);
+  });
+
   it('keeps the records of a transfer cut off half-way and fetches only the rest when the meter is back', async () => {
     const clock = new ManualClock(NOW);
     const { meter, log, local } = meterHolding(60, clock);

@@ -107,6 +107,10 @@ export class RecordAccessClient {
   async #run(request: RacpRequest): Promise<RacpResponse> {
     const { device } = this;
     const response = this.#response(request.opCode);
+    // The link may end while the write is still under way: the answer then rejects before
+    // it is awaited below, which must not count as an unhandled rejection (it would crash
+    // the gateway); the write's own error is what this call throws then.
+    response.answer.catch(() => {});
     this.heard();
     try {
       const bytes = encodeRecordAccessControlPoint(request);
