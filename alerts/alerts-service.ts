@@ -128,7 +128,8 @@ export class AlertsService {
   /**
    * The engine as the records and InfluxDB say it should be: care plans, stored alerts and
    * snoozes, then each metric's recent readings replayed. At start-up, and again if the
-   * alerts engine ever fell so far behind that it dropped its queue. A no-data rule goes
+   * alerts engine ever fell so far behind that it dropped its queue, or could not read the
+   * records it needed to evaluate a batch. A no-data rule goes
    * on watching a source that has sent before (a replayed reading, or an alert of the
    * rule: see rebuildEngine) and still ignores one the patient never had.
    */
@@ -196,14 +197,9 @@ export class AlertsService {
   onReadingsStored(readings: readonly Reading[]): void {
     if (this.overflowed) return;
     if (this.pending.length + readings.length > this.o.maxPendingReadings) {
-      this.overflowed = true;
-      this.pending = [];
-      this.o.log.error(
+      this.rebuildFromInflux(
         { limit: this.o.maxPendingReadings },
         'alerts: evaluation fell too far behind; rebuilding the engine from InfluxDB',
-      );
-      void this.enqueue(() => this.rebuild()).catch((err: Error) =>
-        this.o.log.error({ err: err.message }, 'alerts: rebuild failed'),
       );
       return;
     }
@@ -214,9 +210,27 @@ export class AlertsService {
       this.drainQueued = false;
       const batch = this.pending;
       this.pending = [];
-      await this.ensurePlans(batch.map((r) => r.patientId));
-      await this.commit(ingestChanges(this.state, batch, this.o.now()));
-    }).catch((err: Error) => this.o.log.error({ err: err.message }, 'alerts: readings not evaluated'));
+      try {
+        await this.ensurePlans(batch.map((r) => r.patientId));
+        await this.commit(ingestChanges(this.state, batch, this.o.now()));
+      } catch (err) {
+        // The readings are stored: the rebuild evaluates them from InfluxDB, none is lost.
+        this.rebuildFromInflux(
+          { readings: batch.length, err: (err as Error).message },
+          'alerts: readings not evaluated (records database); rebuilding the engine from InfluxDB',
+        );
+      }
+    });
+  }
+
+  /** Drops what waits and rebuilds the engine from the records and InfluxDB (which hold every stored reading). */
+  private rebuildFromInflux(detail: Record<string, unknown>, message: string): void {
+    this.overflowed = true;
+    this.pending = [];
+    this.o.log.error(detail, message);
+    void this.enqueue(() => this.rebuild()).catch((err: Error) =>
+      this.o.log.error({ err: err.message }, 'alerts: rebuild failed'),
+    );
   }
 
   private tick(): void {

@@ -249,14 +249,13 @@ function beyond(direction: 'below' | 'above', value: number, level: number, incl
 }
 
 function thresholdVerdict(rule: ThresholdRule, value: number): Verdict {
-  const { level, inclusive, handOver } = rule;
-  if (handOver && beyond(rule.direction, value, handOver.level, handOver.inclusive)) return 'neither';
-  if (rule.direction === 'below') {
-    if (inclusive ? value <= level : value < level) return 'fire';
-    return value >= rule.clear.level ? 'clear' : 'neither';
-  }
-  if (inclusive ? value >= level : value > level) return 'fire';
-  return value <= rule.clear.level ? 'clear' : 'neither';
+  const { direction, handOver } = rule;
+  if (handOver && beyond(direction, value, handOver.level, handOver.inclusive)) return 'neither';
+  if (beyond(direction, value, rule.level, rule.inclusive)) return 'fire';
+  // A low clears at or above its clear level, a high at or below.
+  return beyond(direction === 'below' ? 'above' : 'below', value, rule.clear.level, true)
+    ? 'clear'
+    : 'neither';
 }
 
 /** Least-squares slope of [time ms, value] points, in value units per minute. */
@@ -292,9 +291,7 @@ function rateVerdict(
   const slope = leastSquaresSlope(window);
   if (slope === undefined) return { verdict: 'unknown' };
   const speed = rule.direction === 'falling' ? -slope : slope;
-  const gateOpen =
-    rule.gate === undefined ||
-    (rule.gate.direction === 'below' ? value < rule.gate.level : value > rule.gate.level);
+  const gateOpen = rule.gate === undefined || beyond(rule.gate.direction, value, rule.gate.level, false);
   if (speed >= rule.ratePerMinute && gateOpen) return { verdict: 'fire', slope };
   return { verdict: speed < rule.clearRatePerMinute ? 'clear' : 'neither', slope };
 }

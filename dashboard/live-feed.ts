@@ -65,15 +65,12 @@ export class LiveFeed {
     return () => this.listeners.delete(listener);
   }
 
-  get subscribers(): number {
-    return this.listeners.size;
-  }
-
   publish(event: LiveEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 
   publishReadings(readings: readonly Reading[], isReliable: (r: Reading) => boolean): void {
+    if (this.listeners.size === 0) return; // the usual case, on the ingest's hot path
     for (const r of readings) {
       if (r.metric === 'battery') continue;
       const stored = storedValue(r);

@@ -45,7 +45,7 @@ function activeAlertsByPatient(
 ): Map<string, ActiveAlertSummary[]> {
   const byPatient = new Map<string, ActiveAlertSummary[]>();
   for (const a of alerts.activeAlerts(patientIds)) {
-    if (a.status === 'resolved') continue;
+    if (a.status === 'resolved') continue; // never (active alerts), but narrows the type
     const list = byPatient.get(a.patientId) ?? [];
     list.push({
       alertId: a.alertId,

@@ -117,8 +117,12 @@ function send(request: FastifyRequest, reply: FastifyReply, a: Asset, cacheContr
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
+/** The page's assets are the same for every server this process starts: built once. */
+let built: ReturnType<typeof buildUi> | undefined;
+
 export const uiRoutes: FastifyPluginAsync = async (app) => {
-  const { assets, shell } = await buildUi();
+  built ??= buildUi();
+  const { assets, shell } = await built;
   for (const [path, a] of assets) {
     // Kept for a year only at the address the shell gives (with this content's hash).
     app.get(path, async (request, reply) => {

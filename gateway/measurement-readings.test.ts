@@ -11,7 +11,7 @@ import { decodePlxContinuousMeasurement } from './gatt/plx-continuous-measuremen
 import { decodePlxSpotCheckMeasurement } from './gatt/plx-spot-check-measurement.ts';
 import {
   cgmReadings,
-  emptyBatch,
+  concatBatches,
   glucoseMeterReadings,
   heartRateReadings,
   plxContinuousReadings,
@@ -341,12 +341,11 @@ describe('glucose meter readings', () => {
   it('spreads the records of one transfer from a fast meter back by the largest lead, so none share a time', () => {
     // Received 10:00 Karachi; records at 10:10 and 10:40 on the meter's clock (40 min fast at least).
     const records = ['02 07 00 ea 07 0b 18 0a 0a 00 64 b0 11', '02 08 00 ea 07 0b 18 0a 28 00 5a b0 11'];
-    const batch = emptyBatch();
-    for (const bytes of records) {
-      const one = glucoseMeterReadings(decoded(decodeGlucoseMeasurement(hexBytes(bytes))), source);
-      batch.readings.push(...one.readings);
-      batch.retimed.push(...one.retimed);
-    }
+    const batch = concatBatches(
+      records.map((bytes) =>
+        glucoseMeterReadings(decoded(decodeGlucoseMeasurement(hexBytes(bytes))), source),
+      ),
+    );
     expect(spreadRetimed(batch).readings.map((r) => [r.value, r.time, r.flags])).toEqual([
       [100, '2026-11-24T04:30:00.000Z', ['time_estimated']],
       [90, RECEIVED, ['time_estimated']],

@@ -88,8 +88,17 @@ export interface ReadingBatch {
   retimed: RetimedReading[];
 }
 
-export function emptyBatch(): ReadingBatch {
+function emptyBatch(): ReadingBatch {
   return { readings: [], skipped: [], retimed: [] };
+}
+
+/** The batches as one, in order. */
+export function concatBatches(batches: readonly ReadingBatch[]): ReadingBatch {
+  return {
+    readings: batches.flatMap((b) => b.readings),
+    skipped: batches.flatMap((b) => b.skipped),
+    retimed: batches.flatMap((b) => b.retimed),
+  };
 }
 
 /**
@@ -233,7 +242,7 @@ function valueToSend(candidate: Candidate, beyond: Beyond | undefined): number |
   const { metric, unit, value } = candidate;
   const range = metricRange(metric, unit);
   if (beyond && range) {
-    const fits = typeof value === 'number' && value >= range.min && value <= range.max;
+    const fits = typeof value === 'number' && checkMetricValue(metric, unit, value) === undefined;
     return fits ? value : beyond === 'above' ? range.max : range.min;
   }
   if (typeof value !== 'number') return `${metric} is ${describeSpecial(value.special)}`;

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_PASSWORD, DEMO_USERS, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, DEMO_USERS, readDemoGateways } from '../server/demo-seed.ts';
 import { type PrivateInfluxd, startInfluxd } from './private-influxd.ts';
 
 const DATA = process.env.RPM_RUN_DATA_DIR ?? '.data';
@@ -134,9 +134,7 @@ const dashboard = `http://127.0.0.1:${httpPort}`;
 await waitForAnswer('the server', `${dashboard}/health`);
 
 const timeline = demoTimeline();
-const homes = JSON.parse(
-  readFileSync(join(serverDataDir, 'demo-gateways.json'), 'utf8'),
-) as DemoGatewayCredentials[];
+const homes = readDemoGateways(serverDataDir);
 const pairingPages = homes.map((home, i) => {
   const port = String(Number(process.env.RPM_GATEWAY_HTTP_PORT ?? 8091) + i);
   startChild(`gateway ${home.gatewayId}`, 'gateway/main.ts', {

@@ -29,16 +29,16 @@ describe('server configuration', () => {
     expect(config.influx.createDatabase).toBe(false);
   });
 
-  it('trusts a reverse proxy by address, range or hop count, never every hop', () => {
+  it('trusts a reverse proxy by address or range, never every hop nor a hop count', () => {
     const trust = (value: string) =>
       loadServerConfig({ ...minimal, RPM_HTTP_TRUST_PROXY: value }).http.trustProxy;
     expect(trust('false')).toBe(false);
     expect(trust('127.0.0.1')).toEqual(['127.0.0.1']);
     expect(trust('10.0.0.5, 10.1.0.0/16,::1')).toEqual(['10.0.0.5', '10.1.0.0/16', '::1']);
-    expect(trust('2')).toBe(2);
+    expect(() => trust('2')).toThrow(/RPM_HTTP_TRUST_PROXY/); // a hop count cannot check the nearest peer
     expect(() => trust('true')).toThrow(/RPM_HTTP_TRUST_PROXY.*not true/s);
     expect(() => trust('10.0.0.0/33')).toThrow(
-      /RPM_HTTP_TRUST_PROXY = "10\.0\.0\.0\/33": expected false, the proxy address/,
+      /RPM_HTTP_TRUST_PROXY = "10\.0\.0\.0\/33": expected false, or the proxy address/,
     );
     expect(() => trust('proxy.local')).toThrow(/RPM_HTTP_TRUST_PROXY/);
     expect(() => trust('0.0.0.0/0')).toThrow(/RPM_HTTP_TRUST_PROXY/);

@@ -22,27 +22,25 @@ const addressOrRange = (text: string) => {
 };
 
 /**
- * RPM_HTTP_TRUST_PROXY: `false`, the reverse proxy's address(es) or range(s), or how many
- * proxies stand in front. Not `true`: trusting every hop lets any client name its own
- * address in X-Forwarded-For, which would also let it escape the login rate limit.
+ * RPM_HTTP_TRUST_PROXY: `false`, or the reverse proxy's address(es) or range(s). Not `true`
+ * nor a /0 range (every hop trusted), nor a hop count (fastify cannot check the nearest
+ * peer with one, and refuses it): any client could name its own address in
+ * X-Forwarded-For and escape the login rate limit.
  */
-const trustedProxies = z
-  .union([z.boolean(), z.number(), z.string()])
-  .transform((value, ctx): false | number | string[] => {
-    const text = String(value).trim();
-    if (text === 'false' || text === '') return false;
-    if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
-    const list = text.split(',').map((item) => item.trim());
-    if (text !== 'true' && list.every(addressOrRange)) return list;
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        text === 'true'
-          ? 'expected the proxy address(es) (e.g. 127.0.0.1) or the number of proxies, not true: trusting every hop lets any client choose its address and escape the login limit'
-          : 'expected false, the proxy address(es) or range(s) such as 127.0.0.1,10.0.0.0/8, or the number of proxies in front',
-    });
-    return z.NEVER;
+const trustedProxies = z.union([z.boolean(), z.string()]).transform((value, ctx): false | string[] => {
+  const text = String(value).trim();
+  if (text === 'false' || text === '') return false;
+  const list = text.split(',').map((item) => item.trim());
+  if (text !== 'true' && list.every(addressOrRange)) return list;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      text === 'true'
+        ? 'expected the proxy address(es) (e.g. 127.0.0.1), not true: trusting every hop lets any client choose its address and escape the login limit'
+        : 'expected false, or the proxy address(es) or range(s) such as 127.0.0.1,10.0.0.0/8',
   });
+  return z.NEVER;
+});
 
 const mqttUrl = z.url({
   protocol: /^(mqtts?|tcp|tls|wss?)$/,
@@ -105,9 +103,9 @@ export const ServerConfig = z
         /** RPM_HTTP_PORT (0 picks a free port) */
         port: port().default(8080),
         /**
-         * RPM_HTTP_TRUST_PROXY: behind a TLS-terminating reverse proxy, its address(es) or the
-         * number of proxies (client addresses and https are then taken from its headers, so
-         * cookies are marked Secure); see trustedProxies.
+         * RPM_HTTP_TRUST_PROXY: behind a TLS-terminating reverse proxy, its address(es)
+         * (client addresses and https are then taken from its headers, so cookies are marked
+         * Secure); see trustedProxies.
          */
         trustProxy: trustedProxies.default(false),
         /** RPM_HTTP_SESSION_HOURS: how long a login lasts (a nursing shift and a margin). */

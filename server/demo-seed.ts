@@ -4,15 +4,16 @@
  * are written to `<data dir>/demo-gateways.json` for the run command's virtual gateways.
  * Production mode never seeds anything and has no default passwords.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveCarePlan } from '../alerts/alert-store.ts';
 import type { Logger } from '../common/log.ts';
 import { assignPatientToCareTeam, createCareTeam } from '../records/care-teams.ts';
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
+import { verifyPassword } from '../records/password-hash.ts';
 import { createPatient } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
-import { checkLogin, createUser, type Role } from '../records/users.ts';
+import { createUser, type Role } from '../records/users.ts';
 
 export const DEMO_PASSWORD = 'demo-password-123';
 
@@ -59,6 +60,13 @@ export interface DemoGatewayCredentials {
   household: string;
 }
 
+const demoGatewaysFile = (dataDir: string) => join(dataDir, 'demo-gateways.json');
+
+/** The demo homes' gateway credentials seedDemo wrote into `dataDir`. */
+export function readDemoGateways(dataDir: string): DemoGatewayCredentials[] {
+  return JSON.parse(readFileSync(demoGatewaysFile(dataDir), 'utf8')) as DemoGatewayCredentials[];
+}
+
 export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Promise<void> {
   if ((await db.query('SELECT 1 FROM users LIMIT 1')).length) return;
   const actor = 'demo-seed';
@@ -93,7 +101,7 @@ export async function seedDemo(db: RecordsDb, dataDir: string, log: Logger): Pro
       household: home.patients.map((p) => `${p.id}=${p.condition}`).join(','),
     });
   }
-  writeFileSync(join(dataDir, 'demo-gateways.json'), `${JSON.stringify(credentials, null, 2)}\n`, {
+  writeFileSync(demoGatewaysFile(dataDir), `${JSON.stringify(credentials, null, 2)}\n`, {
     mode: 0o600,
   });
   log.info({ users: DEMO_USERS.length, gateways: credentials.length }, 'demo clinic seeded');
@@ -113,9 +121,15 @@ export class DemoAccountsInProductionError extends Error {
 
 /** Refuses to serve in production while any active account opens with the demo password. */
 export async function refuseDemoAccounts(db: RecordsDb): Promise<void> {
-  const open: string[] = [];
-  for (const user of DEMO_USERS) {
-    if (await checkLogin(db, user.id, DEMO_PASSWORD)) open.push(user.id);
-  }
+  // Only the demo ids that exist and are active get a password check (each is a memory-hard
+  // hash): records that never held the demo cost one query at start-up.
+  const rows = await db.query<{ id: string; password_hash: string }>(
+    'SELECT id, password_hash FROM users WHERE active AND id = ANY($1)',
+    [DEMO_USERS.map((u) => u.id)],
+  );
+  const checked = await Promise.all(
+    rows.map(async (r) => ((await verifyPassword(DEMO_PASSWORD, r.password_hash)) ? r.id : undefined)),
+  );
+  const open = DEMO_USERS.map((u) => u.id).filter((id) => checked.includes(id));
   if (open.length > 0) throw new DemoAccountsInProductionError(open);
 }

@@ -262,11 +262,9 @@ export async function startServer(
   dispatcher.start();
   const brokerSide = broker;
 
-  const trusted = config.http.trustProxy;
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
-    // A hop count n trusts the n proxies nearest to us (fastify's types take it as a function).
-    trustProxy: typeof trusted === 'number' ? (_address: string, hop: number) => hop < trusted : trusted,
+    trustProxy: config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   registerHealthRoutes(
     app,

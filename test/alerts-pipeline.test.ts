@@ -4,9 +4,7 @@
  * MQTT alerts topic, a signed webhook, email to a real SMTP server and the dashboard API.
  * The server runs on a test clock so escalation and silence can be shown without waiting.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../alerts/notify/webhook-signature.ts';
@@ -18,7 +16,7 @@ import {
 } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
-import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
@@ -55,9 +53,7 @@ describe('alerts through the real pipeline', () => {
     subscriber.on('message', (_topic, payload) =>
       mqttEvents.push(AlertEventSchema.parse(JSON.parse(String(payload)))),
     );
-    const credentials = JSON.parse(
-      readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
-    ) as DemoGatewayCredentials[];
+    const credentials = readDemoGateways(config.dataDir);
     gateways = new Map();
     for (const c of credentials) {
       gateways.set(

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadingInput, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { listAudit } from '../records/audit-log.ts';
 import type { ServerConfig } from '../server/config.ts';
-import type { DemoGatewayCredentials } from '../server/demo-seed.ts';
-import { DEMO_PASSWORD } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
@@ -227,9 +224,7 @@ describe('dashboard API', () => {
   });
 
   it("shows each tile's latest values at their sample times, with an oximeter's pulse as heart rate", async () => {
-    const [home] = JSON.parse(
-      readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
-    ) as DemoGatewayCredentials[];
+    const [home] = readDemoGateways(config.dataDir);
     if (!home) throw new Error('no demo gateway');
     const gateway = await connectGateway(server.mqttPort, home.gatewayId, home.secret);
     const now = Date.now();

@@ -11,7 +11,7 @@
  * Screenshots of the main screens go to test-artifacts/ (git-ignored); the README's
  * docs/ward-view.png is test-artifacts/ward-with-alerts.png, copied by hand when the ward changes.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -21,7 +21,7 @@ import { type GatewayStatus, type ReadingInput, topics } from '../common/contrac
 import { createLogger } from '../common/log.ts';
 import { GatewayConfig } from '../gateway/config.ts';
 import { openGatewayAdapter, startGateway } from '../gateway/start-gateway.ts';
-import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { launchChromium } from './chromium.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
@@ -228,9 +228,7 @@ beforeAll(async () => {
   });
   server = await startServer(config, createLogger('test-server', config.logLevel));
   timeZone = config.timeZone;
-  const demo = JSON.parse(
-    readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
-  ) as DemoGatewayCredentials[];
+  const demo = readDemoGateways(config.dataDir);
 
   admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
   const created = await admin.send('POST', '/api/admin/gateways', {

@@ -3,13 +3,11 @@
  * role it is not meant for (403), refused with a clear message for a malformed request
  * (400), and answered for the role it serves.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
-import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
@@ -183,9 +181,7 @@ describe('every dashboard API route', () => {
     as.nurse = nurse;
     as.doctor = await login(server.httpUrl, 'dr.farooq', DEMO_PASSWORD);
     // An alert to act on: a meter test of 60 mg/dL for P-1001 (diabetes plan, ward A).
-    const [home] = JSON.parse(
-      readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
-    ) as DemoGatewayCredentials[];
+    const [home] = readDemoGateways(config.dataDir);
     if (!home) throw new Error('no demo gateway');
     const gateway = await connectGateway(server.mqttPort, home.gatewayId, home.secret);
     await gateway.publishAsync(

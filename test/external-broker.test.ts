@@ -10,19 +10,18 @@ import { openRecordsDb } from '../records/records-db.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { writeMosquittoAuth } from '../server/mosquitto-auth.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { freshDataDir, influxUrl, registerGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
+import {
+  freshDataDir,
+  influxUrl,
+  oximeterReading,
+  registerGateway,
+  testServerConfig,
+  uniqueDatabase,
+} from './helpers.ts';
 import { type PrivateMosquitto, startMosquitto } from './mosquitto.ts';
 
-const reading = (n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
-  id: `ox-1:spo2:${n}`,
-  patientId: 'P200',
-  deviceId: 'ox-1',
-  metric: 'spo2',
-  value: 90 + (n % 10),
-  unit: '%',
-  time: new Date(Date.UTC(2026, 10, 24, 9, 0, 0, n)).toISOString(),
-  ...over,
-});
+const reading = (n: number, over: Partial<ReadingInput> = {}) =>
+  oximeterReading(n, { start: Date.UTC(2026, 10, 24, 9), stepMs: 1, patientId: 'P200', ...over });
 const batch = (readings: ReadingInput[], gatewayId = 'GW200') =>
   JSON.stringify({ gatewayId, sentAt: new Date().toISOString(), readings });
 

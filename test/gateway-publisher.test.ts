@@ -25,21 +25,19 @@ import { hexBytes } from '../gateway/gatt/hex-bytes.ts';
 import { glucoseMeterReadings } from '../gateway/measurement-readings.ts';
 import { ReadingPublisher, type ReadingPublisherOptions } from '../gateway/reading-publisher.ts';
 import { ReadingSpool } from '../gateway/reading-spool.ts';
-import { connectClient, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import {
+  connectClient,
+  oximeterReading,
+  registerGateway,
+  startTestServer,
+  uniqueDatabase,
+} from './helpers.ts';
 import { TEST_CERT, TEST_KEY } from './tls-fixture.ts';
 
 const GATEWAY = 'GW-SPOOL';
 const START = Date.UTC(2026, 10, 24, 8, 0, 0);
-const reading = (n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
-  id: `ox-1:spo2:${n}`,
-  patientId: 'P300',
-  deviceId: 'ox-1',
-  metric: 'spo2',
-  value: 90 + (n % 10),
-  unit: '%',
-  time: new Date(START + n * 1000).toISOString(),
-  ...over,
-});
+const reading = (n: number, over: Partial<ReadingInput> = {}) =>
+  oximeterReading(n, { start: START, patientId: 'P300', ...over });
 const readings = (from: number, count: number) => Array.from({ length: count }, (_, i) => reading(from + i));
 const idsOf = (list: readonly ReadingInput[]) => list.map((r) => r.id);
 const silent = pino({ level: 'silent' });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
+import type { ReadingInput } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
@@ -86,4 +87,25 @@ export async function connectClient(
 ): Promise<MqttClient> {
   if (port === undefined) throw new Error('this server has no embedded broker');
   return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, ...options });
+}
+
+/**
+ * Reading `n` of a test pulse oximeter: SpO2 90-99 %, one every `stepMs` (1 s) from
+ * `start`, with the id `{deviceId}:spo2:{n}` as the gateway makes it; `over` sets any field.
+ */
+export function oximeterReading(
+  n: number,
+  { start, stepMs = 1000, ...over }: Partial<ReadingInput> & { start: number; stepMs?: number },
+): ReadingInput {
+  const deviceId = over.deviceId ?? 'ox-1';
+  return {
+    id: `${deviceId}:spo2:${n}`,
+    patientId: 'P-1',
+    deviceId,
+    metric: 'spo2',
+    value: 90 + (n % 10),
+    unit: '%',
+    time: new Date(start + n * stepMs).toISOString(),
+    ...over,
+  };
 }

@@ -3,21 +3,21 @@
  * refuses the dead letter too, the message stays unacknowledged and the gateway keeps it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReadingInput, topics } from '../common/contract.ts';
+import { topics } from '../common/contract.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { MEASUREMENT } from '../ingest/influx-schema.ts';
 import type { RunningServer } from '../server/start-server.ts';
-import { connectGateway, influxFor, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import {
+  connectGateway,
+  influxFor,
+  oximeterReading,
+  registerGateway,
+  startTestServer,
+  uniqueDatabase,
+} from './helpers.ts';
 
-const reading = (n: number, value: number): ReadingInput => ({
-  id: `ox-1:spo2:${n}`,
-  patientId: 'P-DL',
-  deviceId: 'ox-1',
-  metric: 'spo2',
-  value,
-  unit: '%',
-  time: new Date(Date.UTC(2026, 10, 25, 7) + n * 1000).toISOString(),
-});
+const reading = (n: number, value: number) =>
+  oximeterReading(n, { start: Date.UTC(2026, 10, 25, 7), patientId: 'P-DL', value });
 
 describe('a dead letter InfluxDB refuses', () => {
   let server: RunningServer;

@@ -14,21 +14,20 @@ import { type ReadingInput, topics } from '../common/contract.ts';
 import { connectInflux, type InfluxConnection, type InfluxSettings } from '../ingest/influx-connection.ts';
 import { type PrivateInfluxd, startInfluxd } from '../scripts/private-influxd.ts';
 import type { RunningServer } from '../server/start-server.ts';
-import { connectGateway, influxUrl, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
+import {
+  connectGateway,
+  influxUrl,
+  oximeterReading,
+  registerGateway,
+  startTestServer,
+  uniqueDatabase,
+} from './helpers.ts';
 
 const MESSAGES = 4;
 const PER_MESSAGE = 5;
 
-const reading = (patientId: string, n: number, over: Partial<ReadingInput> = {}): ReadingInput => ({
-  id: `ox-1:spo2:${n}`,
-  patientId,
-  deviceId: 'ox-1',
-  metric: 'spo2',
-  value: 90 + (n % 10),
-  unit: '%',
-  time: new Date(Date.UTC(2026, 10, 25, 6) + n * 1000).toISOString(),
-  ...over,
-});
+const reading = (patientId: string, n: number, over: Partial<ReadingInput> = {}) =>
+  oximeterReading(n, { start: Date.UTC(2026, 10, 25, 6), patientId, ...over });
 
 interface Health {
   status: string;

@@ -9,27 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ReadingInput } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { ReadingPublisher } from '../gateway/reading-publisher.ts';
 import { ReadingSpool } from '../gateway/reading-spool.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { openRecordsDb } from '../records/records-db.ts';
 import { freePort } from '../scripts/private-influxd.ts';
-import { freshDataDir, influxFor, influxUrl, registerGateway, uniqueDatabase } from './helpers.ts';
+import {
+  freshDataDir,
+  influxFor,
+  influxUrl,
+  oximeterReading,
+  registerGateway,
+  uniqueDatabase,
+} from './helpers.ts';
 
 const TOTAL = 20_000;
 const CHUNK = 100;
 
-const reading = (n: number): ReadingInput => ({
-  id: `ox-9:spo2:${n}`,
-  patientId: 'P-KILL',
-  deviceId: 'ox-9',
-  metric: 'spo2',
-  value: 90 + (n % 10),
-  unit: '%',
-  time: new Date(Date.UTC(2026, 10, 23) + n * 1000).toISOString(),
-});
+const reading = (n: number) =>
+  oximeterReading(n, { start: Date.UTC(2026, 10, 23), patientId: 'P-KILL', deviceId: 'ox-9' });
 
 describe('the server killed with SIGKILL mid-stream', () => {
   let database: string;

@@ -3,14 +3,12 @@
  * gw-home-1 serves Amina (P-1001, ward A) and Bashir (P-1002, ward B); nurse.ayesha is in
  * ward A only. What a stream carries, and when it ends.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayStatus, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import type { LiveEvent } from '../dashboard/live-feed.ts';
-import { DEMO_PASSWORD, type DemoGatewayCredentials } from '../server/demo-seed.ts';
+import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { login } from './http-session.ts';
@@ -74,9 +72,7 @@ let gatewayId: string;
 beforeAll(async () => {
   const config = testServerConfig(uniqueDatabase('live_feed'), { mode: 'demo' });
   server = await startServer(config, createLogger('test-server', config.logLevel));
-  const homes = JSON.parse(
-    readFileSync(join(config.dataDir, 'demo-gateways.json'), 'utf8'),
-  ) as DemoGatewayCredentials[];
+  const homes = readDemoGateways(config.dataDir);
   const home = homes.find((h) => h.gatewayId === 'gw-home-1');
   if (!home) throw new Error('the demo has no gw-home-1');
   gatewayId = home.gatewayId;

@@ -3,7 +3,15 @@ import { BleCentral, type BleCentralOptions, type CentralTiming, type DeviceSess
 import type { BleDeviceError } from './ble-errors.ts';
 import { AttError, HciStatus } from './bluetooth-codes.ts';
 import type { ConnectedDevice } from './connected-device.ts';
-import { heartRateStrap, hex, nextEvent, pulseOximeter, spaced, virtualRadio } from './test-fixtures.ts';
+import {
+  heartRateStrap,
+  hex,
+  nextEvent,
+  pulseOximeter,
+  spaced,
+  valueRecorder,
+  virtualRadio,
+} from './test-fixtures.ts';
 import { AttErrorResponse, VirtualPeripheral } from './virtual-peripheral.ts';
 
 // Backoff with random() = 0.5 waits 3/4 of the ceiling: 15 ms, then 30, 60, 120 (max 160).
@@ -46,22 +54,6 @@ function advertiser(address: string, name: string, serviceUuid: string, rssi: nu
     advertisingIntervalMs: 5,
     services: [{ uuid: serviceUuid, characteristics: [] }],
   });
-}
-
-/** Values a session receives; `until(n)` resolves once `n` have arrived. */
-function collector() {
-  const values: string[] = [];
-  const waiting: { count: number; resolve: () => void }[] = [];
-  const onValue = (value: Buffer) => {
-    values.push(spaced(value));
-    for (const w of waiting.filter((w) => values.length >= w.count)) w.resolve();
-  };
-  const until = (count: number) =>
-    new Promise<void>((resolve) => {
-      if (values.length >= count) resolve();
-      else waiting.push({ count, resolve });
-    });
-  return { values, onValue, until };
 }
 
 /** A glucose-style meter with a record access control point, both behind encryption. */
@@ -164,7 +156,7 @@ describe('BleCentral connections', () => {
 
   it('delivers the exact bytes of each notification to the session, in order', async () => {
     const strap = heartRateStrap();
-    const received = collector();
+    const received = valueRecorder();
     const { central } = await startCentral([strap], {
       heart_rate: (device) => device.subscribe('180d', '2a37', received.onValue),
     });
@@ -173,7 +165,7 @@ describe('BleCentral connections', () => {
     expect(await subscribed).toEqual(['180d', '2a37', 'notification']);
     for (const value of ['06 48', '00 48', '10 48 00 04']) strap.notify('180d', '2a37', hex(value));
     await received.until(3);
-    expect(received.values).toEqual(['06 48', '00 48', '10 48 00 04']);
+    expect(received.values.map(spaced)).toEqual(['06 48', '00 48', '10 48 00 04']);
   });
 
   it('subscribes an indicate-only characteristic with indications, which the device sees confirmed', async () => {
@@ -221,7 +213,7 @@ describe('BleCentral connections', () => {
   it('fetches new glucose records with a record access exchange: records notified, then a response indicated', async () => {
     const events: string[] = [];
     const meter = recordKeepingMeter(events);
-    const log = collector();
+    const log = valueRecorder();
     const { central } = await startCentral([meter], {
       glucose_meter: async (device) => {
         await device.subscribe('1808', '2a18', (record) => log.onValue(record));
@@ -231,7 +223,7 @@ describe('BleCentral connections', () => {
     });
     central.setWantedDevices([{ id: meter.id, kind: 'glucose_meter' }]);
     await log.until(3);
-    expect(log.values).toEqual([
+    expect(log.values.map(spaced)).toEqual([
       '02 05 00 ea 07 0b 18 08 05 00 64 b0 11',
       '02 06 00 ea 07 0b 18 08 0a 00 64 b0 11',
       '06 00 01 01',
@@ -241,7 +233,7 @@ describe('BleCentral connections', () => {
 
   it('reconnects a device that dropped after a backoff delay and runs its session again', async () => {
     const strap = heartRateStrap();
-    const received = collector();
+    const received = valueRecorder();
     const { central } = await startCentral([strap], {
       heart_rate: (device) => device.subscribe('180d', '2a37', received.onValue),
     });
@@ -265,7 +257,7 @@ describe('BleCentral connections', () => {
     await subscribed;
     strap.notify('180d', '2a37', hex('06 49'));
     await received.until(2);
-    expect(received.values).toEqual(['06 48', '06 49']);
+    expect(received.values.map(spaced)).toEqual(['06 48', '06 49']);
     expect(scheduled).toEqual([`${strap.id} #1 in 15 ms`]);
   });
 
@@ -291,8 +283,8 @@ describe('BleCentral connections', () => {
   it('keeps two devices connected at once, each with its own session', async () => {
     const strap = heartRateStrap();
     const oximeter = pulseOximeter();
-    const heartRate = collector();
-    const spo2 = collector();
+    const heartRate = valueRecorder();
+    const spo2 = valueRecorder();
     const { central } = await startCentral([strap, oximeter], {
       heart_rate: (device) => device.subscribe('180d', '2a37', heartRate.onValue),
       pulse_oximeter: (device) => device.subscribe('1822', '2a5f', spo2.onValue),
@@ -306,7 +298,7 @@ describe('BleCentral connections', () => {
     strap.notify('180d', '2a37', hex('00 48'));
     oximeter.notify('1822', '2a5f', hex('00 62 00 48 00'));
     await Promise.all([heartRate.until(1), spo2.until(1)]);
-    expect([heartRate.values, spo2.values]).toEqual([['00 48'], ['00 62 00 48 00']]);
+    expect([heartRate.values.map(spaced), spo2.values.map(spaced)]).toEqual([['00 48'], ['00 62 00 48 00']]);
     expect(central.status().map((s) => `${s.deviceId} ${s.connected}`)).toEqual([
       `${strap.id} true`,
       `${oximeter.id} true`,

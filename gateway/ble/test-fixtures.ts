@@ -88,3 +88,19 @@ export function nextEvent<T extends Record<keyof T, unknown[]>, K extends keyof 
     events.on(name, listener);
   });
 }
+
+/** Values received, in order; `until(n)` resolves once `n` have arrived. */
+export function valueRecorder() {
+  const values: Buffer[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const onValue = (value: Buffer) => {
+    values.push(value);
+    for (const w of waiting.filter((w) => values.length >= w.count)) w.resolve();
+  };
+  const until = (count: number) =>
+    new Promise<void>((resolve) => {
+      if (values.length >= count) resolve();
+      else waiting.push({ count, resolve });
+    });
+  return { values, onValue, until };
+}

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hex, spaced } from '../ble/test-fixtures.ts';
+import { hex, spaced, valueRecorder } from '../ble/test-fixtures.ts';
 import { decodeCgmFeature } from '../gatt/cgm-feature.ts';
 import { decodeCgmMeasurement } from '../gatt/cgm-measurement.ts';
 import { decodeCgmSessionStartTime, sessionStartToUtc } from '../gatt/cgm-session-start-time.ts';
 import { sessionStartTime } from './cgm-sensor.ts';
-import { connectTo, testCgm, valueRecorder } from './device-test-fixtures.ts';
+import { connectTo, testCgm } from './device-test-fixtures.ts';
 import { GlucoseCurve } from './glucose-physiology.ts';
 import { DAY_MS, LocalTime, MINUTE_MS } from './local-time.ts';
 import { ManualClock } from './manual-clock.ts';

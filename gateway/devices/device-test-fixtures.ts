@@ -1,7 +1,7 @@
 /**
  * Fixtures for the device model tests: a real noble on the virtual adapter, connected to one
- * simulated device through the gateway's BleCentral, and a recorder of the values the device
- * sends. Not used by the gateway itself.
+ * simulated device through the gateway's BleCentral (the recorder of the values a device
+ * sends is ble/test-fixtures.ts's valueRecorder). Not used by the gateway itself.
  */
 import { BleCentral } from '../ble/ble-central.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
@@ -69,20 +69,4 @@ export async function connectTo(
   });
   central.setWantedDevices([{ id: device.peripheral.id, kind: device.kind }]);
   return { link: await link, stop: () => central.stop() };
-}
-
-/** Values received, in order; `until(n)` resolves once `n` have arrived. */
-export function valueRecorder() {
-  const values: Buffer[] = [];
-  const waiting: { count: number; resolve: () => void }[] = [];
-  const onValue = (value: Buffer) => {
-    values.push(value);
-    for (const w of waiting.filter((w) => values.length >= w.count)) w.resolve();
-  };
-  const until = (count: number) =>
-    new Promise<void>((resolve) => {
-      if (values.length >= count) resolve();
-      else waiting.push({ count, resolve });
-    });
-  return { values, onValue, until };
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hex, nextEvent, spaced } from '../ble/test-fixtures.ts';
+import { hex, nextEvent, spaced, valueRecorder } from '../ble/test-fixtures.ts';
 import { decodeGlucoseMeasurement } from '../gatt/glucose-measurement.ts';
 import { decodeGlucoseMeasurementContext } from '../gatt/glucose-measurement-context.ts';
 import { scaleByPowerOfTen } from '../gatt/ieee11073.ts';
-import { connectTo, testModelOptions, valueRecorder } from './device-test-fixtures.ts';
+import { connectTo, testModelOptions } from './device-test-fixtures.ts';
 import { createGlucoseMeter } from './glucose-meter.ts';
 import { MeterLog } from './glucose-meter-log.ts';
 import { GlucoseCurve } from './glucose-physiology.ts';

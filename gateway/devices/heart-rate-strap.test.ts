@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { valueRecorder } from '../ble/test-fixtures.ts';
 import { decodeBodySensorLocation } from '../gatt/body-sensor-location.ts';
 import { decodeHeartRateMeasurement, type HeartRateMeasurement } from '../gatt/heart-rate-measurement.ts';
-import { connectTo, testModelOptions, valueRecorder } from './device-test-fixtures.ts';
+import { connectTo, testModelOptions } from './device-test-fixtures.ts';
 import { HeartRateTrace, RESTING_HEART } from './heart-rate-physiology.ts';
 import { BeatTrain, createHeartRateStrap } from './heart-rate-strap.ts';
 import { LocalTime } from './local-time.ts';

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { valueRecorder } from '../ble/test-fixtures.ts';
 import { decodePlxContinuousMeasurement } from '../gatt/plx-continuous-measurement.ts';
 import { decodePlxFeatures } from '../gatt/plx-features.ts';
 import { decodePlxSpotCheckMeasurement } from '../gatt/plx-spot-check-measurement.ts';
-import { connectTo, testModelOptions, valueRecorder } from './device-test-fixtures.ts';
+import { connectTo, testModelOptions } from './device-test-fixtures.ts';
 import { DAY_MS, LocalTime, MINUTE_MS } from './local-time.ts';
 import { ManualClock } from './manual-clock.ts';
 import { COPD_OXYGEN, GENERAL_OXYGEN, OxygenTrace } from './oxygen-saturation-physiology.ts';

@@ -28,7 +28,12 @@ import {
 } from '../gatt/cgm-session-start-time.ts';
 import { formatHexBytes } from '../gatt/hex-bytes.ts';
 import { RECORD_ACCESS_CONTROL_POINT_UUID, racpRequests } from '../gatt/record-access-control-point.ts';
-import { cgmReadings, type ReadingBatch, type ReadingSource } from '../measurement-readings.ts';
+import {
+  cgmReadings,
+  concatBatches,
+  type ReadingBatch,
+  type ReadingSource,
+} from '../measurement-readings.ts';
 import type { CgmPosition } from '../pairing-store.ts';
 import { SpoolClosedError } from '../reading-spool.ts';
 import { decodedValue, warnMalformed } from './characteristic-value.ts';
@@ -184,10 +189,18 @@ class RecordPosition {
     return this.releaseHeld();
   }
 
-  /** Spools the held records, oldest first (the position moves only once the history is in). */
+  /**
+   * Spools the held records, oldest first, in one append (a 14-day history is ~4,000
+   * records: one fsync, not one each); the position moves only once the history is in.
+   */
   releaseHeld(): Promise<void> {
     const held = this.#held.splice(0).sort((a, b) => Math.min(...a.offsets) - Math.min(...b.offsets));
-    for (const { batch, offsets } of held) this.#deliver(batch, offsets);
+    if (held.length > 0) {
+      this.#deliver(
+        concatBatches(held.map((h) => h.batch)),
+        held.flatMap((h) => h.offsets),
+      );
+    }
     return this.#enqueue(() => this.#save());
   }
 

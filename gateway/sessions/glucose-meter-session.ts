@@ -34,7 +34,7 @@ import {
 } from '../gatt/glucose-measurement-context.ts';
 import { racpRequests } from '../gatt/record-access-control-point.ts';
 import {
-  emptyBatch,
+  concatBatches,
   glucoseMeterReadings,
   glucoseRecordStamp,
   type ReadingBatch,
@@ -92,14 +92,10 @@ class ReceivedRecords {
   }
 
   readings(source: ReadingSource, after: number | undefined): ReadingBatch {
-    const batch = emptyBatch();
-    for (const m of this.#after(after)) {
-      const one = glucoseMeterReadings(m, source, this.contexts.get(m.sequenceNumber));
-      batch.readings.push(...one.readings);
-      batch.skipped.push(...one.skipped);
-      batch.retimed.push(...one.retimed);
-    }
-    return spreadRetimed(batch);
+    const batches = this.#after(after).map((m) =>
+      glucoseMeterReadings(m, source, this.contexts.get(m.sequenceNumber)),
+    );
+    return spreadRetimed(concatBatches(batches));
   }
 
   get highest(): number | undefined {
