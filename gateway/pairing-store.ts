@@ -230,12 +230,15 @@ export class PairingStore extends EventEmitter<PairingStoreEvents> {
     if (this.#update(deviceId, { cgmPosition: position })) await this.#save();
   }
 
+  // Only what the gateway status carries is announced (it is published on each
+  // announcement): a changed battery level. The last reading time changes every second
+  // on a streaming device, and identity is not in the status.
   noteBattery(deviceId: string, batteryPercent: number): void {
-    this.#note(deviceId, { batteryPercent });
+    this.#note(deviceId, { batteryPercent }, this.state(deviceId).batteryPercent !== batteryPercent);
   }
 
   noteIdentity(deviceId: string, identity: DeviceIdentity): void {
-    this.#note(deviceId, { identity });
+    this.#note(deviceId, { identity }, false);
   }
 
   noteSeen(deviceId: string, at: Date): void {
@@ -243,7 +246,7 @@ export class PairingStore extends EventEmitter<PairingStoreEvents> {
   }
 
   noteReading(deviceId: string, at: Date): void {
-    this.#note(deviceId, { lastReadingAt: at.toISOString() });
+    this.#note(deviceId, { lastReadingAt: at.toISOString() }, false);
   }
 
   /** Writes what is pending and stops writing. */
@@ -254,7 +257,7 @@ export class PairingStore extends EventEmitter<PairingStoreEvents> {
     this.#closed = true;
   }
 
-  #note(deviceId: string, change: Partial<DeviceState>, announce = true): void {
+  #note(deviceId: string, change: Partial<DeviceState>, announce: boolean): void {
     if (this.#closed || !this.#update(deviceId, change)) return;
     if (announce) this.emit('stateChanged', deviceId);
     this.#flushTimer ??= setTimeout(() => {
