@@ -387,24 +387,6 @@ function carePlanChange(
   return { patient: p, emissions };
 }
 
-/** Stops monitoring a patient: active alerts are resolved (`rule_removed`) and the patient's state dropped. */
-export function removePatient(state: EngineState, patientId: string, now: Date, by: string): EngineStep {
-  const p = state.patients[patientId];
-  if (p === undefined) return { state, emissions: [] };
-  const emissions: AlertEmission[] = [];
-  for (const alert of p.alerts) {
-    const ctx = contextFor(state, p, alert.ruleId, now.getTime());
-    const change = resolveAlert(
-      alert,
-      { cause: 'rule_removed', by, note: 'patient removed from monitoring', reading: null },
-      ctx,
-    );
-    emissions.push(...change.emissions);
-  }
-  const { [patientId]: _removed, ...patients } = state.patients;
-  return { state: { ...state, patients }, emissions };
-}
-
 // ---------------------------------------------------------------------------
 // Clinician actions
 
