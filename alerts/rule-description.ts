@@ -3,17 +3,9 @@
  * `CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min`.
  * Numbers are rounded here for reading only; comparisons never see these strings.
  */
-import type { Metric } from '../common/metrics.ts';
+import { METRICS } from '../common/metrics.ts';
 import type { ReadingSelection, Rule, Sustain } from './rule-schema.ts';
 import { maxGapMinutes } from './sample-intervals.ts';
-
-const METRIC_WORDS: Record<Metric, string> = {
-  heart_rate: 'heart rate',
-  pulse_rate: 'pulse rate',
-  spo2: 'SpO2',
-  glucose: 'glucose',
-  battery: 'battery',
-};
 
 /** At most two decimals, trailing zeros dropped: 70.2594 -> "70.26", 70 -> "70". */
 export function formatNumber(value: number): string {
@@ -26,7 +18,7 @@ export function formatMinutes(minutes: number): string {
 }
 
 export function describeReadings(selection: ReadingSelection): string {
-  const metrics = selection.metrics.map((m) => METRIC_WORDS[m]).join(' or ');
+  const metrics = selection.metrics.map((m) => METRICS[m].words).join(' or ');
   return selection.glucoseSource === undefined
     ? metrics
     : `${selection.glucoseSource === 'cgm' ? 'CGM' : 'meter'} ${metrics}`;

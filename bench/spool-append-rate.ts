@@ -1,12 +1,12 @@
 /**
- * Gateway side: how many readings a second the disk spool (gateway/reading-spool.ts) takes
+ * Gateway side: how many readings a second the disk spool (gateway/spool/reading-spool.ts) takes
  * durably. Each `append` resolves after fsync; appends waiting together share one fsync
  * (group commit). With one append at a time the rate is the disk's fsyncs per second; with
  * many waiting, as when several devices notify at once, it is the group-commit rate.
  */
 import { join } from 'node:path';
 import { createLogger } from '../common/log.ts';
-import { ReadingSpool } from '../gateway/reading-spool.ts';
+import { ReadingSpool } from '../gateway/spool/reading-spool.ts';
 import type { SpoolAppendRate } from './benchmark-report.ts';
 import { heartRateReading } from './vital-sign-readings.ts';
 

@@ -6,7 +6,16 @@
  * (`rpm/v2/...`), not an edit here.
  */
 import { z } from 'zod';
-import { checkMetricValue, Metric, Unit } from './metrics.ts';
+import { DEVICE_KIND_NAMES } from './device-kinds.ts';
+import {
+  ComponentName,
+  checkMetricValue,
+  componentsOf,
+  METRICS,
+  Metric,
+  partWords,
+  Unit,
+} from './metrics.ts';
 
 export const CONTRACT_VERSION = 'v1';
 const ROOT = `rpm/${CONTRACT_VERSION}`;
@@ -111,6 +120,14 @@ export const ReadingFlag = z.enum([
   // than that (its clock runs fast): the true sample time is at or before `time`.
   'time_estimated',
   'battery_low', // device battery low (informative)
+  // Blood pressure: the cuff's Measurement Status (Blood Pressure Measurement 0x2A35).
+  'body_movement', // body movement during the measurement: the value may be wrong
+  'cuff_fit_poor', // cuff too loose: the value may be wrong
+  'irregular_pulse', // irregular pulse detected: shown to the nurse and doctor with the reading
+  'pulse_rate_out_of_range', // the cuff's pulse rate beyond its limits (informative)
+  // Improper measurement position (arm not at heart level): shown, not a reason to distrust
+  // the reading outright: a position error is some 10 mmHg, and a crisis must still page.
+  'improper_position',
 ]);
 export type ReadingFlag = z.infer<typeof ReadingFlag>;
 
@@ -128,6 +145,8 @@ export const UNRELIABLE_FLAGS: ReadonlySet<ReadingFlag> = new Set<ReadingFlag>([
   'control_solution',
   'sample_error',
   'temperature_out_of_range',
+  'body_movement',
+  'cuff_fit_poor',
 ]);
 
 export function isClinicallyReliable(reading: { flags: readonly ReadingFlag[] }): boolean {
@@ -165,6 +184,18 @@ export const GlucoseSampleLocation = z.enum([
 ]);
 export const MealContext = z.enum(['preprandial', 'postprandial', 'fasting', 'casual', 'bedtime']);
 export const BodySensorLocation = z.enum(['other', 'chest', 'wrist', 'finger', 'hand', 'ear_lobe', 'foot']);
+/** Where a temperature was taken (Temperature Type 0x2A1D). */
+export const TemperatureSite = z.enum([
+  'armpit',
+  'body',
+  'ear',
+  'finger',
+  'gastro_intestinal_tract',
+  'mouth',
+  'rectum',
+  'toe',
+  'tympanum',
+]);
 
 /**
  * Metric-specific context: what a clinician needs to trust the number. All optional;
@@ -192,6 +223,15 @@ export const ReadingContext = z.strictObject({
   trendMgdlPerMin: z.number().min(-100).max(100).optional(),
   /** CGM: quality, %. */
   qualityPercent: z.number().min(0).max(100).optional(),
+  /** Blood pressure: the pulse rate the cuff measured with it, /min. */
+  pulseRatePerMin: z.number().min(0).max(300).optional(),
+  /** Shared cuffs and scales: the device's user number (0-254) the measurement was taken for. */
+  deviceUserId: z.number().int().min(0).max(254).optional(),
+  /** Weight: the body-mass index (kg/m2) and height (m) the scale reported with it. */
+  bmi: z.number().positive().max(200).optional(),
+  heightM: z.number().positive().max(3).optional(),
+  /** Temperature: where it was taken. */
+  temperatureSite: TemperatureSite.optional(),
   /** Raw device status bits as received (hex), for support; never interpreted downstream. */
   deviceStatusHex: z
     .string()
@@ -212,30 +252,86 @@ export const Reading = z
     patientId: PatientId,
     deviceId: DeviceId,
     metric: Metric,
+    /** The measured value; for blood pressure the systolic (METRICS[metric].valueLabel). */
     value: z.number().finite(),
+    /** The other parts of a compound reading, in `unit`: blood pressure's diastolic and mean. */
+    components: z.partialRecord(ComponentName, z.number().finite()).optional(),
     unit: Unit,
     /** The device's sample time, UTC. Never the time the reading was sent or received. */
     time: UtcTimestamp,
     flags: z.array(ReadingFlag).max(16).default([]),
     context: ReadingContext.default({}),
   })
-  .superRefine((r, ctx) => {
-    const problem = checkMetricValue(r.metric, r.unit, r.value);
-    if (problem?.kind === 'unit') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['unit'],
-        message: `unit '${r.unit}' does not fit metric '${r.metric}' (expected ${problem.allowed.join(' or ')})`,
-      });
-    } else if (problem?.kind === 'range') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: `${r.value} ${r.unit} is outside the physiological limits for ${r.metric} (${problem.min}-${problem.max} ${r.unit})`,
-      });
-    }
-  });
+  .superRefine(checkReadingValues);
 export type Reading = z.infer<typeof Reading>;
+
+/**
+ * A reading's numbers against the catalogue: the unit fits the metric, the value and each
+ * component are within their limits (each named), a compound metric has its required
+ * components and no others, and their order holds (a diastolic above the systolic is a
+ * broken encoder, not a blood pressure).
+ */
+function checkReadingValues(
+  r: {
+    metric: Metric;
+    unit: Unit;
+    value: number;
+    components?: Partial<Record<ComponentName, number>> | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string, reason: RejectionReason = 'invalid_reading') =>
+    ctx.addIssue({ code: 'custom', path, message, params: { reason } });
+  const problem = checkMetricValue(r.metric, r.unit, r.value);
+  if (problem?.kind === 'unit') {
+    issue(
+      ['unit'],
+      `unit '${r.unit}' does not fit metric '${r.metric}' (expected ${problem.allowed.join(' or ')})`,
+      'unit_mismatch',
+    );
+    return;
+  }
+  const outside = (
+    path: (string | number)[],
+    what: string,
+    value: number,
+    range: { min: number; max: number },
+  ) =>
+    issue(
+      path,
+      `${value} ${r.unit} is outside the physiological limits for ${what} (${range.min}-${range.max} ${r.unit})`,
+      'out_of_range',
+    );
+  if (problem?.kind === 'range') outside(['value'], partWords(r.metric, 'value'), r.value, problem);
+  const known = new Set(componentsOf(r.metric).map(([name]) => name));
+  for (const name of Object.keys(r.components ?? {}) as ComponentName[]) {
+    if (!known.has(name)) issue(['components', name], `${r.metric} has no component '${name}'`);
+  }
+  for (const [name, row] of componentsOf(r.metric)) {
+    const value = r.components?.[name];
+    if (value === undefined) {
+      if (row.required) issue(['components', name], `${partWords(r.metric, name)} is missing`);
+      continue;
+    }
+    const componentProblem = checkMetricValue(r.metric, r.unit, value, name);
+    if (componentProblem?.kind === 'range')
+      outside(['components', name], partWords(r.metric, name), value, componentProblem);
+  }
+  const present = (METRICS[r.metric].ascending ?? []).flatMap((part) => {
+    const value = part === 'value' ? r.value : r.components?.[part];
+    return value === undefined ? [] : [{ part, value }];
+  });
+  for (let i = 1; i < present.length; i++) {
+    const [lower, higher] = [present[i - 1], present[i]];
+    if (lower && higher && lower.value > higher.value) {
+      const path = lower.part === 'value' ? ['value'] : ['components', lower.part];
+      issue(
+        path,
+        `${partWords(r.metric, lower.part)} ${lower.value} ${r.unit} is above ${partWords(r.metric, higher.part)} ${higher.value} ${r.unit}`,
+      );
+    }
+  }
+}
 
 /**
  * Meter or CGM: the reading's `context.source`, else an interstitial sample is CGM and
@@ -303,10 +399,14 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
+/** The reason a refused reading is filed under: its first custom issue's, else invalid_reading. */
 function reasonFor(error: z.ZodError): RejectionReason {
-  const custom = error.issues.filter((i) => i.code === 'custom');
-  if (custom.some((i) => i.path[0] === 'unit')) return 'unit_mismatch';
-  if (custom.some((i) => i.path[0] === 'value')) return 'out_of_range';
+  const reasons = error.issues.flatMap((i) => {
+    const reason = i.code === 'custom' ? RejectionReason.safeParse(i.params?.reason) : undefined;
+    return reason?.success ? [reason.data] : [];
+  });
+  for (const preferred of ['unit_mismatch', 'out_of_range'] as const)
+    if (reasons.includes(preferred)) return preferred;
   return 'invalid_reading';
 }
 
@@ -392,7 +492,8 @@ export type RejectionMessage = z.infer<typeof RejectionMessage>;
 // ---------------------------------------------------------------------------
 // Gateway status (retained)
 
-export const DeviceKind = z.enum(['heart_rate', 'pulse_oximeter', 'glucose_meter', 'cgm']);
+/** The kinds of common/device-kinds.ts. */
+export const DeviceKind = z.enum(DEVICE_KIND_NAMES);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
 export const DeviceStatus = z.strictObject({

@@ -1,21 +1,57 @@
 /**
- * The metrics the platform carries, as data: for each metric the UCUM units it may
- * arrive in and the range a real measurement can have. A value outside the range is
- * not physiologically possible (or not a measurement at all) and is dead-lettered, never
- * stored. A device's "HI"/"LO" is sent as the range's limit with a flag saying so
- * (`result_above_device_range` / `result_below_device_range`, common/contract.ts).
+ * The metric catalogue: every metric the platform carries is one row here, and everything
+ * that lists metrics derives from it (the contract's limits, storage, the rules' sample
+ * intervals and words, the dashboard's queries, tiles and charts).
  *
- * The ranges are deliberately wide: they exist to catch broken encoders and unit
- * mix-ups (a glucose in mmol/L sent as mg/dL), not to judge the patient. Clinical
+ * For each metric: its words, the UCUM units it may arrive in with the range a real
+ * measurement can have in each, the unit it is stored and compared in, its components
+ * (blood pressure: the systolic is the reading's `value`, diastolic and mean travel beside
+ * it in `components`), its LOINC and IEEE 11073 MDC codes, how often a device sends it when
+ * it monitors continuously, how it is shown (precision, chart scale).
+ *
+ * A value outside its range is not physiologically possible (or not a measurement at all)
+ * and is dead-lettered, never stored. A device's "HI"/"LO" is sent as the range's limit with
+ * a flag saying so (`result_above_device_range` / `result_below_device_range`,
+ * common/contract.ts). The ranges are deliberately wide: they exist to catch broken encoders
+ * and unit mix-ups (a glucose in mmol/L sent as mg/dL), not to judge the patient. Clinical
  * thresholds live in the alert templates (alerts/), with their sources.
+ *
+ * Codes: ../shared/clinical-reference.md, "Observation codes" [S1]-[S5]; body temperature
+ * 8310-5 is the FHIR R4 vital-signs profile's code [S4], MDC_TEMP_BODY (partition 2, term
+ * 19292) the PHD IG's. Codes are carried into documentation and exports, never used as keys.
  */
 import { z } from 'zod';
 
-export const Metric = z.enum(['heart_rate', 'pulse_rate', 'spo2', 'glucose', 'battery']);
+export const Metric = z.enum([
+  'heart_rate',
+  'pulse_rate',
+  'spo2',
+  'glucose',
+  'blood_pressure',
+  'body_weight',
+  'body_temperature',
+  'battery',
+]);
 export type Metric = z.infer<typeof Metric>;
 
-export const Unit = z.enum(['/min', '%', 'mg/dL', 'mmol/L']);
+/** UCUM codes. */
+export const Unit = z.enum([
+  '/min',
+  '%',
+  'mg/dL',
+  'mmol/L',
+  'mm[Hg]',
+  'kPa',
+  'kg',
+  '[lb_av]',
+  'Cel',
+  '[degF]',
+]);
 export type Unit = z.infer<typeof Unit>;
+
+/** The parts of a compound reading besides its `value`. */
+export const ComponentName = z.enum(['diastolic', 'mean']);
+export type ComponentName = z.infer<typeof ComponentName>;
 
 export interface UnitRange {
   unit: Unit;
@@ -23,58 +59,252 @@ export interface UnitRange {
   max: number;
 }
 
-/**
- * LOINC codes are from ../shared/clinical-reference.md (S1, S4, S5, S2); they are
- * carried in the documentation and exports, never used as keys.
- */
-export const METRICS: Record<Metric, { description: string; units: readonly UnitRange[]; loinc?: string }> = {
+export interface Codes {
+  loinc?: string;
+  /** IEEE 11073-10101 term: partition x 65536 + term code, and its reference id. */
+  mdc?: { code: number; name: string };
+}
+
+export interface ComponentRow {
+  label: string;
+  required: boolean;
+  /** The same units as the metric's, each with this component's limits. */
+  units: readonly UnitRange[];
+  codes: Codes;
+}
+
+export interface MetricRow {
+  /** As a heading: "Blood pressure". */
+  label: string;
+  /** In a sentence: "blood pressure". */
+  words: string;
+  description: string;
+  /** The unit InfluxDB holds, the dashboard shows and rules are compared in by default. */
+  storedUnit: Unit;
+  /** The stored unit as a nurse reads it on a screen. */
+  displayUnit: string;
+  /** Accepted units with the limits of `value`; the stored unit first. */
+  units: readonly UnitRange[];
+  /** What `value` is when the metric has components ("Systolic"), with its own codes. */
+  valueLabel?: string;
+  valueCodes?: Codes;
+  components?: Partial<Record<ComponentName, ComponentRow>>;
+  /** Parts that must be in ascending order when present (`value` names the value itself). */
+  ascending?: readonly (ComponentName | 'value')[];
+  codes: Codes;
+  /**
+   * Minutes between readings when a device monitors continuously (a strap, an oximeter, a
+   * CGM for glucose from a CGM): what a sustained rule's readings may be apart. Absent: spot
+   * measurements, for which a sustained rule must state its own gap.
+   */
+  continuousMinutes?: number;
+  /** Glucose: the CGM's interval; meter tests are spot measurements. */
+  cgmMinutes?: number;
+  /** Decimals shown. */
+  precision: number;
+  /** Charted on the patient view, on an axis no narrower than this span (stored unit). */
+  chart?: { minSpan: number };
+  /** Shown in place of this metric where the patient has none of it (a pulse for a heart rate). */
+  standsInFor?: Metric;
+}
+
+/** Shown on the ward tiles and charts, in this order. */
+export const VITAL_METRICS = [
+  'heart_rate',
+  'spo2',
+  'glucose',
+  'blood_pressure',
+  'body_weight',
+  'body_temperature',
+] as const satisfies readonly Metric[];
+export type VitalMetric = (typeof VITAL_METRICS)[number];
+
+export const METRICS: Record<Metric, MetricRow> = {
   heart_rate: {
+    label: 'Heart rate',
+    words: 'heart rate',
     description: 'Heart rate from a heart-rate sensor (strap, watch)',
-    // 8867-4 Heart rate. Range: below 20 or above 300 /min is not a sensed heart rate.
+    storedUnit: '/min',
+    displayUnit: 'bpm',
+    // Below 20 or above 300 /min is not a sensed heart rate.
     units: [{ unit: '/min', min: 20, max: 300 }],
-    loinc: '8867-4',
+    codes: { loinc: '8867-4', mdc: { code: 147842, name: 'MDC_ECG_HEART_RATE' } },
+    continuousMinutes: 1,
+    precision: 0,
+    chart: { minSpan: 30 },
   },
   pulse_rate: {
+    label: 'Pulse rate',
+    words: 'pulse rate',
     description: 'Pulse rate from a pulse oximeter',
+    storedUnit: '/min',
+    displayUnit: 'bpm',
     units: [{ unit: '/min', min: 20, max: 300 }],
-    loinc: '8867-4',
+    codes: { loinc: '8867-4', mdc: { code: 149530, name: 'MDC_PULS_OXIM_PULS_RATE' } },
+    continuousMinutes: 1,
+    precision: 0,
+    standsInFor: 'heart_rate',
   },
   spo2: {
+    label: 'SpO2',
+    words: 'SpO2',
     description: 'Peripheral oxygen saturation by pulse oximetry',
-    // 59408-5 Oxygen saturation in arterial blood by pulse oximetry. The whole 0-100 %:
-    // oximeters display down to 0-1 % (Nonin 7500FO display range 0-100 %; Masimo SET module
-    // measurement range 1-100 %), accuracy being specified for 70-100 % only (ISO 80601-2-61),
-    // and a real severe hypoxaemia below 50 % must reach the nurse, not the dead letters.
+    storedUnit: '%',
+    displayUnit: '%',
+    // The whole 0-100 %: oximeters display down to 0-1 % (Nonin 7500FO display range 0-100 %;
+    // Masimo SET module measurement range 1-100 %), accuracy being specified for 70-100 % only
+    // (ISO 80601-2-61), and a real severe hypoxaemia below 50 % must reach the nurse, not the
+    // dead letters.
     units: [{ unit: '%', min: 0, max: 100 }],
-    loinc: '59408-5',
+    codes: { loinc: '59408-5', mdc: { code: 150456, name: 'MDC_PULS_OXIM_SAT_O2' } },
+    continuousMinutes: 1,
+    precision: 0,
+    chart: { minSpan: 8 },
   },
   glucose: {
+    label: 'Glucose',
+    words: 'glucose',
     description: 'Glucose concentration: capillary (meter) or interstitial (CGM)',
+    storedUnit: 'mg/dL',
+    displayUnit: 'mg/dL',
     // 10-1000 mg/dL spans every meter and CGM reporting range (typically 20-600 / 40-400).
     // The mmol/L range is the same span converted with 18.0156 (see common/units.ts).
     units: [
       { unit: 'mg/dL', min: 10, max: 1000 },
       { unit: 'mmol/L', min: 0.5, max: 55.5 },
     ],
-    loinc: '2339-0',
+    // 2339-0 glucose in blood; exports refine it by source: meter 41653-7 / MDC 160184
+    // (capillary whole blood), CGM 99504-3 / MDC_CONC_GLU_ISF 160212 [S1][S2][S5].
+    codes: { loinc: '2339-0' },
+    // One reading every 5 minutes (gateway/simulator/cgm-sensor.ts; Nightscout calls a CGM
+    // stale after 15 min, three missed readings [NS1]).
+    cgmMinutes: 5,
+    precision: 0,
+    chart: { minSpan: 80 },
+  },
+  blood_pressure: {
+    label: 'Blood pressure',
+    words: 'blood pressure',
+    description: 'Non-invasive blood pressure from a cuff: systolic, diastolic and mean arterial',
+    storedUnit: 'mm[Hg]',
+    displayUnit: 'mmHg',
+    // Oscillometric home cuffs measure 0-299 mmHg cuff pressure and report systolic 60-260,
+    // diastolic 40-215 (e.g. Omron HEM-7156 specification); the limits are wider, so a real
+    // hypotension or crisis is stored, and narrower than what no cuff can report. kPa limits
+    // are the same converted (common/units.ts), rounded outwards.
+    units: [
+      { unit: 'mm[Hg]', min: 40, max: 300 },
+      { unit: 'kPa', min: 5.3, max: 40.1 },
+    ],
+    valueLabel: 'Systolic',
+    valueCodes: { loinc: '8480-6', mdc: { code: 150021, name: 'MDC_PRESS_BLD_NONINV_SYS' } },
+    components: {
+      diastolic: {
+        label: 'Diastolic',
+        required: true,
+        units: [
+          { unit: 'mm[Hg]', min: 20, max: 250 },
+          { unit: 'kPa', min: 2.6, max: 33.4 },
+        ],
+        codes: { loinc: '8462-4', mdc: { code: 150022, name: 'MDC_PRESS_BLD_NONINV_DIA' } },
+      },
+      mean: {
+        label: 'Mean arterial pressure',
+        required: false,
+        units: [
+          { unit: 'mm[Hg]', min: 25, max: 280 },
+          { unit: 'kPa', min: 3.3, max: 37.4 },
+        ],
+        codes: { loinc: '8478-0', mdc: { code: 150023, name: 'MDC_PRESS_BLD_NONINV_MEAN' } },
+      },
+    },
+    ascending: ['diastolic', 'mean', 'value'],
+    codes: { loinc: '85354-9', mdc: { code: 150020, name: 'MDC_PRESS_BLD_NONINV' } },
+    precision: 0,
+    chart: { minSpan: 60 },
+  },
+  body_weight: {
+    label: 'Weight',
+    words: 'weight',
+    description: 'Body weight from a scale',
+    storedUnit: 'kg',
+    displayUnit: 'kg',
+    // 0.5-500 kg: from an infant on a baby scale to the heaviest a bariatric scale weighs.
+    units: [
+      { unit: 'kg', min: 0.5, max: 500 },
+      { unit: '[lb_av]', min: 1.1, max: 1102.4 },
+    ],
+    codes: { loinc: '29463-7', mdc: { code: 188736, name: 'MDC_MASS_BODY_ACTUAL' } },
+    precision: 1,
+    chart: { minSpan: 4 },
+  },
+  body_temperature: {
+    label: 'Temperature',
+    words: 'temperature',
+    description: 'Body temperature from a thermometer',
+    storedUnit: 'Cel',
+    displayUnit: '°C',
+    // 20-45 °C: clinical thermometers measure 32-42.9 °C (ISO 80601-2-56 asks at least
+    // 34-42); a severe hypothermia below that must still be stored, not refused.
+    units: [
+      { unit: 'Cel', min: 20, max: 45 },
+      { unit: '[degF]', min: 68, max: 113 },
+    ],
+    codes: { loinc: '8310-5', mdc: { code: 150364, name: 'MDC_TEMP_BODY' } },
+    precision: 1,
+    chart: { minSpan: 2 },
   },
   battery: {
+    label: 'Battery',
+    words: 'battery',
     description: 'Battery level of a device',
+    storedUnit: '%',
+    displayUnit: '%',
     units: [{ unit: '%', min: 0, max: 100 }],
+    codes: {},
+    precision: 0,
   },
 };
 
 export type RangeProblem = { kind: 'unit'; allowed: Unit[] } | { kind: 'range'; min: number; max: number };
 
-/** The limits of `metric` in `unit`; undefined when the unit does not fit the metric. */
-export function metricRange(metric: Metric, unit: Unit): Readonly<UnitRange> | undefined {
-  return METRICS[metric].units.find((r) => r.unit === unit);
+/** The limits of `metric` (or one of its components) in `unit`; undefined when the unit does not fit. */
+export function metricRange(
+  metric: Metric,
+  unit: Unit,
+  component?: ComponentName,
+): Readonly<UnitRange> | undefined {
+  const row = METRICS[metric];
+  const units = component === undefined ? row.units : row.components?.[component]?.units;
+  return units?.find((r) => r.unit === unit);
 }
 
-/** Checks a value and unit against the metric table; undefined when acceptable. */
-export function checkMetricValue(metric: Metric, unit: Unit, value: number): RangeProblem | undefined {
-  const range = metricRange(metric, unit);
+/** Checks a value and unit against the catalogue; undefined when acceptable. */
+export function checkMetricValue(
+  metric: Metric,
+  unit: Unit,
+  value: number,
+  component?: ComponentName,
+): RangeProblem | undefined {
+  const range = metricRange(metric, unit, component);
   if (!range) return { kind: 'unit', allowed: METRICS[metric].units.map((r) => r.unit) };
   if (value < range.min || value > range.max) return { kind: 'range', min: range.min, max: range.max };
   return undefined;
+}
+
+/** The metric's components, in catalogue order. */
+export function componentsOf(metric: Metric): [ComponentName, ComponentRow][] {
+  const components = METRICS[metric].components ?? {};
+  return ComponentName.options.flatMap((name) => {
+    const row = components[name];
+    return row ? [[name, row] as [ComponentName, ComponentRow]] : [];
+  });
+}
+
+/** "blood pressure (diastolic)" or "heart rate": a metric or one of its parts, in words. */
+export function partWords(metric: Metric, component?: ComponentName | 'value'): string {
+  const row = METRICS[metric];
+  if (component === undefined || !row.components) return row.words;
+  const label = component === 'value' ? row.valueLabel : row.components[component]?.label;
+  return `${row.words} (${(label ?? component).toLowerCase()})`;
 }

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { flag, loadConfig, port, positiveInt } from '../common/config.ts';
 import { GatewayId, MAX_READINGS_PER_BATCH, PatientId, UtcTimestamp } from '../common/contract.ts';
 import { LogLevel } from '../common/log.ts';
-import { PatientProfile } from './devices/patient-profile.ts';
 import { zoneOffsetMs } from './gatt/date-time.ts';
+import { PatientProfile } from './simulator/patient-profile.ts';
 
 /** "a, b ,c" -> ['a', 'b', 'c'] for list settings given as one environment variable. */
 const commaList = (value: unknown) =>

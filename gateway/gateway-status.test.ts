@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayStatus } from '../common/contract.ts';
 import type { DeviceLinkStatus } from './ble/ble-central.ts';
 import { gatewayStatus, StatusReporter, type StatusSources } from './gateway-status.ts';
-import { PairingStore } from './pairing-store.ts';
+import { PairingStore } from './pairing/pairing-store.ts';
 
 const log = pino({ level: 'silent' });
 const NOW = new Date('2026-11-24T08:00:00.000Z');

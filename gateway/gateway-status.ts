@@ -9,7 +9,7 @@
 import { type DeviceStatus, GatewayStatus } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import type { DeviceLinkStatus } from './ble/ble-central.ts';
-import type { PairingStore } from './pairing-store.ts';
+import type { PairingStore } from './pairing/pairing-store.ts';
 
 /** The contract's limit on devices in one status. */
 const MAX_DEVICES = 32;

@@ -26,7 +26,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { type GatewayStatus, MAX_PAYLOAD_BYTES, RejectionMessage, topics } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import type { GatewayConfig } from './config.ts';
-import type { ReadingSpool, SpoolBatch } from './reading-spool.ts';
+import type { ReadingSpool, SpoolBatch } from './spool/reading-spool.ts';
 
 export interface ReadingPublisherOptions {
   gatewayId: string;

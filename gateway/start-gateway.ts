@@ -4,7 +4,7 @@
  * and, in-process, by the tests.
  *
  * The Bluetooth side is opened first and separately (`openGatewayAdapter`): the machine's
- * adapter, or in virtual mode a simulated household (devices/household.ts) on the virtual
+ * adapter, or in virtual mode a simulated household (simulator/household.ts) on the virtual
  * adapter. In virtual mode the household's devices are paired to their patients on a first
  * start (RPM_VIRTUAL_PAIR_HOUSEHOLD), so a demo shows readings at once.
  *
@@ -20,15 +20,15 @@ import { BleCentral, type CentralTiming, type DeviceLinkStatus } from './ble/ble
 import type { Noble } from './ble/noble-instance.ts';
 import { openAdapter } from './ble/open-adapter.ts';
 import type { GatewayConfig } from './config.ts';
-import { createHousehold, type HouseholdDevice, type HouseholdPatient } from './devices/household.ts';
-import { PatientProfile } from './devices/patient-profile.ts';
-import { FastForwardError, wallClock } from './devices/simulation-clock.ts';
 import { StatusReporter } from './gateway-status.ts';
-import { createPairingPage } from './pairing-page.ts';
-import { PairingStore } from './pairing-store.ts';
+import { createPairingPage } from './pairing/pairing-page.ts';
+import { PairingStore } from './pairing/pairing-store.ts';
+import { deviceSessions } from './profiles/registry.ts';
 import { ReadingPublisher } from './reading-publisher.ts';
-import { ReadingSpool } from './reading-spool.ts';
-import { deviceSessions } from './sessions/device-sessions.ts';
+import { createHousehold, type HouseholdDevice, type HouseholdPatient } from './simulator/household.ts';
+import { PatientProfile } from './simulator/patient-profile.ts';
+import { FastForwardError, wallClock } from './simulator/simulation-clock.ts';
+import { ReadingSpool } from './spool/reading-spool.ts';
 
 export interface GatewayAdapter {
   noble: Noble;

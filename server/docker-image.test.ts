@@ -55,9 +55,9 @@ describe('Dockerfile', () => {
       'gateway',
       [
         'gateway/main.ts',
-        'gateway/pairing-command.ts',
+        'gateway/pairing/pairing-command.ts',
         'gateway/decode-command.ts',
-        'gateway/pairing-page-script.ts',
+        'gateway/pairing/pairing-page-script.ts',
       ],
       'gateway/main.ts',
     ],

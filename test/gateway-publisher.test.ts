@@ -22,9 +22,9 @@ import {
 } from '../common/contract.ts';
 import { decodeGlucoseMeasurement } from '../gateway/gatt/glucose-measurement.ts';
 import { hexBytes } from '../gateway/gatt/hex-bytes.ts';
-import { glucoseMeterReadings } from '../gateway/measurement-readings.ts';
 import { ReadingPublisher, type ReadingPublisherOptions } from '../gateway/reading-publisher.ts';
-import { ReadingSpool } from '../gateway/reading-spool.ts';
+import { glucoseMeterReadings } from '../gateway/readings/glucose-meter-readings.ts';
+import { ReadingSpool } from '../gateway/spool/reading-spool.ts';
 import {
   connectClient,
   oximeterReading,

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../common/log.ts';
 import { ReadingPublisher } from '../gateway/reading-publisher.ts';
-import { ReadingSpool } from '../gateway/reading-spool.ts';
+import { ReadingSpool } from '../gateway/spool/reading-spool.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { openRecordsDb } from '../records/records-db.ts';
 import { freePort } from '../scripts/private-influxd.ts';

@@ -1,9 +1,9 @@
 /** The patient's devices as their gateways last reported them: battery, connection, last seen. */
 import { isLowBattery } from '../../common/battery.ts';
+import { deviceKindLabel } from '../../common/device-kinds.ts';
 import { ageLabel } from './age-label.ts';
 import type { DeviceState } from './api-types.ts';
 import { h, notice, row, table } from './dom.ts';
-import { deviceKindLabel } from './vital-signs.ts';
 
 function batteryCell(percent: number | null): HTMLTableCellElement {
   if (percent === null) return h('td', {}, 'Not reported');

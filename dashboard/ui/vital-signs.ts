@@ -43,12 +43,3 @@ export function primaryVital(tile: Pick<WardTile, 'latest' | 'sparklines'>): Vit
   const has = (v: Vital) => tile.latest[v] !== undefined || tile.sparklines[v].length > 0;
   return has('glucose') ? 'glucose' : has('spo2') ? 'spo2' : 'heart_rate';
 }
-
-export const DEVICE_KIND_LABEL: Record<string, string> = {
-  heart_rate: 'Heart-rate sensor',
-  pulse_oximeter: 'Pulse oximeter',
-  glucose_meter: 'Glucose meter',
-  cgm: 'CGM',
-};
-
-export const deviceKindLabel = (kind: string): string => DEVICE_KIND_LABEL[kind] ?? kind;

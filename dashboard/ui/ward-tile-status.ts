@@ -4,9 +4,10 @@
  * Also how a live reading changes a tile. Pure: the clock is passed in.
  */
 import { isLowBattery } from '../../common/battery.ts';
+import { deviceKindLabel } from '../../common/device-kinds.ts';
 import type { LiveEvent, WardTile } from './api-types.ts';
 import { formatDuration, isStale } from './time-ago.ts';
-import { deviceKindLabel, isVital } from './vital-signs.ts';
+import { isVital } from './vital-signs.ts';
 
 export const ATTENTION_LABEL: Record<WardTile['attention'], string> = {
   critical: 'CRITICAL',

@@ -20,12 +20,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeviceKind, DeviceStatus } from '../../common/contract.ts';
+import type { DeviceStatus } from '../../common/contract.ts';
+import type { DeviceKind } from '../../common/device-kinds.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
+import { deviceKindFromServices } from '../profiles/registry.ts';
 import { BleDeviceError } from './ble-errors.ts';
 import { connectPeripheral } from './connect-peripheral.ts';
 import { ConnectedDevice } from './connected-device.ts';
-import { deviceKindFromServices } from './device-kind.ts';
 import type { Noble, Peripheral } from './noble-instance.ts';
 import { type BackoffPolicy, reconnectDelayMs } from './reconnect-backoff.ts';
 

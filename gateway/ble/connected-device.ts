@@ -5,7 +5,7 @@
  * `disconnected`. UUIDs may be given as noble spells them (`180d`) or in any form
  * `normalizeUuid` accepts.
  */
-import type { DeviceKind } from '../../common/contract.ts';
+import type { DeviceKind } from '../../common/device-kinds.ts';
 import { BleDeviceError, type BleErrorContext, type BleOperation } from './ble-errors.ts';
 import { normalizeUuid } from './bluetooth-uuid.ts';
 import type { Characteristic, Peripheral } from './noble-instance.ts';

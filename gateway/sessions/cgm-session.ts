@@ -28,19 +28,15 @@ import {
 } from '../gatt/cgm-session-start-time.ts';
 import { formatHexBytes } from '../gatt/hex-bytes.ts';
 import { RECORD_ACCESS_CONTROL_POINT_UUID, racpRequests } from '../gatt/record-access-control-point.ts';
-import {
-  cgmReadings,
-  concatBatches,
-  type ReadingBatch,
-  type ReadingSource,
-} from '../measurement-readings.ts';
-import type { CgmPosition } from '../pairing-store.ts';
-import { SpoolClosedError } from '../reading-spool.ts';
+import { CGM_SERVICE } from '../gatt/service-uuids.ts';
+import type { CgmPosition } from '../pairing/pairing-store.ts';
+import { cgmReadings } from '../readings/cgm-readings.ts';
+import { concatBatches, type ReadingBatch, type ReadingSource } from '../readings/reading-batch.ts';
+import { SpoolClosedError } from '../spool/reading-spool.ts';
 import { decodedValue, warnMalformed } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
 import { deliverReadings } from './reading-delivery.ts';
 import { RecordAccessClient, type TransferOutcome } from './record-access-client.ts';
-import { CGM_SERVICE } from './service-uuids.ts';
 import { readingSource, type SessionEnvironment } from './session-environment.ts';
 
 /** The position's session name for a sensor without a readable session start time. */

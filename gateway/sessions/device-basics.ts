@@ -15,9 +15,9 @@ import {
   MODEL_NUMBER_UUID,
   SERIAL_NUMBER_UUID,
 } from '../gatt/device-information.ts';
-import type { DeviceIdentity } from '../pairing-store.ts';
+import { BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE } from '../gatt/service-uuids.ts';
+import type { DeviceIdentity } from '../pairing/pairing-store.ts';
 import { decodedValue } from './characteristic-value.ts';
-import { BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE } from './service-uuids.ts';
 import type { SessionEnvironment } from './session-environment.ts';
 
 const IDENTITY_FIELDS: readonly [keyof DeviceIdentity, DeviceInformationUuid][] = [

@@ -12,9 +12,9 @@
 import type { ConnectedDevice } from '../ble/connected-device.ts';
 import { CURRENT_TIME_UUID, decodeCurrentTime } from '../gatt/current-time.ts';
 import { deviceTimeToUtc } from '../gatt/date-time.ts';
-import { DEVICE_CLOCK_TOLERANCE_MS, type ReadingSource } from '../measurement-readings.ts';
+import { CURRENT_TIME_SERVICE } from '../gatt/service-uuids.ts';
+import { DEVICE_CLOCK_TOLERANCE_MS, type ReadingSource } from '../readings/reading-batch.ts';
 import { decodedValue } from './characteristic-value.ts';
-import { CURRENT_TIME_SERVICE } from './service-uuids.ts';
 import type { SessionEnvironment } from './session-environment.ts';
 
 const MINUTE_MS = 60_000;

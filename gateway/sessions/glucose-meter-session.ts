@@ -33,20 +33,19 @@ import {
   type GlucoseMeasurementContext,
 } from '../gatt/glucose-measurement-context.ts';
 import { racpRequests } from '../gatt/record-access-control-point.ts';
+import { GLUCOSE_SERVICE } from '../gatt/service-uuids.ts';
+import { glucoseMeterReadings, glucoseRecordStamp } from '../readings/glucose-meter-readings.ts';
 import {
   concatBatches,
-  glucoseMeterReadings,
-  glucoseRecordStamp,
   type ReadingBatch,
   type ReadingSource,
   spreadRetimed,
-} from '../measurement-readings.ts';
+} from '../readings/reading-batch.ts';
 import { decodedValue } from './characteristic-value.ts';
 import { readDeviceBasics } from './device-basics.ts';
 import { withDeviceClock } from './device-clock.ts';
 import { deliverReadings } from './reading-delivery.ts';
 import { RecordAccessClient } from './record-access-client.ts';
-import { GLUCOSE_SERVICE } from './service-uuids.ts';
 import { readingSource, type SessionEnvironment } from './session-environment.ts';
 
 const LAST_SEQUENCE_NUMBER = 0xffff;

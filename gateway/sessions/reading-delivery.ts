@@ -6,7 +6,7 @@
  * by the caller). Every spooled reading id is logged at debug, so an operator (or a test) can
  * account for each one.
  */
-import type { ReadingBatch } from '../measurement-readings.ts';
+import type { ReadingBatch } from '../readings/reading-batch.ts';
 import type { SessionEnvironment } from './session-environment.ts';
 
 /** Resolves once the batch's readings are in the spool; rejects when the spool refused them. */

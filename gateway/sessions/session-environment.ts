@@ -6,8 +6,8 @@
 import type { ReadingInput } from '../../common/contract.ts';
 import type { Logger } from '../../common/log.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
-import type { ReadingSource } from '../measurement-readings.ts';
-import type { PairingStore } from '../pairing-store.ts';
+import type { PairingStore } from '../pairing/pairing-store.ts';
+import type { ReadingSource } from '../readings/reading-batch.ts';
 
 export interface SessionEnvironment {
   pairings: PairingStore;

@@ -1,0 +1,19 @@
+/**
+ * A device profile: what one kind of health device is to the gateway, as data. Its kind
+ * (named and labelled in common/device-kinds.ts), the GATT service that makes a peripheral
+ * that kind, and its session: a streaming session built from its characteristics, decoders
+ * and reading mappers (sessions/streaming-session.ts), or a record-transfer session for
+ * devices whose memory is fetched through a Record Access Control Point. The registry
+ * (registry.ts) lists them; scanning, pairing, the central and the status derive from it.
+ */
+import type { DeviceKind } from '../../common/device-kinds.ts';
+import type { DeviceSession } from '../ble/ble-central.ts';
+import type { SessionEnvironment } from '../sessions/session-environment.ts';
+
+export interface DeviceProfile {
+  kind: DeviceKind;
+  /** The health service (16-bit, as noble spells it) whose advertisement makes a peripheral this kind. */
+  service: string;
+  /** What the gateway does with the device on every connection. */
+  session: (env: SessionEnvironment) => DeviceSession;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { isClinicallyReliable, Reading, type ReadingInput } from '../../common/contract.ts';
+import type { Decoded } from '../gatt/decode-result.ts';
+import { decodeHeartRateMeasurement } from '../gatt/heart-rate-measurement.ts';
+import { hexBytes } from '../gatt/hex-bytes.ts';
+import { heartRateReadings } from './heart-rate-readings.ts';
+import type { ReadingBatch, ReadingSource } from './reading-batch.ts';
+
+const RECEIVED = '2026-11-24T05:00:00.000Z';
+const source: ReadingSource = {
+  patientId: 'P-0042',
+  deviceId: 'AA:BB:CC:DD:EE:FF',
+  receivedAt: new Date(RECEIVED),
+  timeZone: 'Asia/Karachi',
+};
+const DEVICE = source.deviceId;
+
+function decoded<T>(result: Decoded<T>): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+/** Every reading the functions emit must be a valid contract Reading. */
+function valid(batch: ReadingBatch): ReadingInput[] {
+  for (const reading of batch.readings) Reading.parse(reading);
+  return batch.readings;
+}
+
+function only(batch: ReadingBatch): ReadingInput {
+  const [reading, ...others] = valid(batch);
+  if (!reading || others.length > 0) throw new Error(`expected one reading, got ${batch.readings.length}`);
+  return reading;
+}
+
+describe('heart rate readings', () => {
+  it('emits the heart rate at receive time with RR intervals, energy and body location', () => {
+    const measurement = decoded(decodeHeartRateMeasurement(hexBytes('1e 48 e8 03 00 04 00 02')));
+    expect(only(heartRateReadings(measurement, source, 'chest'))).toEqual({
+      id: `${DEVICE}:heart_rate:${Date.parse(RECEIVED)}`,
+      patientId: 'P-0042',
+      deviceId: DEVICE,
+      metric: 'heart_rate',
+      value: 72,
+      unit: '/min',
+      time: RECEIVED,
+      flags: [],
+      context: { rrIntervalsMs: [1000, 500], energyExpendedKj: 1000, bodySensorLocation: 'chest' },
+    });
+  });
+
+  it('flags a strap that supports contact detection but has no contact', () => {
+    const reading = only(heartRateReadings(decoded(decodeHeartRateMeasurement(hexBytes('04 48'))), source));
+    expect(reading.flags).toEqual(['no_sensor_contact']);
+    expect(isClinicallyReliable(Reading.parse(reading))).toBe(false);
+  });
+
+  it('skips a heart rate outside the physiological limits, and RR intervals the contract cannot hold', () => {
+    const batch = heartRateReadings(
+      decoded(decodeHeartRateMeasurement(hexBytes('10 00 00 00 00 58'))),
+      source,
+    );
+    expect(batch.readings).toEqual([]);
+    expect(batch.skipped).toEqual([
+      { deviceId: DEVICE, metric: 'heart_rate', reason: '2 RR interval(s) outside 0-5000 ms left out' },
+      {
+        deviceId: DEVICE,
+        metric: 'heart_rate',
+        reason: '0 /min is outside the physiological limits for heart_rate (20-300 /min)',
+      },
+    ]);
+  });
+});

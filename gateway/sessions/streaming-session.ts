@@ -1,0 +1,106 @@
+/**
+ * The session of every device that sends its measurements unasked: heart-rate straps and
+ * oximeters (notifications), blood-pressure cuffs, scales and thermometers (indications of
+ * each measurement, and on connecting of every measurement stored while the gateway was out
+ * of reach, oldest first). A device profile says which characteristics to subscribe to, with
+ * their decoders and reading mappers; this does the rest, on every connection:
+ *
+ * 1. Device Information and Battery (device-basics.ts);
+ * 2. for devices that time their measurements, the device clock's offset from its Current
+ *    Time when offered (device-clock.ts), so every timestamp is corrected;
+ * 3. the profile's `prepare` reads (features, sensor location), giving a context the mappers
+ *    see;
+ * 4. a subscription per characteristic the device offers (a `required` one is subscribed to
+ *    even when absent, so the connection fails and is retried, rather than silently reading
+ *    nothing); each value is decoded (a malformed one is logged with its bytes and dropped),
+ *    mapped to readings and appended to the spool.
+ *
+ * A stored measurement sent again (the device missed the confirmation) has the same
+ * idempotency key, which its own time stamp makes, and is stored once.
+ */
+import type { DeviceSession } from '../ble/ble-central.ts';
+import type { ConnectedDevice } from '../ble/connected-device.ts';
+import type { Decoded } from '../gatt/decode-result.ts';
+import type { ReadingBatch, ReadingSource } from '../readings/reading-batch.ts';
+import { decodedValue } from './characteristic-value.ts';
+import { readDeviceBasics } from './device-basics.ts';
+import { withDeviceClock } from './device-clock.ts';
+import { deliverLiveReadings } from './reading-delivery.ts';
+import { readingSource, type SessionEnvironment } from './session-environment.ts';
+
+/** One subscribed characteristic, its decoder and mapper bound together. */
+export interface Subscription<C> {
+  characteristic: string;
+  required: boolean;
+  /** The readings of one value, or undefined when it was malformed (and logged). */
+  readings(
+    bytes: Uint8Array,
+    source: ReadingSource,
+    context: C,
+    env: SessionEnvironment,
+    deviceId: string,
+  ): ReadingBatch | undefined;
+}
+
+export function subscription<T, C>(spec: {
+  characteristic: string;
+  required?: boolean;
+  decode: (bytes: Uint8Array) => Decoded<T>;
+  toReadings: (value: T, source: ReadingSource, context: C) => ReadingBatch;
+}): Subscription<C> {
+  return {
+    characteristic: spec.characteristic,
+    required: spec.required ?? false,
+    readings(bytes, source, context, env, deviceId) {
+      const value = decodedValue(env.log, deviceId, spec.characteristic, bytes, spec.decode(bytes));
+      return value === undefined ? undefined : spec.toReadings(value, source, context);
+    },
+  };
+}
+
+export interface StreamingSessionSpec<C> {
+  service: string;
+  /** The device puts its own time stamps on measurements: measure its clock first. */
+  timedMeasurements: boolean;
+  /** Reads made once per connection before subscribing; their result is the mappers' context. */
+  prepare: (device: ConnectedDevice, env: SessionEnvironment) => Promise<C>;
+  subscriptions: readonly Subscription<C>[];
+}
+
+/** No reads before subscribing. */
+export const nothingToPrepare = async (): Promise<undefined> => undefined;
+
+export function streamingSession<C>(
+  spec: StreamingSessionSpec<C>,
+): (env: SessionEnvironment) => DeviceSession {
+  return (env) => async (device) => {
+    const paired = readingSource(env, device);
+    if (!paired) return;
+    await readDeviceBasics(device, env);
+    const source = spec.timedMeasurements ? await withDeviceClock(paired, device, env) : paired;
+    const context = await spec.prepare(device, env);
+    for (const s of spec.subscriptions) {
+      if (!s.required && !device.has(spec.service, s.characteristic)) continue;
+      await device.subscribe(spec.service, s.characteristic, (bytes) => {
+        const batch = s.readings(bytes, source(), context, env, device.id);
+        if (batch) deliverLiveReadings(env, device.id, batch);
+      });
+    }
+  };
+}
+
+/**
+ * A characteristic read once per connection when the device offers it (a feature or a
+ * location), decoded; undefined when absent or malformed (logged).
+ */
+export async function readOptional<T>(
+  device: ConnectedDevice,
+  env: SessionEnvironment,
+  service: string,
+  characteristic: string,
+  decode: (bytes: Uint8Array) => Decoded<T>,
+): Promise<T | undefined> {
+  if (!device.has(service, characteristic)) return undefined;
+  const bytes = await device.read(service, characteristic);
+  return decodedValue(env.log, device.id, characteristic, bytes, decode(bytes));
+}
