@@ -13,12 +13,12 @@
  * - A write that fails (database down) is retried until it succeeds: the steps are
  *   idempotent, and later steps wait behind it.
  */
-import { type AlertEvent, type Reading, Reading as ReadingSchema } from '../common/contract.ts';
+import type { AlertEvent, Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { METRICS, type Metric } from '../common/metrics.ts';
 import { toMgdl } from '../common/units.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
-import { quoteString } from '../ingest/influx-connection.ts';
+import { storedReadings } from '../ingest/readings-storage.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import { listCareTeams } from '../records/care-teams.ts';
 import type { RecordsDb, SqlClient } from '../records/records-db.ts';
@@ -79,26 +79,6 @@ const REPLAY_MARGIN_MINUTES = 10;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const RETRY_MAX_MS = 30_000;
-
-/** Contract readings rebuilt from what InfluxDB stored (ingest/influx-schema.ts). */
-function rowToReading(metric: Metric, row: Record<string, unknown>): Reading | undefined {
-  const parsed = ReadingSchema.safeParse({
-    id: row.reading_id,
-    patientId: row.patient,
-    deviceId: row.device,
-    metric,
-    value: row.value,
-    unit: row.unit,
-    time: typeof row.time === 'number' ? new Date(row.time).toISOString() : undefined,
-    flags: typeof row.flags === 'string' && row.flags ? row.flags.split(',') : [],
-    context: {
-      ...(typeof row.source === 'string' && { source: row.source }),
-      ...(typeof row.trend === 'number' && { trendMgdlPerMin: row.trend }),
-      ...(typeof row.sequence === 'number' && { sequenceNumber: row.sequence }),
-    },
-  });
-  return parsed.success ? parsed.data : undefined;
-}
 
 export class AlertsService {
   private state: EngineState;
@@ -175,11 +155,13 @@ export class AlertsService {
     for (const [metric, minutes] of windows) {
       for (let i = 0; i < patients.length; i += REPLAY_CHUNK) {
         const chunk = patients.slice(i, i + REPLAY_CHUNK);
-        const rows = await this.o.influx.query(
-          `SELECT * FROM ${metric} WHERE time >= ${now.getTime() - minutes * 60_000}ms AND time <= ${now.getTime()}ms
-           AND (${chunk.map((id) => `patient = ${quoteString(id)}`).join(' OR ')})`,
+        const readings = await storedReadings(
+          this.o.influx,
+          metric,
+          chunk,
+          now.getTime() - minutes * 60_000,
+          now.getTime(),
         );
-        const readings = rows.flatMap((row) => rowToReading(metric, row) ?? []);
         count += readings.length;
         if (readings.length) await this.commit(ingestChanges(this.state, readings, now));
       }

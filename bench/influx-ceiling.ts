@@ -8,7 +8,7 @@
  */
 import { Reading } from '../common/contract.ts';
 import { connectInflux } from '../ingest/influx-connection.ts';
-import { readingToLine } from '../ingest/influx-schema.ts';
+import { readingToLine } from '../ingest/readings-storage.ts';
 import { BenchmarkError } from './benchmark-error.ts';
 import type { InfluxCeiling } from './benchmark-report.ts';
 import { CpuMeter } from './proc-stats.ts';

@@ -102,8 +102,11 @@ export interface MetricRow {
   cgmMinutes?: number;
   /** Decimals shown. */
   precision: number;
-  /** Charted on the patient view, on an axis no narrower than this span (stored unit). */
-  chart?: { minSpan: number };
+  /**
+   * Charted on the patient view, on an axis no narrower than `minSpan` (stored unit); with
+   * `sparkline`, also drawn small on the ward tile (continuously monitored vitals).
+   */
+  chart?: { minSpan: number; sparklineMinSpan?: number };
   /** Shown in place of this metric where the patient has none of it (a pulse for a heart rate). */
   standsInFor?: Metric;
 }
@@ -119,6 +122,10 @@ export const VITAL_METRICS = [
 ] as const satisfies readonly Metric[];
 export type VitalMetric = (typeof VITAL_METRICS)[number];
 
+/** The vitals whose last hours a ward tile draws as a sparkline. */
+export const SPARKLINE_METRICS = ['heart_rate', 'spo2', 'glucose'] as const satisfies readonly VitalMetric[];
+export type SparklineMetric = (typeof SPARKLINE_METRICS)[number];
+
 export const METRICS: Record<Metric, MetricRow> = {
   heart_rate: {
     label: 'Heart rate',
@@ -131,7 +138,7 @@ export const METRICS: Record<Metric, MetricRow> = {
     codes: { loinc: '8867-4', mdc: { code: 147842, name: 'MDC_ECG_HEART_RATE' } },
     continuousMinutes: 1,
     precision: 0,
-    chart: { minSpan: 30 },
+    chart: { minSpan: 30, sparklineMinSpan: 20 },
   },
   pulse_rate: {
     label: 'Pulse rate',
@@ -159,7 +166,7 @@ export const METRICS: Record<Metric, MetricRow> = {
     codes: { loinc: '59408-5', mdc: { code: 150456, name: 'MDC_PULS_OXIM_SAT_O2' } },
     continuousMinutes: 1,
     precision: 0,
-    chart: { minSpan: 8 },
+    chart: { minSpan: 8, sparklineMinSpan: 6 },
   },
   glucose: {
     label: 'Glucose',
@@ -180,7 +187,7 @@ export const METRICS: Record<Metric, MetricRow> = {
     // stale after 15 min, three missed readings [NS1]).
     cgmMinutes: 5,
     precision: 0,
-    chart: { minSpan: 80 },
+    chart: { minSpan: 80, sparklineMinSpan: 60 },
   },
   blood_pressure: {
     label: 'Blood pressure',
@@ -265,6 +272,9 @@ export const METRICS: Record<Metric, MetricRow> = {
     precision: 0,
   },
 };
+
+/** The vitals the patient view charts: those with a chart. */
+export const CHART_METRICS = VITAL_METRICS.filter((m) => METRICS[m].chart !== undefined);
 
 export type RangeProblem = { kind: 'unit'; allowed: Unit[] } | { kind: 'range'; min: number; max: number };
 

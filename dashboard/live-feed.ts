@@ -13,7 +13,8 @@ import {
   type GatewayStatus,
   type Reading,
 } from '../common/contract.ts';
-import { storedValue } from '../ingest/influx-schema.ts';
+import type { ComponentName } from '../common/metrics.ts';
+import { storedValue } from '../ingest/readings-storage.ts';
 import { listPatients } from '../records/patients.ts';
 import type { SqlClient } from '../records/records-db.ts';
 import { sessionUser } from '../records/sessions.ts';
@@ -27,11 +28,15 @@ export type LiveEvent =
       metric: Reading['metric'];
       /** In the stored unit (glucose in mg/dL), like every other dashboard value. */
       value: number;
+      /** Blood pressure's diastolic and mean, in the same unit. */
+      components?: Partial<Record<ComponentName, number>>;
       unit: string;
       time: string;
       reliable: boolean;
       /** The device's LO / HI: `value` is a bound, not a measurement. */
       bound?: DeviceRangeBound;
+      /** A cuff saw an irregular pulse with this blood pressure. */
+      irregularPulse?: boolean;
       trendMgdlPerMin?: number;
     }
   | { type: 'alert'; patientId: string; event: AlertEvent }
@@ -80,10 +85,12 @@ export class LiveFeed {
         patientId: r.patientId,
         metric: r.metric,
         value: stored.value,
+        ...(Object.keys(stored.components).length && { components: stored.components }),
         unit: stored.unit,
         time: r.time,
         reliable: isReliable(r),
         ...(bound && { bound }),
+        ...(r.flags.includes('irregular_pulse') && { irregularPulse: true }),
         ...(r.context.trendMgdlPerMin !== undefined && { trendMgdlPerMin: r.context.trendMgdlPerMin }),
       });
     }

@@ -8,20 +8,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AlertsService } from '../alerts/alerts-service.ts';
 import { PatientId } from '../common/contract.ts';
+import { CHART_METRICS, METRICS, type SparklineMetric } from '../common/metrics.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
+import { chartSeries, latestValues } from '../ingest/readings-storage.ts';
 import { getPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { currentUser, requireRole } from './auth.ts';
 import { summariseGlucose } from './glucose-summary.ts';
 import {
-  CHART_METRICS,
   CHART_RANGES,
-  chartSeries,
+  chartWindow,
   daysWithReadings,
   deviceStates,
   gatewayStates,
   glucoseValues,
-  latestValues,
 } from './readings-queries.ts';
 import { RequestRefused } from './request-refused.ts';
 import type { ViewAudit } from './view-audit.ts';
@@ -88,11 +88,13 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     await o.views.list(user.id, 'ward.view', ids);
     const nowMs = o.now().getTime();
     const alerts = activeAlertsByPatient(o.alerts, ids);
-    const [latest, hr, spo2, glucose, devices, gateways] = await Promise.all([
+    const sparkline = (metric: SparklineMetric) =>
+      chartSeries(o.influx, ids, metric, chartWindow('6h', nowMs));
+    const [latest, heartRate, spo2, glucose, devices, gateways] = await Promise.all([
       latestValues(o.influx, ids, nowMs - LATEST_WINDOW_MS),
-      chartSeries(o.influx, ids, 'heart_rate', '6h', nowMs),
-      chartSeries(o.influx, ids, 'spo2', '6h', nowMs),
-      chartSeries(o.influx, ids, 'glucose', '6h', nowMs),
+      sparkline('heart_rate'),
+      sparkline('spo2'),
+      sparkline('glucose'),
       deviceStates(o.influx, ids, nowMs - LATEST_WINDOW_MS),
       gatewayStates(o.influx, [...new Set(patients.flatMap((p) => p.gatewayIds))], nowMs - LATEST_WINDOW_MS),
     ]);
@@ -101,7 +103,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       tiles: composeWardTiles({
         patients,
         latest,
-        sparklines: { heart_rate: hr, spo2, glucose },
+        sparklines: { heart_rate: heartRate, spo2, glucose },
         devices,
         gateways,
         alerts,
@@ -151,11 +153,11 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       await requirePatient(request, patientId);
       await o.views.patient(currentUser(request).id, 'patient.chart.view', patientId, { metric, range });
       const nowMs = o.now().getTime();
-      const series = await chartSeries(o.influx, [patientId], metric, range, nowMs);
+      const series = await chartSeries(o.influx, [patientId], metric, chartWindow(range, nowMs));
       return {
         metric,
         range,
-        unit: metric === 'glucose' ? 'mg/dL' : metric === 'spo2' ? '%' : '/min',
+        unit: METRICS[metric].storedUnit,
         from: new Date(nowMs - CHART_RANGES[range].spanMs).toISOString(),
         to: new Date(nowMs).toISOString(),
         points: series.get(patientId) ?? [],

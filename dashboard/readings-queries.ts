@@ -1,15 +1,15 @@
 /**
- * What the screens read from InfluxDB, in InfluxQL (works on 1.x, 2.x through DBRP, 3.x).
- * Downsampling happens in InfluxDB (GROUP BY time): the browser never receives raw points
- * beyond the few hundred a chart can draw. Glucose is stored in mg/dL (see
- * ingest/influx-schema.ts).
+ * What the screens read from InfluxDB besides the readings themselves (latest values and
+ * chart series are ingest/readings-storage.ts), in InfluxQL (works on 1.x, 2.x through
+ * DBRP, 3.x). Downsampling happens in InfluxDB (GROUP BY time): the browser never receives
+ * raw points beyond the few hundred a chart can draw.
  */
-import { type DeviceRangeBound, deviceRangeBound } from '../common/contract.ts';
+import { METRICS, VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
 import type { InfluxConnection, InfluxSeries } from '../ingest/influx-connection.ts';
-import { quoteString } from '../ingest/influx-connection.ts';
+import { firstRow, finiteNumber as num, quoteString } from '../ingest/influx-connection.ts';
+import { measurementsShownAs, tagIn } from '../ingest/readings-storage.ts';
 
-export const CHART_METRICS = ['heart_rate', 'spo2', 'glucose'] as const;
-export type ChartMetric = (typeof CHART_METRICS)[number];
+export type ChartMetric = VitalMetric;
 
 /** Chart ranges and the bucket that keeps each to a few hundred points. */
 export const CHART_RANGES = {
@@ -20,129 +20,13 @@ export const CHART_RANGES = {
 } as const;
 export type ChartRange = keyof typeof CHART_RANGES;
 
-export interface LatestValue {
-  value: number;
-  time: number;
-  reliable: boolean;
-  /** The device's LO / HI: `value` is a bound, not a measurement. */
-  bound?: DeviceRangeBound;
-}
-
-export interface PatientLatest {
-  heart_rate?: LatestValue;
-  spo2?: LatestValue;
-  glucose?: LatestValue & { trendMgdlPerMin?: number; source?: string };
-}
-
-export interface ChartPoint {
-  time: number;
-  mean: number;
-  min: number;
-  max: number;
-}
-
-/** An InfluxQL regex condition matching exactly these tag values. */
-const tagIn = (tag: string, values: readonly string[]) =>
-  `${tag} =~ /^(${values.map((v) => v.replace(/[.\\^$|?*+()[\]{}/-]/g, '\\$&')).join('|')})$/`;
-const patientFilter = (ids: readonly string[]) => tagIn('patient', ids);
-
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function firstRow(series: InfluxSeries): Record<string, unknown> | undefined {
-  const values = series.values[0];
-  if (!values) return undefined;
-  return Object.fromEntries(series.columns.map((c, i) => [c, values[i]]));
-}
-
-/** The latest heart rate, SpO2 and glucose of each patient, with their sample times. */
-export async function latestValues(
-  influx: InfluxConnection,
-  patientIds: readonly string[],
-  sinceMs: number,
-): Promise<Map<string, PatientLatest>> {
-  const result = new Map<string, PatientLatest>(patientIds.map((id) => [id, {}]));
-  if (!patientIds.length) return result;
-  // One selector only: with two (last(value), last(reliable)) InfluxDB 1.x answers the start
-  // of the time range instead of the point's time. A plain field beside a single selector
-  // comes from the same point.
-  const series = await influx.querySeries(
-    `SELECT last(value) AS value, reliable, flags FROM heart_rate, pulse_rate, spo2, glucose
-     WHERE ${patientFilter(patientIds)} AND time >= ${sinceMs}ms GROUP BY patient`,
-  );
-  for (const s of series) {
-    const row = firstRow(s);
-    const patient = s.tags?.patient;
-    const latest = patient ? result.get(patient) : undefined;
-    const value = num(row?.value);
-    const time = num(row?.time);
-    if (!latest || value === undefined || time === undefined) continue;
-    const bound = deviceRangeBound(typeof row?.flags === 'string' ? row.flags.split(',') : []);
-    const entry = { value, time, reliable: row?.reliable !== false, ...(bound && { bound }) };
-    // A patient with only an oximeter has a pulse rate and no heart rate: show the newer.
-    const slot = s.name === 'pulse_rate' ? 'heart_rate' : s.name;
-    if (slot === 'heart_rate' || slot === 'spo2' || slot === 'glucose') {
-      const current = latest[slot];
-      if (!current || current.time < time) latest[slot] = entry;
-    }
-  }
-  // The CGM trend belongs with the latest CGM reading, if it is the latest glucose.
-  const trends = await influx.querySeries(
-    `SELECT last(trend) AS trend FROM glucose WHERE ${patientFilter(patientIds)} AND source = 'cgm'
-     AND time >= ${sinceMs}ms GROUP BY patient`,
-  );
-  for (const s of trends) {
-    const row = firstRow(s);
-    const glucose = s.tags?.patient ? result.get(s.tags.patient)?.glucose : undefined;
-    const trend = num(row?.trend);
-    if (glucose && trend !== undefined && num(row?.time) === glucose.time) {
-      glucose.trendMgdlPerMin = trend;
-      glucose.source = 'cgm';
-    }
-  }
-  return result;
-}
-
-/** Downsampled series (mean, min, max per bucket) of one metric for each patient. */
-export async function chartSeries(
-  influx: InfluxConnection,
-  patientIds: readonly string[],
-  metric: ChartMetric,
+/** The time window and bucket of a chart range ending now. */
+export function chartWindow(
   range: ChartRange,
   nowMs: number,
-  options: { reliableOnly?: boolean } = {},
-): Promise<Map<string, ChartPoint[]>> {
-  const result = new Map<string, ChartPoint[]>(patientIds.map((id) => [id, []]));
-  if (!patientIds.length) return result;
+): { fromMs: number; toMs: number; bucket: string } {
   const { spanMs, bucket } = CHART_RANGES[range];
-  // Heart rate charts fall back on an oximeter's pulse rate where no heart-rate sensor sent.
-  const from = metric === 'heart_rate' ? 'heart_rate, pulse_rate' : metric;
-  const series = await influx.querySeries(
-    `SELECT mean(value) AS mean, min(value) AS min, max(value) AS max FROM ${from}
-     WHERE ${patientFilter(patientIds)} AND time >= ${nowMs - spanMs}ms AND time <= ${nowMs}ms
-     ${options.reliableOnly ? 'AND reliable = true' : ''}
-     GROUP BY time(${bucket}), patient fill(none)`,
-  );
-  // heart_rate sorts before pulse_rate: its bucket wins where both measured.
-  for (const s of [...series].sort((a, b) => a.name.localeCompare(b.name))) {
-    const points = s.tags?.patient ? result.get(s.tags.patient) : undefined;
-    if (!points) continue;
-    const taken = new Set(points.map((p) => p.time));
-    const at = (c: string) => s.columns.indexOf(c);
-    for (const v of s.values) {
-      const [time, mean, min, max] = [v[at('time')], v[at('mean')], v[at('min')], v[at('max')]].map(num);
-      if (
-        time !== undefined &&
-        mean !== undefined &&
-        min !== undefined &&
-        max !== undefined &&
-        !taken.has(time)
-      ) {
-        points.push({ time, mean, min, max });
-      }
-    }
-    points.sort((a, b) => a.time - b.time);
-  }
-  return result;
+  return { fromMs: nowMs - spanMs, toMs: nowMs, bucket };
 }
 
 /** Glucose values (mg/dL) of one patient in a window, CGM when there is any, else meter. */
@@ -173,7 +57,7 @@ export async function daysWithReadings(
   timeZone: string,
 ): Promise<number> {
   const series = await influx.querySeries(
-    `SELECT count(value) FROM heart_rate, pulse_rate, spo2, glucose WHERE patient = ${quoteString(patientId)}
+    `SELECT count(value) FROM ${VITAL_METRICS.flatMap(measurementsShownAs).join(', ')} WHERE patient = ${quoteString(patientId)}
      AND time >= ${nowMs - days * 86400_000}ms AND time <= ${nowMs}ms GROUP BY time(1d) fill(none)
      tz(${quoteString(timeZone)})`,
   );
@@ -207,7 +91,7 @@ export async function deviceStates(
   if (!patientIds.length) return [];
   const series = await influx.querySeries(
     `SELECT last(connected) AS connected, battery, last_seen_ms AS last_seen
-     FROM device_status WHERE ${patientFilter(patientIds)} AND time >= ${sinceMs}ms
+     FROM device_status WHERE ${tagIn('patient', patientIds)} AND time >= ${sinceMs}ms
      GROUP BY patient, device, gateway, kind`,
   );
   return series.flatMap((s) => {

@@ -8,7 +8,9 @@
  * Device-level silences that matter clinically (a CGM that stopped) are no-data alerts.
  */
 import type { Severity } from '../common/contract.ts';
-import type { ChartPoint, DeviceState, PatientLatest } from './readings-queries.ts';
+import type { SparklineMetric } from '../common/metrics.ts';
+import type { ChartPoint, PatientLatest } from '../ingest/readings-storage.ts';
+import type { DeviceState } from './readings-queries.ts';
 
 export interface ActiveAlertSummary {
   alertId: string;
@@ -25,7 +27,7 @@ export interface WardTile {
   attention: 'critical' | 'warning' | 'silent' | 'ok';
   latest: PatientLatest;
   /** Last 6 h of each metric, 10-minute means. */
-  sparklines: { heart_rate: ChartPoint[]; spo2: ChartPoint[]; glucose: ChartPoint[] };
+  sparklines: Record<SparklineMetric, ChartPoint[]>;
   devices: { deviceId: string; kind: string; batteryPercent: number | null; connected: boolean }[];
   gateways: { gatewayId: string; online: boolean | null }[];
   alerts: ActiveAlertSummary[];
@@ -36,7 +38,7 @@ export interface WardTile {
 export interface WardInput {
   patients: { id: string; displayName: string; gatewayIds: string[] }[];
   latest: Map<string, PatientLatest>;
-  sparklines: Record<'heart_rate' | 'spo2' | 'glucose', Map<string, ChartPoint[]>>;
+  sparklines: Record<SparklineMetric, Map<string, ChartPoint[]>>;
   devices: DeviceState[];
   gateways: Map<string, { online: boolean }>;
   alerts: Map<string, ActiveAlertSummary[]>;
@@ -49,9 +51,7 @@ const RANK = { critical: 0, warning: 1, silent: 2, ok: 3 } as const;
 export function composeWardTiles(input: WardInput): WardTile[] {
   const tiles = input.patients.map((p): WardTile & { sortKey: number } => {
     const latest = input.latest.get(p.id) ?? {};
-    const times = [latest.heart_rate?.time, latest.spo2?.time, latest.glucose?.time].filter(
-      (t): t is number => t !== undefined,
-    );
+    const times = Object.values(latest).map((v) => v.time);
     const lastReadingAt = times.length ? Math.max(...times) : null;
     const alerts = [...(input.alerts.get(p.id) ?? [])].sort((a, b) => a.since.localeCompare(b.since));
     const gateways = p.gatewayIds.map((gatewayId) => ({

@@ -105,6 +105,17 @@ async function runQuery(
   return first?.series ?? [];
 }
 
+/** A finite number, or undefined for anything else InfluxDB may answer (null, a string). */
+export const finiteNumber = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
+/** The first row of a series, by column name. */
+export function firstRow(series: InfluxSeries): InfluxRow | undefined {
+  const values = series.values[0];
+  if (!values) return undefined;
+  return Object.fromEntries(series.columns.map((c, i) => [c, values[i]]));
+}
+
 export function rowsOf(series: InfluxSeries[]): InfluxRow[] {
   return series.flatMap((s) =>
     s.values.map((values) => {

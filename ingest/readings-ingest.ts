@@ -16,8 +16,9 @@ import {
 } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import type { GatewayDirectory } from './gateway-directory.ts';
-import { type DeadLetter, deadLetterToLine, gatewayStatusToLines, readingToLine } from './influx-schema.ts';
+import { type DeadLetter, deadLetterToLine, gatewayStatusToLines } from './influx-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
+import { asStored, readingToLine } from './readings-storage.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
 export interface IngestOutcome {
@@ -152,7 +153,7 @@ export class ReadingsIngest {
     outcomes.forEach((outcome, i) => {
       const valid = allowed[i];
       if (!valid) return;
-      if (outcome.stored) stored.push(valid.reading);
+      if (outcome.stored) stored.push(asStored(valid.reading));
       else
         rejected.push({
           index: valid.index,

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Reading } from '../common/contract.ts';
+import { Reading, ReadingFlag, type ReadingInput } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
+import { METRICS, Metric } from '../common/metrics.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
-import { readingToLine } from '../ingest/influx-schema.ts';
+import { asStored, CONTEXT_FIELDS, readingToLine, storedReadings } from '../ingest/readings-storage.ts';
 import { WriteBatcher } from '../ingest/write-batcher.ts';
 import { influxFor, uniqueDatabase } from './helpers.ts';
 
@@ -113,5 +114,124 @@ describe('storage in a real InfluxDB', () => {
     });
     const rows = await influx.query("SELECT value FROM heart_rate WHERE patient = 'P003'");
     expect(rows.map((r) => r.value)).toEqual([64]);
+  });
+
+  it('reads back every metric, unit, component, flag and context field exactly as it was stored', async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 6, minute)).toISOString();
+    const base = { patientId: 'P-RT', deviceId: 'dev-rt' };
+    const flags = ReadingFlag.options;
+    const inputs: ReadingInput[] = [
+      {
+        ...base,
+        id: 'rt-hr',
+        metric: 'heart_rate',
+        value: 71,
+        unit: '/min',
+        time: at(0),
+        flags: flags.slice(0, 12),
+        context: { rrIntervalsMs: [833.984375, 812.5], energyExpendedKj: 12, bodySensorLocation: 'chest' },
+      },
+      {
+        ...base,
+        id: 'rt-pulse',
+        metric: 'pulse_rate',
+        value: 70,
+        unit: '/min',
+        time: at(1),
+        flags: flags.slice(12),
+        context: { deviceStatusHex: '0020000040' },
+      },
+      {
+        ...base,
+        id: 'rt-spo2',
+        metric: 'spo2',
+        value: 91,
+        unit: '%',
+        time: at(1),
+        context: { pulseAmplitudeIndex: 4.2, spo2Averaging: 'spot_check' },
+      },
+      {
+        ...base,
+        id: 'rt-meter',
+        metric: 'glucose',
+        value: 3.9,
+        unit: 'mmol/L',
+        time: at(2),
+        context: {
+          sampleType: 'capillary_plasma',
+          sampleLocation: 'finger',
+          mealContext: 'fasting',
+          sequenceNumber: 412,
+        },
+      },
+      {
+        ...base,
+        id: 'rt-cgm',
+        metric: 'glucose',
+        value: 64,
+        unit: 'mg/dL',
+        time: at(3),
+        context: { source: 'cgm', trendMgdlPerMin: -1.5, qualityPercent: 92 },
+      },
+      {
+        ...base,
+        id: 'rt-bp',
+        metric: 'blood_pressure',
+        value: 17.6,
+        components: { diastolic: 11.2, mean: 13.3 },
+        unit: 'kPa',
+        time: at(4),
+        flags: ['irregular_pulse', 'body_movement'],
+        context: { pulseRatePerMin: 88, deviceUserId: 1 },
+      },
+      {
+        ...base,
+        id: 'rt-weight',
+        metric: 'body_weight',
+        value: 180.4,
+        unit: '[lb_av]',
+        time: at(5),
+        context: { bmi: 27.4, heightM: 1.727, deviceUserId: 2 },
+      },
+      {
+        ...base,
+        id: 'rt-temp',
+        metric: 'body_temperature',
+        value: 102.4,
+        unit: '[degF]',
+        time: at(6),
+        context: { temperatureSite: 'mouth' },
+      },
+      { ...base, id: 'rt-battery', metric: 'battery', value: 64, unit: '%', time: at(7) },
+    ];
+    const readings = inputs.map((r) => Reading.parse(r));
+    // The fixture covers the whole schema: every metric, flag and context key.
+    expect(new Set(readings.map((r) => r.metric))).toEqual(new Set(Metric.options));
+    expect(new Set(readings.flatMap((r) => r.flags))).toEqual(new Set(flags));
+    expect(new Set(readings.flatMap((r) => Object.keys(r.context)))).toEqual(
+      new Set([...Object.keys(CONTEXT_FIELDS), 'source']),
+    );
+
+    const outcomes = await batcher.submit(readings.map((r) => readingToLine(r, 'GW-RT')));
+    expect(outcomes.every((o) => o.stored)).toBe(true);
+    const from = Date.UTC(2026, 10, 24, 6, 0);
+    for (const metric of Metric.options) {
+      const back = await storedReadings(influx, metric, ['P-RT'], from, from + 3_600_000);
+      expect(back).toEqual(readings.filter((r) => r.metric === metric).map(asStored));
+    }
+  });
+
+  it("stores every value in its metric's unit, converted exactly", async () => {
+    const rows = async (metric: Metric) => influx.query(`SELECT * FROM ${metric} WHERE patient = 'P-RT'`);
+    const [bp] = await rows('blood_pressure');
+    expect(bp).toMatchObject({ unit: METRICS.blood_pressure.storedUnit, reported_unit: 'kPa' });
+    expect(bp?.value).toBe(132.01122095378108); // 17.6 kPa x 1000 / 133.322 Pa per mm[Hg]
+    expect(bp?.diastolic).toBe(84.0071406069516); // 11.2 kPa
+    const [temperature] = await rows('body_temperature');
+    expect(temperature?.value).toBe(39.111111111111114); // (102.4 - 32) x 5 / 9
+    const [weight] = await rows('body_weight');
+    expect(weight?.value).toBe(81.828063548); // 180.4 [lb_av] x 0.45359237 kg, exact
+    const [meter] = await rows('glucose');
+    expect(meter?.value).toBe(70.26084); // 3.9 mmol/L x 18.0156
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { AlertsService } from '../../alerts/alerts-service.ts';
 import type { AlertEventType, Severity } from '../../common/contract.ts';
+import type { ChartPoint } from '../../ingest/readings-storage.ts';
 import type { AuditEntry } from '../../records/audit-log.ts';
 import type { CareTeam } from '../../records/care-teams.ts';
 import type { Gateway } from '../../records/gateways.ts';
@@ -17,7 +18,7 @@ import type { User } from '../../records/users.ts';
 import type { ruleView } from '../alert-routes.ts';
 import type { GlucoseSummary } from '../glucose-summary.ts';
 import type { LiveEvent } from '../live-feed.ts';
-import type { ChartMetric, ChartPoint, ChartRange, DeviceState } from '../readings-queries.ts';
+import type { ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
 import type { ActiveAlertSummary, WardTile } from '../ward-tiles.ts';
 
 export type Json<T> = T extends Date

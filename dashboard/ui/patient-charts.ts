@@ -6,12 +6,13 @@
  * words (a canvas says nothing to a screen reader or a search).
  */
 import uPlot from 'uplot';
+import { CHART_METRICS, METRICS } from '../../common/metrics.ts';
 import { type ApiClient, errorText } from './api-client.ts';
 import type { ChartMetric, ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
 import { chartValueRange } from './chart-scale.ts';
 import { h, notice, setChildren } from './dom.ts';
 import { formatAxisTime } from './time-ago.ts';
-import { VITAL_LABEL } from './vital-signs.ts';
+import { vitalLabel } from './vital-signs.ts';
 
 export const CHART_RANGE_LABEL: Record<ChartRange, string> = {
   '6h': '6 hours',
@@ -20,8 +21,6 @@ export const CHART_RANGE_LABEL: Record<ChartRange, string> = {
   '30d': '30 days',
 };
 
-const METRICS: readonly ChartMetric[] = ['heart_rate', 'spo2', 'glucose'];
-const MIN_SPAN: Record<ChartMetric, number> = { heart_rate: 30, spo2: 8, glucose: 80 };
 const HEIGHT = 220;
 
 const LINE = '#1d4f91';
@@ -68,7 +67,7 @@ function thresholdList(chart: ChartResponse): HTMLElement | false {
       h(
         'li',
         { class: `severity-${t.severity}` },
-        `${t.title}: alert level ${t.level} ${VITAL_LABEL[chart.metric].unit} (readings ${t.direction} it)`,
+        `${t.title}: alert level ${t.level} ${vitalLabel(chart.metric).unit} (readings ${t.direction} it)`,
       ),
     ),
   );
@@ -87,7 +86,7 @@ function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
     height: HEIGHT,
     scales: {
       x: { time: true, range: [Date.parse(chart.from) / 1000, Date.parse(chart.to) / 1000] },
-      y: { range: () => chartValueRange(chart.points, levels, MIN_SPAN[chart.metric]) },
+      y: { range: () => chartValueRange(chart.points, levels, METRICS[chart.metric].chart?.minSpan ?? 0) },
     },
     series: [
       {},
@@ -106,7 +105,7 @@ function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
         stroke: '#222222',
         values: (_u, splits, _axis, _space, incr) => splits.map((s) => formatAxisTime(s * 1000, incr * 1000)),
       },
-      { stroke: '#222222', label: VITAL_LABEL[chart.metric].unit },
+      { stroke: '#222222', label: vitalLabel(chart.metric).unit },
     ],
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
@@ -135,7 +134,7 @@ export function renderPatientCharts(api: ApiClient, patientId: string, initial: 
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.range === range));
     for (const p of plots) p.destroy();
     plots = [];
-    const panels = METRICS.map((metric) => {
+    const panels = CHART_METRICS.map((metric) => {
       const body = h('div', { class: 'chart-body' }, h('p', { class: 'loading' }, 'Loading...'));
       const panel = h(
         'figure',
@@ -143,7 +142,7 @@ export function renderPatientCharts(api: ApiClient, patientId: string, initial: 
         h(
           'figcaption',
           {},
-          `${VITAL_LABEL[metric].name} (${VITAL_LABEL[metric].unit}), last ${CHART_RANGE_LABEL[range]}`,
+          `${vitalLabel(metric).name} (${vitalLabel(metric).unit}), last ${CHART_RANGE_LABEL[range]}`,
         ),
         body,
       );
@@ -155,7 +154,7 @@ export function renderPatientCharts(api: ApiClient, patientId: string, initial: 
             body.replaceChildren(
               notice(
                 'info',
-                `No ${VITAL_LABEL[metric].name} readings in the last ${CHART_RANGE_LABEL[range]}.`,
+                `No ${vitalLabel(metric).name} readings in the last ${CHART_RANGE_LABEL[range]}.`,
               ),
             );
             return;

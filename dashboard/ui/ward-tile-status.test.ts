@@ -71,7 +71,7 @@ describe('batteryNotes', () => {
     ];
     expect(batteryNotes(devices)).toEqual([
       { text: 'Pulse oximeter battery 19 % (low)', low: true },
-      { text: 'CGM battery 20 %', low: false },
+      { text: 'Glucose sensor (CGM) battery 20 %', low: false },
     ]);
   });
 });

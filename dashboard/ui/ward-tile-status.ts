@@ -5,6 +5,7 @@
  */
 import { isLowBattery } from '../../common/battery.ts';
 import { deviceKindLabel } from '../../common/device-kinds.ts';
+import { SPARKLINE_METRICS } from '../../common/metrics.ts';
 import type { LiveEvent, WardTile } from './api-types.ts';
 import { formatDuration, isStale } from './time-ago.ts';
 import { isVital } from './vital-signs.ts';
@@ -75,7 +76,9 @@ export function applyLiveReading(tile: WardTile, event: ReadingEvent): WardTile 
       value: event.value,
       time,
       reliable: event.reliable,
+      ...(event.components && { components: event.components }),
       ...(event.bound && { bound: event.bound }),
+      ...(event.irregularPulse && { irregularPulse: true }),
     };
     if (metric === 'glucose') {
       latest.glucose =
@@ -86,12 +89,10 @@ export function applyLiveReading(tile: WardTile, event: ReadingEvent): WardTile 
       latest[metric] = value;
     }
   }
+  const lastReadingAt = Math.max(tile.lastReadingAt ?? time, time);
+  const sparklineMetric = SPARKLINE_METRICS.find((m) => m === metric);
+  if (!sparklineMetric) return { ...tile, latest, lastReadingAt };
   const point = { time, mean: event.value, min: event.value, max: event.value };
-  const sparkline = [...tile.sparklines[metric], point].sort((a, b) => a.time - b.time);
-  return {
-    ...tile,
-    latest,
-    sparklines: { ...tile.sparklines, [metric]: sparkline },
-    lastReadingAt: Math.max(tile.lastReadingAt ?? time, time),
-  };
+  const sparkline = [...tile.sparklines[sparklineMetric], point].sort((a, b) => a.time - b.time);
+  return { ...tile, latest, sparklines: { ...tile.sparklines, [sparklineMetric]: sparkline }, lastReadingAt };
 }

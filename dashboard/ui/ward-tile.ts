@@ -1,10 +1,12 @@
 /**
  * One patient on the ward: name and id, the attention state in words, active alerts,
- * the latest heart rate, SpO2 and glucose with units and ages, the CGM trend, a sparkline
+ * the latest heart rate, SpO2 and glucose with units and ages (and blood pressure, weight and
+ * temperature where the patient has such a device), the CGM trend, a sparkline
  * of the main metric, and the devices' and gateway's state. The whole tile opens the
  * patient view.
  */
 
+import { METRICS, SPARKLINE_METRICS } from '../../common/metrics.ts';
 import { renderActiveAlertList } from './active-alert-list.ts';
 import { ageLabel } from './age-label.ts';
 import type { WardTile } from './api-types.ts';
@@ -12,14 +14,11 @@ import { h } from './dom.ts';
 import { classifyGlucoseTrend } from './glucose-trend.ts';
 import { patientPath } from './routes.ts';
 import { renderSparkline } from './sparkline.ts';
-import { primaryVital, VITAL_LABEL, VITALS, type Vital, vitalText } from './vital-signs.ts';
+import { primaryVital, VITALS, type Vital, vitalLabel, vitalText } from './vital-signs.ts';
 import { ATTENTION_LABEL, batteryNotes, gatewayConnectivity, silenceText } from './ward-tile-status.ts';
 
 /** How far back the sparkline looks; the ward answer carries the last 6 h. */
 const SPARKLINE_WINDOW_MS = 6 * 3_600_000;
-
-/** Smallest vertical span of each sparkline, so a steady patient draws a steady line. */
-const SPARKLINE_MIN_SPAN: Record<Vital, number> = { heart_rate: 20, spo2: 6, glucose: 60 };
 
 const ATTENTION_ICON: Record<WardTile['attention'], string> = {
   critical: '⚠',
@@ -28,10 +27,12 @@ const ATTENTION_ICON: Record<WardTile['attention'], string> = {
   ok: '✓',
 };
 
-function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
+/** A vital's row, or nothing for a spot measurement the patient has no device for. */
+function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement | false {
   const latest = tile.latest[vital];
-  const { name, unit } = VITAL_LABEL[vital];
+  const { name } = vitalLabel(vital);
   if (!latest) {
+    if (!SPARKLINE_METRICS.some((v) => v === vital)) return false;
     return h(
       'div',
       { class: `vital vital-${vital} vital-missing` },
@@ -39,7 +40,7 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
       h('dd', {}, 'No reading'),
     );
   }
-  const shown = vitalText(latest, unit);
+  const shown = vitalText(latest, vital);
   const trend =
     vital === 'glucose' && tile.latest.glucose?.trendMgdlPerMin !== undefined
       ? classifyGlucoseTrend(tile.latest.glucose.trendMgdlPerMin)
@@ -64,6 +65,7 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
           h('span', { class: 'trend-glyph', 'aria-hidden': 'true' }, trend.glyph),
           ` ${trend.label}`,
         ),
+      latest.irregularPulse && h('span', { class: 'tag tag-irregular' }, 'Irregular pulse'),
       !latest.reliable && h('span', { class: 'tag tag-unreliable' }, 'Unreliable'),
       ageLabel(latest.time, nowMs),
     ),
@@ -74,7 +76,7 @@ export function renderWardTile(tile: WardTile, nowMs: number): HTMLElement {
   const primary = primaryVital(tile);
   const connectivity = gatewayConnectivity(tile.gateways);
   const silence = silenceText(tile, nowMs);
-  const sparkLabel = `${VITAL_LABEL[primary].name}, last 6 h`;
+  const sparkLabel = `${vitalLabel(primary).name}, last 6 h`;
   return h(
     'article',
     {
@@ -106,7 +108,7 @@ export function renderWardTile(tile: WardTile, nowMs: number): HTMLElement {
           tile.sparklines[primary],
           // Up to the newest reading even if its device clock runs a little ahead of the server's.
           { fromMs: nowMs - SPARKLINE_WINDOW_MS, toMs: Math.max(nowMs, tile.lastReadingAt ?? nowMs) },
-          SPARKLINE_MIN_SPAN[primary],
+          METRICS[primary].chart?.sparklineMinSpan ?? 0,
           sparkLabel,
         ),
         h('figcaption', {}, sparkLabel),

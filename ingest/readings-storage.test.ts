@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Reading, type ReadingInput } from '../common/contract.ts';
-import { readingToLine } from './influx-schema.ts';
+import { readingToLine } from './readings-storage.ts';
 
 const glucose = (context: ReadingInput['context']): Reading =>
   Reading.parse({
