@@ -13,7 +13,6 @@ import {
   componentsOf,
   METRICS,
   Metric,
-  partWords,
   Unit,
 } from './metrics.ts';
 
@@ -265,6 +264,14 @@ export const Reading = z
   .superRefine(checkReadingValues);
 export type Reading = z.infer<typeof Reading>;
 
+/** `heart_rate`, or a part of a compound metric: `blood_pressure diastolic`. */
+function partName(metric: Metric, part: ComponentName | 'value'): string {
+  const row = METRICS[metric];
+  if (!row.components) return metric;
+  const label = part === 'value' ? row.valueLabel : row.components[part]?.label;
+  return `${metric} ${(label ?? part).toLowerCase()}`;
+}
+
 /**
  * A reading's numbers against the catalogue: the unit fits the metric, the value and each
  * component are within their limits (each named), a compound metric has its required
@@ -302,7 +309,7 @@ function checkReadingValues(
       `${value} ${r.unit} is outside the physiological limits for ${what} (${range.min}-${range.max} ${r.unit})`,
       'out_of_range',
     );
-  if (problem?.kind === 'range') outside(['value'], partWords(r.metric, 'value'), r.value, problem);
+  if (problem?.kind === 'range') outside(['value'], partName(r.metric, 'value'), r.value, problem);
   const known = new Set(componentsOf(r.metric).map(([name]) => name));
   for (const name of Object.keys(r.components ?? {}) as ComponentName[]) {
     if (!known.has(name)) issue(['components', name], `${r.metric} has no component '${name}'`);
@@ -310,12 +317,12 @@ function checkReadingValues(
   for (const [name, row] of componentsOf(r.metric)) {
     const value = r.components?.[name];
     if (value === undefined) {
-      if (row.required) issue(['components', name], `${partWords(r.metric, name)} is missing`);
+      if (row.required) issue(['components', name], `${partName(r.metric, name)} is missing`);
       continue;
     }
     const componentProblem = checkMetricValue(r.metric, r.unit, value, name);
     if (componentProblem?.kind === 'range')
-      outside(['components', name], partWords(r.metric, name), value, componentProblem);
+      outside(['components', name], partName(r.metric, name), value, componentProblem);
   }
   const present = (METRICS[r.metric].ascending ?? []).flatMap((part) => {
     const value = part === 'value' ? r.value : r.components?.[part];
@@ -327,7 +334,7 @@ function checkReadingValues(
       const path = lower.part === 'value' ? ['value'] : ['components', lower.part];
       issue(
         path,
-        `${partWords(r.metric, lower.part)} ${lower.value} ${r.unit} is above ${partWords(r.metric, higher.part)} ${higher.value} ${r.unit}`,
+        `${partName(r.metric, lower.part)} ${lower.value} ${r.unit} is above ${partName(r.metric, higher.part)} ${higher.value} ${r.unit}`,
       );
     }
   }

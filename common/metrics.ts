@@ -310,11 +310,3 @@ export function componentsOf(metric: Metric): [ComponentName, ComponentRow][] {
     return row ? [[name, row] as [ComponentName, ComponentRow]] : [];
   });
 }
-
-/** "blood pressure (diastolic)" or "heart rate": a metric or one of its parts, in words. */
-export function partWords(metric: Metric, component?: ComponentName | 'value'): string {
-  const row = METRICS[metric];
-  if (component === undefined || !row.components) return row.words;
-  const label = component === 'value' ? row.valueLabel : row.components[component]?.label;
-  return `${row.words} (${(label ?? component).toLowerCase()})`;
-}

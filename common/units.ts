@@ -14,6 +14,7 @@
  *   7.500617 mm[Hg]/kPa, the figure in ../shared/ble-gatt-reference.md) differs from it in
  *   the sixth digit; no cuff resolves either difference.
  * - mass: 1 [lb_av] = 0.45359237 kg exactly (the international avoirdupois pound, 1959).
+ * - length: 1 [in_i] = 0.0254 m exactly (the international inch, 1959).
  * - temperature: Cel = ([degF] - 32) x 5 / 9.
  *
  * Comparisons are done on the unrounded converted value; rounding is for display only.
@@ -33,6 +34,7 @@ const CONVERSIONS = {
   'mm[Hg]->kPa': { p: 133322, q: 0, r: 1_000_000 },
   '[lb_av]->kg': { p: 45359237, q: 0, r: 100_000_000 },
   'kg->[lb_av]': { p: 100_000_000, q: 0, r: 45359237 },
+  '[in_i]->m': { p: 254, q: 0, r: 10000 },
   '[degF]->Cel': { p: 5, q: -160, r: 9 },
   'Cel->[degF]': { p: 9, q: 160, r: 5 },
 } as const satisfies Record<string, Affine>;

@@ -97,6 +97,60 @@ describe('ingest through the embedded broker', () => {
     );
   });
 
+  it('dead-letters a blood pressure whose parts are wrong, naming the part, and stores the others', async () => {
+    rejections.length = 0;
+    const cuff = (n: number, over: Partial<ReadingInput>): ReadingInput => ({
+      id: `cuff-1:blood_pressure:${n}`,
+      patientId: 'P100',
+      deviceId: 'cuff-1',
+      metric: 'blood_pressure',
+      value: 138,
+      components: { diastolic: 88, mean: 105 },
+      unit: 'mm[Hg]',
+      time: new Date(Date.UTC(2026, 10, 24, 7, n)).toISOString(),
+      ...over,
+    });
+    const readings = [
+      cuff(1, {}),
+      cuff(2, { value: 80, components: { diastolic: 95 } }), // diastolic above systolic
+      cuff(3, { components: { diastolic: 8 } }), // diastolic outside its limits
+      cuff(4, { unit: '%' }), // not a pressure
+      cuff(5, { components: {} }), // no diastolic
+      cuff(6, { value: 17.6, components: { diastolic: 11.2 }, unit: 'kPa' }),
+    ];
+    await gateway.publishAsync(topics.readings('GW100'), batch(readings), { qos: 1 });
+    const stored = await server.influx.query(
+      "SELECT value, diastolic, mean, reported_unit FROM blood_pressure WHERE patient = 'P100'",
+    );
+    expect(stored.map((r) => [r.value, r.diastolic, r.mean, r.reported_unit])).toEqual([
+      [138, 88, 105, null],
+      [132.01122095378108, 84.0071406069516, null, 'kPa'],
+    ]);
+    await expect.poll(() => rejections.length).toBe(1);
+    expect(rejections[0]?.readings.map((r) => [r.index, r.reason, r.detail])).toEqual([
+      [
+        1,
+        'invalid_reading',
+        expect.stringContaining(
+          'blood_pressure diastolic 95 mm[Hg] is above blood_pressure systolic 80 mm[Hg]',
+        ),
+      ],
+      [
+        2,
+        'out_of_range',
+        expect.stringContaining(
+          '8 mm[Hg] is outside the physiological limits for blood_pressure diastolic (20-250 mm[Hg])',
+        ),
+      ],
+      [3, 'unit_mismatch', expect.stringContaining("unit '%' does not fit metric 'blood_pressure'")],
+      [
+        4,
+        'invalid_reading',
+        expect.stringContaining('components.diastolic: blood_pressure diastolic is missing'),
+      ],
+    ]);
+  });
+
   it('dead-letters a message that is not JSON and keeps the connection serving', async () => {
     rejections.length = 0;
     await gateway.publishAsync(topics.readings('GW100'), '{"gatewayId": "GW100", readings: [', { qos: 1 });

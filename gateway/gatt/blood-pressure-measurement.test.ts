@@ -6,12 +6,12 @@ import {
   decodeIntermediateCuffPressure,
   encodeBloodPressureMeasurement,
   INTERMEDIATE_CUFF_PRESSURE_NAME,
-  UNKNOWN_USER_ID,
 } from './blood-pressure-measurement.ts';
 import type { Decoded } from './decode-result.ts';
 import { decodedValue, expectRejection, type RejectionRow } from './decoder-expectations.ts';
 import { formatHexBytes, hexBytes } from './hex-bytes.ts';
 import { type MedicalSpecial, medicalNumber, medicalSpecial } from './ieee11073.ts';
+import { UNKNOWN_USER_ID } from './user-index.ts';
 
 // 120/80 mmHg, MAP 93; 16.0/10.7 kPa, MAP 12.4 (mantissa x 10^-1).
 const MMHG_HEX = '78 00 50 00 5d 00';

@@ -31,9 +31,6 @@ export const BLOOD_PRESSURE_MEASUREMENT_NAME = 'Blood Pressure Measurement';
 export const INTERMEDIATE_CUFF_PRESSURE_UUID = '2a36';
 export const INTERMEDIATE_CUFF_PRESSURE_NAME = 'Intermediate Cuff Pressure';
 
-/** User ID 0xFF: the device does not know who was measured. */
-export const UNKNOWN_USER_ID = 0xff;
-
 const FLAG = { kpa: 0x01, timeStamp: 0x02, pulseRate: 0x04, userId: 0x08, status: 0x10 } as const;
 const DEFINED_FLAGS = 0x1f;
 

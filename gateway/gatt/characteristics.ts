@@ -7,6 +7,19 @@
  */
 import { BATTERY_LEVEL_NAME, BATTERY_LEVEL_UUID, decodeBatteryLevel } from './battery-level.ts';
 import {
+  BLOOD_PRESSURE_FEATURE_NAME,
+  BLOOD_PRESSURE_FEATURE_UUID,
+  decodeBloodPressureFeature,
+} from './blood-pressure-feature.ts';
+import {
+  BLOOD_PRESSURE_MEASUREMENT_NAME,
+  BLOOD_PRESSURE_MEASUREMENT_UUID,
+  decodeBloodPressureMeasurement,
+  decodeIntermediateCuffPressure,
+  INTERMEDIATE_CUFF_PRESSURE_NAME,
+  INTERMEDIATE_CUFF_PRESSURE_UUID,
+} from './blood-pressure-measurement.ts';
+import {
   BODY_SENSOR_LOCATION_NAME,
   BODY_SENSOR_LOCATION_UUID,
   decodeBodySensorLocation,
@@ -69,6 +82,25 @@ import {
   RECORD_ACCESS_CONTROL_POINT_NAME,
   RECORD_ACCESS_CONTROL_POINT_UUID,
 } from './record-access-control-point.ts';
+import {
+  decodeIntermediateTemperature,
+  decodeTemperatureMeasurement,
+  INTERMEDIATE_TEMPERATURE_NAME,
+  INTERMEDIATE_TEMPERATURE_UUID,
+  TEMPERATURE_MEASUREMENT_NAME,
+  TEMPERATURE_MEASUREMENT_UUID,
+} from './temperature-measurement.ts';
+import { decodeTemperatureType, TEMPERATURE_TYPE_NAME, TEMPERATURE_TYPE_UUID } from './temperature-type.ts';
+import {
+  decodeWeightMeasurement,
+  WEIGHT_MEASUREMENT_NAME,
+  WEIGHT_MEASUREMENT_UUID,
+} from './weight-measurement.ts';
+import {
+  decodeWeightScaleFeature,
+  WEIGHT_SCALE_FEATURE_NAME,
+  WEIGHT_SCALE_FEATURE_UUID,
+} from './weight-scale-feature.ts';
 
 export interface DecodeOptions {
   /** CGM characteristics: the sensor's CGM Feature announces E2E-CRC. */
@@ -118,6 +150,14 @@ export const CHARACTERISTICS: Readonly<Record<string, CharacteristicEntry>> = {
   [CGM_FEATURE_UUID]: plain(CGM_FEATURE_NAME, decodeCgmFeature),
   [CGM_SESSION_START_TIME_UUID]: withCgmOptions(CGM_SESSION_START_TIME_NAME, decodeCgmSessionStartTime),
   [CGM_SESSION_RUN_TIME_UUID]: withCgmOptions(CGM_SESSION_RUN_TIME_NAME, decodeCgmSessionRunTime),
+  [BLOOD_PRESSURE_MEASUREMENT_UUID]: plain(BLOOD_PRESSURE_MEASUREMENT_NAME, decodeBloodPressureMeasurement),
+  [INTERMEDIATE_CUFF_PRESSURE_UUID]: plain(INTERMEDIATE_CUFF_PRESSURE_NAME, decodeIntermediateCuffPressure),
+  [BLOOD_PRESSURE_FEATURE_UUID]: plain(BLOOD_PRESSURE_FEATURE_NAME, decodeBloodPressureFeature),
+  [WEIGHT_MEASUREMENT_UUID]: plain(WEIGHT_MEASUREMENT_NAME, decodeWeightMeasurement),
+  [WEIGHT_SCALE_FEATURE_UUID]: plain(WEIGHT_SCALE_FEATURE_NAME, decodeWeightScaleFeature),
+  [TEMPERATURE_MEASUREMENT_UUID]: plain(TEMPERATURE_MEASUREMENT_NAME, decodeTemperatureMeasurement),
+  [INTERMEDIATE_TEMPERATURE_UUID]: plain(INTERMEDIATE_TEMPERATURE_NAME, decodeIntermediateTemperature),
+  [TEMPERATURE_TYPE_UUID]: plain(TEMPERATURE_TYPE_NAME, decodeTemperatureType),
   [BATTERY_LEVEL_UUID]: plain(BATTERY_LEVEL_NAME, decodeBatteryLevel),
   [DATE_TIME_UUID]: plain(DATE_TIME_NAME, decodeDateTime),
   [CURRENT_TIME_UUID]: plain(CURRENT_TIME_NAME, decodeCurrentTime),

@@ -41,6 +41,18 @@ const SEEDS: Record<string, readonly string[]> = {
   '2a25': ['53 4e 2d 30 30 31'],
   '2a26': ['31 2e 30'],
   '2a28': ['4b 61 72 c4 81 63 68 c4 ab'],
+  '2a35': [
+    '00 78 00 50 00 5d 00',
+    '1e 78 00 50 00 5d 00 ea 07 0b 18 08 00 00 48 00 01 04 00',
+    '01 a0 f0 6b f0 7d f0',
+  ],
+  '2a36': ['00 64 00 ff 07 ff 07', '04 a0 00 ff 07 ff 07 48 00'],
+  '2a49': ['3f 00', '00 00'],
+  '2a9d': ['00 b0 36', '0e b0 36 ea 07 0b 18 08 00 00 01 12 01 d2 06', '01 78 3d'],
+  '2a9e': ['00 00 00 00', 'a7 01 00 00'],
+  '2a1c': ['00 6e 01 00 ff', '06 6e 01 00 ff ea 07 0b 18 08 00 00 06', '01 dc 03 00 ff'],
+  '2a1e': ['00 6e 01 00 ff', '05 dc 03 00 ff 02'],
+  '2a1d': ['06', '02'],
 };
 
 /** Seeds whose CGM values carry an E2E-CRC. */
@@ -109,7 +121,12 @@ const INTEGER_FIELDS: Record<string, [min: number, max: number]> = {
   dayOfWeek: [1, 7],
   fractions256: [0, 0xff],
   adjustReason: [0, 0x0f],
+  userId: [0, 0xff],
+  code: [0, 15],
 };
+
+/** Resolution steps (Weight Scale Feature): decimals, each at most one unit. */
+const STEP_FIELDS = new Set(['kg', 'lb', 'm', 'in']);
 
 const DATE_TIME_RANGES: Record<string, [number, number]> = {
   year: [1582, 9999],
@@ -148,6 +165,14 @@ function impossibleNumbers(value: unknown, length: number, path = 'value'): stri
     if (record.ms !== (Number(record.raw) * 1000) / 1024) problems.push(`${path}.ms = ${record.ms}`);
     return problems;
   }
+  if ('raw' in record && ('value' in record || 'measurementUnsuccessful' in record)) {
+    // A scaled quantity (a weight, a height, a BMI): a count of steps and its exact value.
+    expectInteger('raw', [0, 0xffff]);
+    const n = record.value;
+    if (n !== undefined && (typeof n !== 'number' || !Number.isFinite(n) || n < 0))
+      problems.push(`${path}.value = ${n}`);
+    return problems;
+  }
   if ('characteristic' in record && 'offset' in record) {
     expectInteger('offset', [0, length]);
     return problems;
@@ -156,7 +181,9 @@ function impossibleNumbers(value: unknown, length: number, path = 'value'): stri
     if (typeof field === 'number') {
       const range = INTEGER_FIELDS[key];
       if (range) expectInteger(key, range);
-      else problems.push(`${path}.${key} is a number no range is known for`);
+      else if (STEP_FIELDS.has(key)) {
+        if (!(field > 0 && field <= 1)) problems.push(`${path}.${key} = ${field}`);
+      } else problems.push(`${path}.${key} is a number no range is known for`);
     } else {
       problems.push(...impossibleNumbers(field, length, `${path}.${key}`));
     }

@@ -31,8 +31,6 @@ const DEFINED_FLAGS = 0x0f;
 
 /** The weight field's special value "Measurement Unsuccessful". */
 export const WEIGHT_MEASUREMENT_UNSUCCESSFUL = 0xffff;
-/** The user id "unknown user"; kept as sent. */
-export const UNKNOWN_USER_ID = 0xff;
 
 /** Flags bit 0: SI is kg and m, imperial is lb and in. */
 export type WeightUnits = 'SI' | 'imperial';

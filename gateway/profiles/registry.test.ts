@@ -11,7 +11,10 @@ describe('deviceKindFromServices', () => {
     [['0000181f-0000-1000-8000-00805f9b34fb'], 'cgm'],
     [['1808', '181f'], 'cgm'],
     [['1822', '180d'], 'pulse_oximeter'],
-    [['1809'], null],
+    [['1810'], 'blood_pressure_monitor'],
+    [['181d', '180f'], 'weight_scale'],
+    [['1809'], 'thermometer'],
+    [['1816'], null],
     [[], null],
   ] as const)('%j -> %s', (services, kind) => {
     expect(deviceKindFromServices(services)).toBe(kind);

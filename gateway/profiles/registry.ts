@@ -6,11 +6,14 @@ import type { DeviceKind } from '../../common/device-kinds.ts';
 import type { DeviceSession } from '../ble/ble-central.ts';
 import { normalizeUuid } from '../ble/bluetooth-uuid.ts';
 import type { SessionEnvironment } from '../sessions/session-environment.ts';
+import { bloodPressureMonitorProfile } from './blood-pressure-monitor.ts';
 import { cgmProfile } from './cgm.ts';
 import type { DeviceProfile } from './device-profile.ts';
 import { glucoseMeterProfile } from './glucose-meter.ts';
 import { heartRateProfile } from './heart-rate.ts';
 import { pulseOximeterProfile } from './pulse-oximeter.ts';
+import { thermometerProfile } from './thermometer.ts';
+import { weightScaleProfile } from './weight-scale.ts';
 
 /** Most specific first: a CGM may also offer the glucose service, an oximeter a heart-rate one. */
 export const DEVICE_PROFILES: readonly DeviceProfile[] = [
@@ -18,6 +21,9 @@ export const DEVICE_PROFILES: readonly DeviceProfile[] = [
   glucoseMeterProfile,
   pulseOximeterProfile,
   heartRateProfile,
+  bloodPressureMonitorProfile,
+  weightScaleProfile,
+  thermometerProfile,
 ];
 
 /** The device kind a set of advertised service UUIDs announces, or null for none we read. */

@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isClinicallyReliable, Reading, type ReadingInput } from '../../common/contract.ts';
-import type { Decoded } from '../gatt/decode-result.ts';
+import { isClinicallyReliable, Reading } from '../../common/contract.ts';
 import { decodeHeartRateMeasurement } from '../gatt/heart-rate-measurement.ts';
 import { hexBytes } from '../gatt/hex-bytes.ts';
 import { heartRateReadings } from './heart-rate-readings.ts';
-import type { ReadingBatch, ReadingSource } from './reading-batch.ts';
-
-const RECEIVED = '2026-11-24T05:00:00.000Z';
-const source: ReadingSource = {
-  patientId: 'P-0042',
-  deviceId: 'AA:BB:CC:DD:EE:FF',
-  receivedAt: new Date(RECEIVED),
-  timeZone: 'Asia/Karachi',
-};
-const DEVICE = source.deviceId;
-
-function decoded<T>(result: Decoded<T>): T {
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
-
-/** Every reading the functions emit must be a valid contract Reading. */
-function valid(batch: ReadingBatch): ReadingInput[] {
-  for (const reading of batch.readings) Reading.parse(reading);
-  return batch.readings;
-}
-
-function only(batch: ReadingBatch): ReadingInput {
-  const [reading, ...others] = valid(batch);
-  if (!reading || others.length > 0) throw new Error(`expected one reading, got ${batch.readings.length}`);
-  return reading;
-}
+import { DEVICE, decoded, only, RECEIVED, source } from './reading-test-fixtures.ts';
 
 describe('heart rate readings', () => {
   it('emits the heart rate at receive time with RR intervals, energy and body location', () => {

@@ -15,14 +15,20 @@
  *   comes from a clock that runs fast: the value is sent at its receipt time, flagged
  *   `time_estimated`, and listed in `retimed` so the caller can warn.
  *
- * Idempotency keys: `{deviceId}:glucose:{sequence}:{device base time, YYYYMMDDThhmmss}` for
- * glucose meter records (a reset meter's record 1 is not the old record 1; the device's own
- * wall-clock digits, so no zone or clock correction can change a record's key),
- * `{deviceId}:{metric}:{sample time ms}` for everything else.
+ * Idempotency keys are `{deviceId}:{metric}:{suffix}`: the sample time in ms, or where the
+ * device stamps its measurements with its own clock, those wall-clock digits
+ * (`stampedTime`), so no zone or clock correction can change a stored measurement's key
+ * when the device sends it again (glucose meter records add their sequence number).
  */
 import { Reading, type ReadingContext, ReadingFlag, type ReadingInput } from '../../common/contract.ts';
-import { checkMetricValue, type Metric, metricRange, type Unit } from '../../common/metrics.ts';
-import type { DateTime, DeviceClock, TimeResult } from '../gatt/date-time.ts';
+import {
+  type ComponentName,
+  checkMetricValue,
+  type Metric,
+  metricRange,
+  type Unit,
+} from '../../common/metrics.ts';
+import { type DateTime, type DeviceClock, deviceTimeToUtc, type TimeResult } from '../gatt/date-time.ts';
 import {
   describeSpecial,
   type MedicalFloat,
@@ -113,6 +119,8 @@ export interface Candidate {
   metric: Metric;
   unit: Unit;
   value: number | MedicalSpecialValue;
+  /** The other parts of a compound value (blood pressure's diastolic and mean), as numbers. */
+  components?: Partial<Record<ComponentName, number>>;
   time: TimeResult;
   /** Idempotency key suffix; the sample time in ms when absent. */
   key?: string;
@@ -186,6 +194,7 @@ export function toReading(candidate: Candidate, source: ReadingSource): Emitted 
     deviceId: source.deviceId,
     metric,
     value,
+    ...(candidate.components && { components: candidate.components }),
     unit,
     time: new Date(fastClock ? receivedMs : time.ms).toISOString(),
     flags: ReadingFlag.options.filter((flag) => flags.has(flag)),
@@ -237,6 +246,18 @@ export function spreadRetimed(batch: ReadingBatch): ReadingBatch {
     return { ...reading, time: new Date(Date.parse(reading.time) + ahead - largest).toISOString() };
   });
   return { ...batch, readings };
+}
+
+/**
+ * A measurement's time and key: the device's time stamp (in the device zone, corrected by
+ * the clock offset) keyed by its own digits, or without one the receipt time.
+ */
+export function stampedTime(
+  timestamp: DateTime | undefined,
+  source: ReadingSource,
+): { time: TimeResult; key?: string } {
+  if (!timestamp) return { time: receivedTime(source) };
+  return { time: deviceTimeToUtc(timestamp, source), key: wallClockDigits(timestamp) };
 }
 
 /** A device wall-clock time as written, digits only (`20261124T080000`); 0s for unknown fields. */

@@ -1,0 +1,46 @@
+/**
+ * Blood-pressure cuff (Blood Pressure service 0x1810): Blood Pressure Feature (0x2A49)
+ * logged when offered, then Blood Pressure Measurement indications (0x2A35): the cuff sends
+ * every measurement stored while the gateway was out of reach, oldest first, then each new
+ * one, and deletes a measurement once the gateway confirms it (Bluetooth BLP). Each is one
+ * reading with systolic, diastolic and mean together, at the cuff's time stamp corrected by
+ * its clock. Intermediate Cuff Pressure (0x2A36: the cuff inflating) is not subscribed to:
+ * it is no measurement. Simulated by simulator/blood-pressure-cuff.ts.
+ */
+import { BLOOD_PRESSURE_FEATURE_UUID, decodeBloodPressureFeature } from '../gatt/blood-pressure-feature.ts';
+import {
+  BLOOD_PRESSURE_MEASUREMENT_UUID,
+  decodeBloodPressureMeasurement,
+} from '../gatt/blood-pressure-measurement.ts';
+import { BLOOD_PRESSURE_SERVICE } from '../gatt/service-uuids.ts';
+import { bloodPressureReadings } from '../readings/blood-pressure-readings.ts';
+import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
+import type { DeviceProfile } from './device-profile.ts';
+
+export const bloodPressureMonitorProfile: DeviceProfile = {
+  kind: 'blood_pressure_monitor',
+  service: BLOOD_PRESSURE_SERVICE,
+  session: streamingSession({
+    service: BLOOD_PRESSURE_SERVICE,
+    timedMeasurements: true,
+    prepare: async (device, env) => {
+      const feature = await readOptional(
+        device,
+        env,
+        BLOOD_PRESSURE_SERVICE,
+        BLOOD_PRESSURE_FEATURE_UUID,
+        decodeBloodPressureFeature,
+      );
+      if (feature)
+        env.log.debug({ deviceId: device.id, features: feature.features }, 'blood pressure features');
+    },
+    subscriptions: [
+      subscription({
+        characteristic: BLOOD_PRESSURE_MEASUREMENT_UUID,
+        required: true,
+        decode: decodeBloodPressureMeasurement,
+        toReadings: bloodPressureReadings,
+      }),
+    ],
+  }),
+};

@@ -1,0 +1,89 @@
+/**
+ * Blood Pressure Measurement (0x2A35) -> one blood-pressure reading: the systolic as its
+ * value, diastolic and mean arterial pressure as components, in the unit the cuff used
+ * (mmHg as UCUM mm[Hg], or kPa; stored in mm[Hg], converted exactly downstream), at the
+ * cuff's time stamp (device zone, corrected by its clock) keyed by those digits, so a stored
+ * measurement sent again on the next connection is stored once.
+ *
+ * Measurement Status becomes flags: body movement and a loose cuff make the reading
+ * unreliable; an irregular pulse, a pulse rate out of the cuff's range and an improper
+ * position are shown with it (common/contract.ts). The cuff's pulse rate travels as context.
+ * A special value (NaN, NRes) in the systolic or diastolic means there is no measurement;
+ * a NaN mean arterial pressure is only left out.
+ */
+import type { ReadingFlag } from '../../common/contract.ts';
+import type { ComponentName } from '../../common/metrics.ts';
+import {
+  BLOOD_PRESSURE_MEASUREMENT_STATUS,
+  type BloodPressureMeasurement,
+  type BloodPressureMeasurementStatus,
+  PULSE_RATE_RANGES,
+} from '../gatt/blood-pressure-measurement.ts';
+import { describeSpecial } from '../gatt/ieee11073.ts';
+import { UNKNOWN_USER_ID } from '../gatt/user-index.ts';
+import {
+  BatchBuilder,
+  type FlagTable,
+  finiteIn,
+  flagsFrom,
+  measured,
+  type ReadingBatch,
+  type ReadingSource,
+  stampedTime,
+  statusHex,
+} from './reading-batch.ts';
+
+const STATUS_FLAGS: FlagTable<BloodPressureMeasurementStatus> = {
+  body_movement_detected: 'body_movement',
+  cuff_too_loose: 'cuff_fit_poor',
+  irregular_pulse_detected: 'irregular_pulse',
+  improper_measurement_position: 'improper_position',
+};
+
+/** Measurement Status as sent: the named bits and the pulse-rate range (bits 3-4), 4 hex digits. */
+function statusBits(m: BloodPressureMeasurement): string | undefined {
+  if (!m.measurementStatus || !m.pulseRateRange) return undefined;
+  const range = PULSE_RATE_RANGES[m.pulseRateRange] << 3;
+  const bits = Number.parseInt(statusHex(BLOOD_PRESSURE_MEASUREMENT_STATUS, m.measurementStatus, 4), 16);
+  return (bits | range).toString(16).padStart(4, '0');
+}
+
+export function bloodPressureReadings(
+  measurement: BloodPressureMeasurement,
+  source: ReadingSource,
+): ReadingBatch {
+  const builder = new BatchBuilder(source);
+  const diastolic = measured(measurement.diastolic);
+  if (typeof diastolic !== 'number') {
+    builder.skip('blood_pressure', `diastolic is ${describeSpecial(diastolic.special)}`);
+    return builder.batch;
+  }
+  const mean = measured(measurement.meanArterialPressure);
+  const components: Partial<Record<ComponentName, number>> = {
+    diastolic,
+    ...(typeof mean === 'number' && { mean }),
+  };
+  const flags: ReadingFlag[] = [
+    ...flagsFrom(measurement.measurementStatus, STATUS_FLAGS),
+    ...(measurement.pulseRateRange && measurement.pulseRateRange !== 'within'
+      ? (['pulse_rate_out_of_range'] as const)
+      : []),
+  ];
+  const pulseRatePerMin = finiteIn(measurement.pulseRate, 0, 300);
+  const status = statusBits(measurement);
+  builder.emit({
+    metric: 'blood_pressure',
+    unit: measurement.unit === 'kPa' ? 'kPa' : 'mm[Hg]',
+    value: measured(measurement.systolic),
+    components,
+    ...stampedTime(measurement.timestamp, source),
+    flags,
+    context: {
+      ...(pulseRatePerMin !== undefined && { pulseRatePerMin }),
+      ...(measurement.userId !== undefined &&
+        measurement.userId !== UNKNOWN_USER_ID && { deviceUserId: measurement.userId }),
+      ...(status && { deviceStatusHex: status }),
+    },
+  });
+  return builder.batch;
+}
