@@ -7,14 +7,7 @@
  */
 import { z } from 'zod';
 import { DEVICE_KIND_NAMES } from './device-kinds.ts';
-import {
-  ComponentName,
-  checkMetricValue,
-  componentsOf,
-  METRICS,
-  Metric,
-  Unit,
-} from './metrics.ts';
+import { ComponentName, checkMetricValue, componentsOf, METRICS, Metric, Unit } from './metrics.ts';
 
 export const CONTRACT_VERSION = 'v1';
 const ROOT = `rpm/${CONTRACT_VERSION}`;

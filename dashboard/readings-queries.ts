@@ -4,8 +4,8 @@
  * DBRP, 3.x). Downsampling happens in InfluxDB (GROUP BY time): the browser never receives
  * raw points beyond the few hundred a chart can draw.
  */
-import { METRICS, VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
-import type { InfluxConnection, InfluxSeries } from '../ingest/influx-connection.ts';
+import { VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
+import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { firstRow, finiteNumber as num, quoteString } from '../ingest/influx-connection.ts';
 import { measurementsShownAs, tagIn } from '../ingest/readings-storage.ts';
 

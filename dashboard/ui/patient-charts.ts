@@ -8,7 +8,7 @@
 import uPlot from 'uplot';
 import { CHART_METRICS, METRICS } from '../../common/metrics.ts';
 import { type ApiClient, errorText } from './api-client.ts';
-import type { ChartMetric, ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
+import type { ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
 import { chartValueRange } from './chart-scale.ts';
 import { h, notice, setChildren } from './dom.ts';
 import { formatAxisTime } from './time-ago.ts';
