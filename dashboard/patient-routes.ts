@@ -16,12 +16,14 @@ import type { RecordsDb } from '../records/records-db.ts';
 import { currentUser, requireRole } from './auth.ts';
 import { summariseGlucose } from './glucose-summary.ts';
 import {
+  bloodPressureAverage,
   CHART_RANGES,
   chartWindow,
   daysWithReadings,
   deviceStates,
   gatewayStates,
   glucoseValues,
+  weightChanges,
 } from './readings-queries.ts';
 import { RequestRefused } from './request-refused.ts';
 import type { ViewAudit } from './view-audit.ts';
@@ -90,8 +92,9 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     const alerts = activeAlertsByPatient(o.alerts, ids);
     const sparkline = (metric: SparklineMetric) =>
       chartSeries(o.influx, ids, metric, chartWindow('6h', nowMs));
-    const [latest, heartRate, spo2, glucose, devices, gateways] = await Promise.all([
+    const [latest, weights, heartRate, spo2, glucose, devices, gateways] = await Promise.all([
       latestValues(o.influx, ids, nowMs - LATEST_WINDOW_MS),
+      weightChanges(o.influx, ids, nowMs),
       sparkline('heart_rate'),
       sparkline('spo2'),
       sparkline('glucose'),
@@ -104,6 +107,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
         patients,
         latest,
         sparklines: { heart_rate: heartRate, spo2, glucose },
+        weightChanges: weights,
         devices,
         gateways,
         alerts,
@@ -120,11 +124,13 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     await requirePatient(request, patientId);
     const user = currentUser(request);
     const nowMs = o.now().getTime();
-    const [patient, devices, adherenceDays, glucose] = await Promise.all([
+    const [patient, devices, adherenceDays, glucose, week, month] = await Promise.all([
       getPatient(o.records, patientId),
       deviceStates(o.influx, [patientId], nowMs - LATEST_WINDOW_MS),
       daysWithReadings(o.influx, patientId, nowMs, 30, o.timeZone),
       glucoseValues(o.influx, patientId, nowMs - 14 * DAY, nowMs),
+      bloodPressureAverage(o.influx, patientId, nowMs, 7),
+      bloodPressureAverage(o.influx, patientId, nowMs, 30),
     ]);
     await o.views.patient(user.id, 'patient.view', patientId);
     return {
@@ -132,6 +138,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       devices,
       adherence: { daysWithReadings: adherenceDays, ofDays: 30 },
       glucoseSummary: summariseGlucose(glucose.values, glucose.source, 14),
+      bloodPressureAverages: [week, month].flatMap((average) => average ?? []),
       activeAlerts: activeAlertsByPatient(o.alerts, [patientId]).get(patientId) ?? [],
     };
   });

@@ -28,6 +28,8 @@ export interface WardTile {
   latest: PatientLatest;
   /** Last 6 h of each metric, 10-minute means. */
   sparklines: Record<SparklineMetric, ChartPoint[]>;
+  /** kg over the last 3 days, for a patient weighed at least twice in them. */
+  weightChangeKg?: number;
   devices: { deviceId: string; kind: string; batteryPercent: number | null; connected: boolean }[];
   gateways: { gatewayId: string; online: boolean | null }[];
   alerts: ActiveAlertSummary[];
@@ -39,6 +41,7 @@ export interface WardInput {
   patients: { id: string; displayName: string; gatewayIds: string[] }[];
   latest: Map<string, PatientLatest>;
   sparklines: Record<SparklineMetric, Map<string, ChartPoint[]>>;
+  weightChanges: Map<string, number>;
   devices: DeviceState[];
   gateways: Map<string, { online: boolean }>;
   alerts: Map<string, ActiveAlertSummary[]>;
@@ -70,6 +73,7 @@ export function composeWardTiles(input: WardInput): WardTile[] {
           ? 'silent'
           : 'ok';
     const oldestAlert = alerts[0] ? Date.parse(alerts[0].since) : Number.POSITIVE_INFINITY;
+    const weightChangeKg = input.weightChanges.get(p.id);
     return {
       patientId: p.id,
       displayName: p.displayName,
@@ -80,6 +84,7 @@ export function composeWardTiles(input: WardInput): WardTile[] {
         spo2: input.sparklines.spo2.get(p.id) ?? [],
         glucose: input.sparklines.glucose.get(p.id) ?? [],
       },
+      ...(weightChangeKg !== undefined && { weightChangeKg }),
       devices: input.devices
         .filter((d) => d.patientId === p.id)
         .map((d) => ({

@@ -18,7 +18,7 @@ import type { User } from '../../records/users.ts';
 import type { ruleView } from '../alert-routes.ts';
 import type { GlucoseSummary } from '../glucose-summary.ts';
 import type { LiveEvent } from '../live-feed.ts';
-import type { ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
+import type { BloodPressureAverage, ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
 import type { ActiveAlertSummary, WardTile } from '../ward-tiles.ts';
 
 export type Json<T> = T extends Date
@@ -31,6 +31,7 @@ export type Json<T> = T extends Date
 
 export type {
   ActiveAlertSummary,
+  BloodPressureAverage,
   ChartMetric,
   ChartPoint,
   ChartRange,
@@ -62,6 +63,8 @@ export interface PatientViewResponse {
   devices: DeviceState[];
   adherence: { daysWithReadings: number; ofDays: number };
   glucoseSummary: GlucoseSummary | null;
+  /** The 7- and 30-day home averages, those with readings. */
+  bloodPressureAverages: BloodPressureAverage[];
   activeAlerts: ActiveAlertSummary[];
 }
 

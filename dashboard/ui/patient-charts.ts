@@ -1,12 +1,14 @@
 /**
- * The patient view's charts: heart rate, SpO2 and glucose over the chosen range, drawn
+ * The patient view's charts: every charted vital of the catalogue (heart rate, SpO2, glucose,
+ * and blood pressure with its diastolic, weight and temperature where the patient has
+ * readings) over the chosen range, drawn
  * with uPlot from InfluxDB's downsampled buckets: the mean as a line, the bucket minimum
  * to maximum as a band. Each care plan threshold is a dashed line labelled with the rule
  * title, the side that fires shaded; the same thresholds are listed under the chart in
  * words (a canvas says nothing to a screen reader or a search).
  */
 import uPlot from 'uplot';
-import { CHART_METRICS, METRICS } from '../../common/metrics.ts';
+import { CHART_METRICS, METRICS, SPARKLINE_METRICS } from '../../common/metrics.ts';
 import { type ApiClient, errorText } from './api-client.ts';
 import type { ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
 import { chartValueRange } from './chart-scale.ts';
@@ -25,6 +27,7 @@ const HEIGHT = 220;
 
 const LINE = '#1d4f91';
 const BAND = 'rgba(29, 79, 145, 0.18)';
+const DIASTOLIC_LINE = '#6b2d8f';
 const THRESHOLD_COLOUR: Record<string, string> = { critical: '#a3001b', warning: '#8a5300', info: '#444444' };
 
 function drawThresholds(u: uPlot, thresholds: readonly ThresholdBand[]): void {
@@ -75,12 +78,18 @@ function thresholdList(chart: ChartResponse): HTMLElement | false {
 
 function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
   const levels = chart.thresholds.map((t) => t.level);
+  // A blood pressure also draws its diastolic (the mean of each bucket) under the systolic.
+  const diastolic = chart.points.some((p) => p.components?.diastolic)
+    ? [chart.points.map((p) => p.components?.diastolic?.mean ?? null)]
+    : [];
   const data: uPlot.AlignedData = [
     chart.points.map((p) => p.time / 1000),
     chart.points.map((p) => p.mean),
     chart.points.map((p) => p.min),
     chart.points.map((p) => p.max),
+    ...diastolic,
   ];
+  const valueLabel = METRICS[chart.metric].valueLabel;
   const options: uPlot.Options = {
     width: Math.max(target.clientWidth, 280),
     height: HEIGHT,
@@ -91,13 +100,20 @@ function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
     series: [
       {},
       {
-        label: 'Mean',
+        label: valueLabel ? `${valueLabel} (mean)` : 'Mean',
         stroke: LINE,
         width: 2,
         points: { show: chart.points.length < 60, size: 5, fill: LINE },
       },
       { label: 'Lowest', stroke: 'transparent', points: { show: false } },
       { label: 'Highest', stroke: 'transparent', points: { show: false } },
+      ...diastolic.map(() => ({
+        label: 'Diastolic (mean)',
+        stroke: DIASTOLIC_LINE,
+        width: 2,
+        dash: [8, 4],
+        points: { show: chart.points.length < 60, size: 5, fill: DIASTOLIC_LINE },
+      })),
     ],
     bands: [{ series: [3, 2], fill: BAND }],
     axes: [
@@ -151,6 +167,11 @@ export function renderPatientCharts(api: ApiClient, patientId: string, initial: 
         (chart) => {
           if (mine !== generation) return;
           if (!chart.points.length) {
+            // A spot measurement the patient has no device for (a cuff, a scale) is not charted at all.
+            if (!SPARKLINE_METRICS.some((m) => m === metric)) {
+              panel.remove();
+              return;
+            }
             body.replaceChildren(
               notice(
                 'info',

@@ -1,5 +1,6 @@
 /**
- * The patient view: active alerts, the charts, the 14-day glucose summary, adherence,
+ * The patient view: active alerts, the charts, the 14-day glucose summary, the home
+ * blood-pressure averages (for a patient with a cuff), adherence,
  * devices, alert history and the care plan. Each part loads on its own, so one that
  * fails (says why) leaves the others readable.
  */
@@ -9,6 +10,7 @@ import { alertListView } from './alert-list.ts';
 import { orderRecentAlerts } from './alert-order.ts';
 import { errorText } from './api-client.ts';
 import type { Alert, PatientViewResponse } from './api-types.ts';
+import { renderBloodPressureAverages } from './blood-pressure-averages-view.ts';
 import { renderCarePlan } from './care-plan-view.ts';
 import { renderDeviceTable } from './device-table.ts';
 import { h, notice, section } from './dom.ts';
@@ -62,6 +64,9 @@ export function showPatient(root: HTMLElement, ctx: ScreenContext, patientId: st
         ),
         section('Charts', charts.element),
         section('Glucose, last 14 days', renderGlucoseSummary(view.glucoseSummary)),
+        ...(view.bloodPressureAverages.length > 0
+          ? [section('Home blood pressure', renderBloodPressureAverages(view.bloodPressureAverages))]
+          : []),
         section(
           'Adherence and devices',
           h(

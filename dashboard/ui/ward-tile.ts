@@ -20,6 +20,9 @@ import { ATTENTION_LABEL, batteryNotes, gatewayConnectivity, silenceText } from 
 /** How far back the sparkline looks; the ward answer carries the last 6 h. */
 const SPARKLINE_WINDOW_MS = 6 * 3_600_000;
 
+/** "+2.2", "-0.4", "0.0": a change with its sign, to the scale's tenth. */
+const signed = (kg: number) => `${kg > 0 ? '+' : ''}${kg.toFixed(1)}`;
+
 const ATTENTION_ICON: Record<WardTile['attention'], string> = {
   critical: '⚠',
   warning: '⚠',
@@ -65,6 +68,9 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement | fa
           h('span', { class: 'trend-glyph', 'aria-hidden': 'true' }, trend.glyph),
           ` ${trend.label}`,
         ),
+      vital === 'body_weight' &&
+        tile.weightChangeKg !== undefined &&
+        h('span', { class: 'weight-change' }, ` ${signed(tile.weightChangeKg)} kg in 3 days`),
       latest.irregularPulse && h('span', { class: 'tag tag-irregular' }, 'Irregular pulse'),
       !latest.reliable && h('span', { class: 'tag tag-unreliable' }, 'Unreliable'),
       ageLabel(latest.time, nowMs),
