@@ -14,33 +14,19 @@ import {
 } from '../gatt/blood-pressure-measurement.ts';
 import { BLOOD_PRESSURE_SERVICE } from '../gatt/service-uuids.ts';
 import { bloodPressureReadings } from '../readings/blood-pressure-readings.ts';
-import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
-import type { DeviceProfile } from './device-profile.ts';
+import { logFeatures, subscription } from '../sessions/streaming-session.ts';
+import { streamingProfile } from './device-profile.ts';
 
-export const bloodPressureMonitorProfile: DeviceProfile = {
-  kind: 'blood_pressure_monitor',
+export const bloodPressureMonitorProfile = streamingProfile('blood_pressure_monitor', {
   service: BLOOD_PRESSURE_SERVICE,
-  session: streamingSession({
-    service: BLOOD_PRESSURE_SERVICE,
-    timedMeasurements: true,
-    prepare: async (device, env) => {
-      const feature = await readOptional(
-        device,
-        env,
-        BLOOD_PRESSURE_SERVICE,
-        BLOOD_PRESSURE_FEATURE_UUID,
-        decodeBloodPressureFeature,
-      );
-      if (feature)
-        env.log.debug({ deviceId: device.id, features: feature.features }, 'blood pressure features');
-    },
-    subscriptions: [
-      subscription({
-        characteristic: BLOOD_PRESSURE_MEASUREMENT_UUID,
-        required: true,
-        decode: decodeBloodPressureMeasurement,
-        toReadings: bloodPressureReadings,
-      }),
-    ],
-  }),
-};
+  timedMeasurements: true,
+  prepare: logFeatures(BLOOD_PRESSURE_FEATURE_UUID, decodeBloodPressureFeature),
+  subscriptions: [
+    subscription({
+      characteristic: BLOOD_PRESSURE_MEASUREMENT_UUID,
+      required: true,
+      decode: decodeBloodPressureMeasurement,
+      toReadings: bloodPressureReadings,
+    }),
+  ],
+});

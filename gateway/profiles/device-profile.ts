@@ -9,6 +9,7 @@
 import type { DeviceKind } from '../../common/device-kinds.ts';
 import type { DeviceSession } from '../ble/ble-central.ts';
 import type { SessionEnvironment } from '../sessions/session-environment.ts';
+import { type StreamingSessionSpec, streamingSession } from '../sessions/streaming-session.ts';
 
 export interface DeviceProfile {
   kind: DeviceKind;
@@ -16,4 +17,9 @@ export interface DeviceProfile {
   service: string;
   /** What the gateway does with the device on every connection. */
   session: (env: SessionEnvironment) => DeviceSession;
+}
+
+/** A device that sends its measurements unasked: its profile from its kind and its streaming session. */
+export function streamingProfile<C>(kind: DeviceKind, spec: StreamingSessionSpec<C>): DeviceProfile {
+  return { kind, service: spec.service, session: streamingSession(spec) };
 }

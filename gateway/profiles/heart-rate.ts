@@ -8,32 +8,19 @@ import { BODY_SENSOR_LOCATION_UUID, decodeBodySensorLocation } from '../gatt/bod
 import { decodeHeartRateMeasurement, HEART_RATE_MEASUREMENT_UUID } from '../gatt/heart-rate-measurement.ts';
 import { HEART_RATE_SERVICE } from '../gatt/service-uuids.ts';
 import { heartRateReadings } from '../readings/heart-rate-readings.ts';
-import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
-import type { DeviceProfile } from './device-profile.ts';
+import { readForMappers, subscription } from '../sessions/streaming-session.ts';
+import { streamingProfile } from './device-profile.ts';
 
-export const heartRateProfile: DeviceProfile = {
-  kind: 'heart_rate',
+export const heartRateProfile = streamingProfile('heart_rate', {
   service: HEART_RATE_SERVICE,
-  session: streamingSession({
-    service: HEART_RATE_SERVICE,
-    timedMeasurements: false,
-    prepare: async (device, env) =>
-      (
-        await readOptional(
-          device,
-          env,
-          HEART_RATE_SERVICE,
-          BODY_SENSOR_LOCATION_UUID,
-          decodeBodySensorLocation,
-        )
-      )?.location,
-    subscriptions: [
-      subscription({
-        characteristic: HEART_RATE_MEASUREMENT_UUID,
-        required: true,
-        decode: decodeHeartRateMeasurement,
-        toReadings: heartRateReadings,
-      }),
-    ],
-  }),
-};
+  timedMeasurements: false,
+  prepare: readForMappers(BODY_SENSOR_LOCATION_UUID, decodeBodySensorLocation, (v) => v.location),
+  subscriptions: [
+    subscription({
+      characteristic: HEART_RATE_MEASUREMENT_UUID,
+      required: true,
+      decode: decodeHeartRateMeasurement,
+      toReadings: heartRateReadings,
+    }),
+  ],
+});

@@ -15,37 +15,23 @@ import {
 } from '../gatt/plx-spot-check-measurement.ts';
 import { PULSE_OXIMETER_SERVICE } from '../gatt/service-uuids.ts';
 import { plxContinuousReadings, plxSpotCheckReadings } from '../readings/pulse-oximeter-readings.ts';
-import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
-import type { DeviceProfile } from './device-profile.ts';
+import { logFeatures, subscription } from '../sessions/streaming-session.ts';
+import { streamingProfile } from './device-profile.ts';
 
-export const pulseOximeterProfile: DeviceProfile = {
-  kind: 'pulse_oximeter',
+export const pulseOximeterProfile = streamingProfile('pulse_oximeter', {
   service: PULSE_OXIMETER_SERVICE,
-  session: streamingSession({
-    service: PULSE_OXIMETER_SERVICE,
-    timedMeasurements: true,
-    prepare: async (device, env) => {
-      const features = await readOptional(
-        device,
-        env,
-        PULSE_OXIMETER_SERVICE,
-        PLX_FEATURES_UUID,
-        decodePlxFeatures,
-      );
-      if (features)
-        env.log.debug({ deviceId: device.id, features: features.supportedFeatures }, 'PLX features');
-    },
-    subscriptions: [
-      subscription({
-        characteristic: PLX_CONTINUOUS_MEASUREMENT_UUID,
-        decode: decodePlxContinuousMeasurement,
-        toReadings: plxContinuousReadings,
-      }),
-      subscription({
-        characteristic: PLX_SPOT_CHECK_MEASUREMENT_UUID,
-        decode: decodePlxSpotCheckMeasurement,
-        toReadings: plxSpotCheckReadings,
-      }),
-    ],
-  }),
-};
+  timedMeasurements: true,
+  prepare: logFeatures(PLX_FEATURES_UUID, decodePlxFeatures),
+  subscriptions: [
+    subscription({
+      characteristic: PLX_CONTINUOUS_MEASUREMENT_UUID,
+      decode: decodePlxContinuousMeasurement,
+      toReadings: plxContinuousReadings,
+    }),
+    subscription({
+      characteristic: PLX_SPOT_CHECK_MEASUREMENT_UUID,
+      decode: decodePlxSpotCheckMeasurement,
+      toReadings: plxSpotCheckReadings,
+    }),
+  ],
+});

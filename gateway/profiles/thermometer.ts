@@ -12,32 +12,19 @@ import {
 } from '../gatt/temperature-measurement.ts';
 import { decodeTemperatureType, TEMPERATURE_TYPE_UUID } from '../gatt/temperature-type.ts';
 import { temperatureReadings } from '../readings/temperature-readings.ts';
-import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
-import type { DeviceProfile } from './device-profile.ts';
+import { readForMappers, subscription } from '../sessions/streaming-session.ts';
+import { streamingProfile } from './device-profile.ts';
 
-export const thermometerProfile: DeviceProfile = {
-  kind: 'thermometer',
+export const thermometerProfile = streamingProfile('thermometer', {
   service: HEALTH_THERMOMETER_SERVICE,
-  session: streamingSession({
-    service: HEALTH_THERMOMETER_SERVICE,
-    timedMeasurements: true,
-    prepare: async (device, env) =>
-      (
-        await readOptional(
-          device,
-          env,
-          HEALTH_THERMOMETER_SERVICE,
-          TEMPERATURE_TYPE_UUID,
-          decodeTemperatureType,
-        )
-      )?.temperatureType,
-    subscriptions: [
-      subscription({
-        characteristic: TEMPERATURE_MEASUREMENT_UUID,
-        required: true,
-        decode: decodeTemperatureMeasurement,
-        toReadings: temperatureReadings,
-      }),
-    ],
-  }),
-};
+  timedMeasurements: true,
+  prepare: readForMappers(TEMPERATURE_TYPE_UUID, decodeTemperatureType, (v) => v.temperatureType),
+  subscriptions: [
+    subscription({
+      characteristic: TEMPERATURE_MEASUREMENT_UUID,
+      required: true,
+      decode: decodeTemperatureMeasurement,
+      toReadings: temperatureReadings,
+    }),
+  ],
+});

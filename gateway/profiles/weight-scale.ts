@@ -8,32 +8,19 @@ import { WEIGHT_SCALE_SERVICE } from '../gatt/service-uuids.ts';
 import { decodeWeightMeasurement, WEIGHT_MEASUREMENT_UUID } from '../gatt/weight-measurement.ts';
 import { decodeWeightScaleFeature, WEIGHT_SCALE_FEATURE_UUID } from '../gatt/weight-scale-feature.ts';
 import { weightReadings } from '../readings/weight-readings.ts';
-import { readOptional, streamingSession, subscription } from '../sessions/streaming-session.ts';
-import type { DeviceProfile } from './device-profile.ts';
+import { logFeatures, subscription } from '../sessions/streaming-session.ts';
+import { streamingProfile } from './device-profile.ts';
 
-export const weightScaleProfile: DeviceProfile = {
-  kind: 'weight_scale',
+export const weightScaleProfile = streamingProfile('weight_scale', {
   service: WEIGHT_SCALE_SERVICE,
-  session: streamingSession({
-    service: WEIGHT_SCALE_SERVICE,
-    timedMeasurements: true,
-    prepare: async (device, env) => {
-      const feature = await readOptional(
-        device,
-        env,
-        WEIGHT_SCALE_SERVICE,
-        WEIGHT_SCALE_FEATURE_UUID,
-        decodeWeightScaleFeature,
-      );
-      if (feature) env.log.debug({ deviceId: device.id, ...feature }, 'weight scale features');
-    },
-    subscriptions: [
-      subscription({
-        characteristic: WEIGHT_MEASUREMENT_UUID,
-        required: true,
-        decode: decodeWeightMeasurement,
-        toReadings: weightReadings,
-      }),
-    ],
-  }),
-};
+  timedMeasurements: true,
+  prepare: logFeatures(WEIGHT_SCALE_FEATURE_UUID, decodeWeightScaleFeature),
+  subscriptions: [
+    subscription({
+      characteristic: WEIGHT_MEASUREMENT_UUID,
+      required: true,
+      decode: decodeWeightMeasurement,
+      toReadings: weightReadings,
+    }),
+  ],
+});

@@ -58,17 +58,16 @@ export function subscription<T, C>(spec: {
   };
 }
 
+/** Reads made once per connection before subscribing; their result is the mappers' context. */
+export type Prepare<C> = (device: ConnectedDevice, env: SessionEnvironment, service: string) => Promise<C>;
+
 export interface StreamingSessionSpec<C> {
   service: string;
   /** The device puts its own time stamps on measurements: measure its clock first. */
   timedMeasurements: boolean;
-  /** Reads made once per connection before subscribing; their result is the mappers' context. */
-  prepare: (device: ConnectedDevice, env: SessionEnvironment) => Promise<C>;
+  prepare: Prepare<C>;
   subscriptions: readonly Subscription<C>[];
 }
-
-/** No reads before subscribing. */
-export const nothingToPrepare = async (): Promise<undefined> => undefined;
 
 export function streamingSession<C>(
   spec: StreamingSessionSpec<C>,
@@ -78,7 +77,7 @@ export function streamingSession<C>(
     if (!paired) return;
     await readDeviceBasics(device, env);
     const source = spec.timedMeasurements ? await withDeviceClock(paired, device, env) : paired;
-    const context = await spec.prepare(device, env);
+    const context = await spec.prepare(device, env, spec.service);
     for (const s of spec.subscriptions) {
       if (!s.required && !device.has(spec.service, s.characteristic)) continue;
       await device.subscribe(spec.service, s.characteristic, (bytes) => {
@@ -93,7 +92,7 @@ export function streamingSession<C>(
  * A characteristic read once per connection when the device offers it (a feature or a
  * location), decoded; undefined when absent or malformed (logged).
  */
-export async function readOptional<T>(
+async function readOptional<T>(
   device: ConnectedDevice,
   env: SessionEnvironment,
   service: string,
@@ -103,4 +102,28 @@ export async function readOptional<T>(
   if (!device.has(service, characteristic)) return undefined;
   const bytes = await device.read(service, characteristic);
   return decodedValue(env.log, device.id, characteristic, bytes, decode(bytes));
+}
+
+/** `prepare`: read a characteristic when offered and give the mappers what `pick` takes of it. */
+export function readForMappers<T, C>(
+  characteristic: string,
+  decode: (bytes: Uint8Array) => Decoded<T>,
+  pick: (value: T) => C,
+): Prepare<C | undefined> {
+  return async (device, env, service) => {
+    const value = await readOptional(device, env, service, characteristic, decode);
+    return value === undefined ? undefined : pick(value);
+  };
+}
+
+/** `prepare`: read a feature characteristic when offered and log what the device supports. */
+export function logFeatures<T>(
+  characteristic: string,
+  decode: (bytes: Uint8Array) => Decoded<T>,
+): Prepare<undefined> {
+  return async (device, env, service) => {
+    const features = await readOptional(device, env, service, characteristic, decode);
+    if (features) env.log.debug({ deviceId: device.id, characteristic, features }, 'device features');
+    return undefined;
+  };
 }
