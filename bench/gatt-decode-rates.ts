@@ -39,6 +39,22 @@ export const DECODE_SAMPLES: Readonly<Record<string, Uint8Array>> = {
   '2aaa': hexBytes('ea 07 0b 19 08 00 00 14 00'),
   // CGM Session Run Time: 336 hours.
   '2aab': hexBytes('50 01'),
+  // Blood Pressure Measurement: time stamp, pulse rate, status; 142/91 mean 108 mmHg, 72 /min.
+  '2a35': hexBytes('16 8e 00 5b 00 6c 00 ea 07 0b 1a 07 1e 00 48 00 04 00'),
+  // Intermediate Cuff Pressure: the cuff at 160 mmHg, diastolic and mean NaN.
+  '2a36': hexBytes('00 a0 00 ff 07 ff 07'),
+  // Blood Pressure Feature: body movement, cuff fit and irregular pulse detection.
+  '2a49': hexBytes('07 00'),
+  // Weight Measurement: time stamp; 70 kg (14000 x 0.005 kg), 2026-11-26 07:00:00.
+  '2a9d': hexBytes('02 b0 36 ea 07 0b 1a 07 00 00'),
+  // Weight Scale Feature: time stamp, BMI; 0.05 kg resolution.
+  '2a9e': hexBytes('25 00 00 00'),
+  // Temperature Measurement: time stamp and type; 36.6 Cel (366 x 10^-1), mouth.
+  '2a1c': hexBytes('06 6e 01 00 ff ea 07 0b 1a 14 00 00 06'),
+  // Intermediate Temperature: 36.4 Cel, settling.
+  '2a1e': hexBytes('00 6c 01 00 ff'),
+  // Temperature Type: mouth.
+  '2a1d': hexBytes('06'),
   // Battery Level: 90 %.
   '2a19': hexBytes('5a'),
   // Date Time: 2026-11-26 09:00:00.

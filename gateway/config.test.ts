@@ -49,7 +49,7 @@ describe('gateway configuration', () => {
         'RPM_PATIENT_IDS = " , ": expected at least one patient id',
         'RPM_TIME_ZONE = "Asia/Lahore": expected an IANA time zone such as Asia/Karachi',
         'RPM_PAIRING_PIN = "1234": expected 6 to 12 digits',
-        `RPM_VIRTUAL_HOUSEHOLD = "P-1=flu": expected patient=condition pairs such as P-1001=diabetes (conditions: diabetes, copd, heart); 'P-1=flu' is not one`,
+        `RPM_VIRTUAL_HOUSEHOLD = "P-1=flu": expected patient=condition pairs such as P-1001=diabetes (conditions: diabetes, copd, heart, hypertension, heart_failure); 'P-1=flu' is not one`,
       ]);
     }
   });

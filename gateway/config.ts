@@ -126,8 +126,9 @@ export const GatewayConfig = z.strictObject({
       /**
        * RPM_VIRTUAL_HOUSEHOLD: each patient's condition, which decides their simulated devices,
        * e.g. `P-1001=diabetes,P-1002=heart` (diabetes: glucose meter and CGM; copd: pulse oximeter;
-       * heart: heart-rate strap and pulse oximeter); each patient must be in RPM_PATIENT_IDS.
-       * Default: the patients of RPM_PATIENT_IDS in turn get diabetes, copd, heart, diabetes...
+       * heart: heart-rate strap and pulse oximeter; hypertension: blood-pressure cuff;
+       * heart_failure: scale and cuff); each patient must be in RPM_PATIENT_IDS.
+       * Default: the patients of RPM_PATIENT_IDS take the conditions in turn.
        */
       household: household.optional(),
       /** RPM_VIRTUAL_SEED: simulated device addresses and physiology (default: the gateway id). */
@@ -146,8 +147,13 @@ export const GatewayConfig = z.strictObject({
       from: UtcTimestamp.optional(),
       speed: z.coerce.number().min(1, 'expected a speed of at least 1').max(1_000_000).default(1),
       since: UtcTimestamp.optional(),
+      /**
+       * RPM_VIRTUAL_HISTORY_DAYS: the simulated cuffs, scales and thermometers were in use this
+       * many days before the simulated timeline began, and hold those measurements (default 0).
+       */
+      historyDays: z.coerce.number().int().min(0).max(30).default(0),
     })
-    .default({ pairHousehold: true, speed: 1 }),
+    .default({ pairHousehold: true, speed: 1, historyDays: 0 }),
   http: z
     .strictObject({
       /** RPM_HTTP_HOST, RPM_HTTP_PORT: the local pairing page (reachable from a phone on the home network). */

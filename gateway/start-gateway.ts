@@ -70,7 +70,7 @@ export async function openGatewayAdapter(
   options: { startedAt?: number; advertisingIntervalMs?: number } = {},
 ): Promise<GatewayAdapter> {
   if (config.ble.mode !== 'virtual') return { noble: await openAdapter(config.ble), household: [] };
-  const { from, since, speed, seed } = config.virtual;
+  const { from, since, speed, seed, historyDays } = config.virtual;
   let clock: ReturnType<typeof wallClock>;
   try {
     clock = wallClock(
@@ -93,6 +93,8 @@ export async function openGatewayAdapter(
     patients: householdPatients(config),
     clock,
     timeZone: config.timeZone,
+    historyDays,
+    ...(from === undefined ? {} : { startedAtMs: Date.parse(from) }),
     ...(options.advertisingIntervalMs === undefined
       ? {}
       : { advertisingIntervalMs: options.advertisingIntervalMs }),

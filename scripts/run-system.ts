@@ -150,6 +150,8 @@ const pairingPages = homes.map((home, i) => {
     RPM_VIRTUAL_HOUSEHOLD: home.household,
     RPM_VIRTUAL_FROM: timeline.from,
     RPM_VIRTUAL_SINCE: timeline.since,
+    // A week of cuff and scale readings waiting, as in a home where the gateway just came.
+    RPM_VIRTUAL_HISTORY_DAYS: '7',
     RPM_VIRTUAL_SPEED: String(DEMO_SPEED),
     RPM_PAIRING_PIN: '123456',
     RPM_HTTP_HOST: '127.0.0.1',

@@ -33,8 +33,9 @@ const TEAMS = [
 /**
  * Each demo home: its gateway and the patients living there, with their care team and
  * condition (the care plan the demo gives them, and the simulated devices their gateway
- * runs: diabetes a glucose meter and CGM, copd a pulse oximeter, heart a heart-rate strap
- * and a pulse oximeter).
+ * runs, gateway/simulator/household.ts: diabetes a glucose meter and CGM, copd a pulse
+ * oximeter, heart a heart-rate strap and a pulse oximeter, hypertension a blood-pressure
+ * cuff used morning and evening, heart_failure a scale used every morning).
  */
 export const DEMO_HOMES = [
   {
@@ -46,11 +47,21 @@ export const DEMO_HOMES = [
   },
   {
     gatewayId: 'gw-home-2',
-    patients: [{ id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b', condition: 'heart' }],
+    patients: [
+      { id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b', condition: 'heart' },
+      { id: 'P-1004', displayName: 'Ghulam Mustafa', team: 'ward-b', condition: 'hypertension' },
+      { id: 'P-1005', displayName: 'Zainab Hussain', team: 'ward-b', condition: 'heart_failure' },
+    ],
   },
 ] as const;
 
-const CARE_PLAN_OF = { diabetes: 'diabetes', copd: 'copd', heart: 'heart_failure' } as const;
+const CARE_PLAN_OF = {
+  diabetes: 'diabetes',
+  copd: 'copd',
+  heart: 'heart_failure',
+  hypertension: 'hypertension',
+  heart_failure: 'heart_failure',
+} as const;
 
 export interface DemoGatewayCredentials {
   gatewayId: string;

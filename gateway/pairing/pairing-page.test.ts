@@ -19,16 +19,17 @@ afterEach(async () => {
 });
 
 async function pairingPage({ pin }: { pin?: string } = { pin: PIN }) {
-  const thermometer = new VirtualPeripheral({
+  // A cycling speed sensor (0x1816): a Bluetooth device, but no health device.
+  const bikeSensor = new VirtualPeripheral({
     address: 'a4:c1:38:00:00:09',
-    name: 'Thermometer',
-    advertisedServices: ['1809'],
+    name: 'Cycling sensor',
+    advertisedServices: ['1816'],
     advertisingIntervalMs: 5,
-    services: [{ uuid: '1809', characteristics: [] }],
+    services: [{ uuid: '1816', characteristics: [] }],
   });
   const strap = heartRateStrap({ rssi: -58 });
   const oximeter = pulseOximeter({ rssi: -83 });
-  const radio = await virtualRadio([strap, oximeter, thermometer]);
+  const radio = await virtualRadio([strap, oximeter, bikeSensor]);
   const central = new BleCentral({
     noble: radio.noble,
     sessions: {},

@@ -69,7 +69,7 @@ describe('blood pressure readings', () => {
   it.each([
     ['a NaN systolic', '00 ff 07 5b 00 6c 00', 'blood_pressure is NaN'],
     ['a NaN diastolic', '00 8e 00 ff 07 6c 00', 'diastolic is NaN'],
-    ['a diastolic above the systolic', '00 5b 00 8e 00 6c 00', 'is above blood pressure (systolic)'],
+    ['a diastolic above the systolic', '00 5b 00 8e 00 6c 00', 'is above blood_pressure systolic'],
     ['a systolic no cuff measures', '00 e8 03 5b 00 6c 00', 'outside the physiological limits'],
   ])('skips %s with the reason', (_what, hex, reason) => {
     const batch = bloodPressureReadings(cuff(hex), source);

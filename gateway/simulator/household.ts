@@ -6,25 +6,41 @@
  * Profiles:
  * - `diabetes`: a glucose meter and a CGM sharing one glucose curve (meals, night lows);
  * - `copd`: a pulse oximeter around 90 % with night-time desaturations;
- * - `heart`: a chest heart-rate strap and a pulse oximeter around 97 %.
+ * - `heart`: a chest heart-rate strap and a pulse oximeter around 97 %;
+ * - `hypertension`: an upper-arm blood pressure cuff around 150/95 mmHg, morning and evening;
+ * - `heart_failure`: a bathroom scale, weighed every morning, whose weight climbs 0.8 kg a
+ *   day for 5 days in episodes of fluid retention (every 6 weeks, the first from a day drawn
+ *   from the seed) and falls back once treated; and a cuff around 118/72 mmHg on treatment,
+ *   often with an irregular pulse, since heart-failure telemonitoring follows weight,
+ *   pressure and pulse together.
  *
  * Which model a patient gets (mg/dL or mmol/L meter, CGM with or without E2E-CRC), when the
- * meter was first used and when the first CGM session began are drawn from the seed, so
- * they are the same on every start.
+ * meter was first used, when the first CGM session began, a heart-failure patient's weight
+ * and height and when their fluid retention first begins are drawn from the seed, so they
+ * are the same on every start.
  */
+import { type BloodPressureCuff, createBloodPressureCuff } from './blood-pressure-cuff.ts';
+import {
+  type BloodPressureProfile,
+  HYPERTENSIVE_PRESSURE,
+  TREATED_HEART_FAILURE_PRESSURE,
+} from './blood-pressure-physiology.ts';
+import type { WeightProfile } from './body-weight-physiology.ts';
 import { CgmRecords, createCgmSensor } from './cgm-sensor.ts';
 import { createGlucoseMeter } from './glucose-meter.ts';
 import { MeterLog } from './glucose-meter-log.ts';
 import { GlucoseCurve } from './glucose-physiology.ts';
 import { createHeartRateStrap } from './heart-rate-strap.ts';
 import { DAY_MS, LocalTime, MINUTE_MS } from './local-time.ts';
+import type { MeasuringDeviceOptions } from './measuring-device.ts';
 import { COPD_OXYGEN, GENERAL_OXYGEN, type OxygenProfile } from './oxygen-saturation-physiology.ts';
 import type { PatientProfile } from './patient-profile.ts';
 import { createPulseOximeter } from './pulse-oximeter.ts';
 import { SeededNoise } from './seeded-noise.ts';
 import type { SimulationClock } from './simulation-clock.ts';
 import type { BatteryDrain, DeviceIdentity } from './standard-services.ts';
-import type { DeviceModelOptions, VirtualDevice } from './virtual-device.ts';
+import type { VirtualDevice } from './virtual-device.ts';
+import { createWeighingScale, type WeighingScale } from './weighing-scale.ts';
 
 export interface HouseholdPatient {
   patientId: string;
@@ -39,6 +55,14 @@ export interface HouseholdOptions {
   timeZone: string;
   /** Advertising interval of every device (default 100 ms; tests use less). */
   advertisingIntervalMs?: number;
+  /**
+   * Where the simulated timeline began (the demo's first start), for what is told relative
+   * to it: a heart-failure patient is 2-4 days into fluid retention then. Default: the
+   * episodes' days are drawn from the seed alone.
+   */
+  startedAtMs?: number;
+  /** Cuffs, scales and thermometers hold the measurements of this many days before they were first heard. */
+  historyDays?: number;
 }
 
 export interface HouseholdDevice {
@@ -47,11 +71,16 @@ export interface HouseholdDevice {
   /** A glucose meter's memory, or a CGM's records: what the device can be asked for. */
   meterLog?: MeterLog;
   cgmRecords?: CgmRecords;
+  /** A cuff or a scale, to take a measurement on it now (`measure`, `weigh`). */
+  cuff?: BloodPressureCuff;
+  scale?: WeighingScale;
 }
 
 const MANUFACTURER = 'Simulated Medical Devices';
 /** Meters, CGM sessions and batteries count from this date, plus a few days drawn from the seed. */
 const FLEET_EPOCH_MS = Date.UTC(2026, 0, 1);
+/** A heart-failure patient's fluid retention recurs this often (an episode every six weeks). */
+const FLUID_RETENTION_EVERY_DAYS = 42;
 
 interface ModelSpec {
   name: string;
@@ -69,6 +98,8 @@ const MODELS = {
   meterMmol: { name: 'GlucoSure 210', model: 'GS-210', firmware: '3.1.2', rssi: -74, hoursPerPercent: 24 },
   cgmCrc: { name: 'SenseFlow G3', model: 'SF-G3', firmware: '5.0.7', rssi: -78, hoursPerPercent: 3 },
   cgmPlain: { name: 'SenseFlow G2', model: 'SF-G2', firmware: '4.2.0', rssi: -80, hoursPerPercent: 3 },
+  cuff: { name: 'TensioCare BP6', model: 'TC-BP6', firmware: '2.2.0', rssi: -70, hoursPerPercent: 50 },
+  scale: { name: 'StepWeigh S5', model: 'SW-S5', firmware: '1.3.4', rssi: -76, hoursPerPercent: 80 },
 } as const satisfies Record<string, ModelSpec>;
 
 /** A random static address from the seed: six bytes, the two top bits of the first set. */
@@ -83,7 +114,7 @@ export function createHousehold(o: HouseholdOptions): HouseholdDevice[] {
   const local = new LocalTime(o.timeZone);
   return o.patients.flatMap(({ patientId, profile }) => {
     const noise = root.derive(patientId);
-    const build = (spec: ModelSpec, role: string): DeviceModelOptions => {
+    const build = (spec: ModelSpec, role: string): MeasuringDeviceOptions => {
       const address = stableAddress(noise, role);
       const serial = address.replaceAll(':', '').slice(-8).toUpperCase();
       const identity: DeviceIdentity = {
@@ -107,13 +138,27 @@ export function createHousehold(o: HouseholdOptions): HouseholdDevice[] {
         battery,
         rssi: spec.rssi,
         ...(o.advertisingIntervalMs === undefined ? {} : { advertisingIntervalMs: o.advertisingIntervalMs }),
+        ...(o.historyDays === undefined ? {} : { historyDays: o.historyDays }),
       };
     };
     const oximeter = (oxygen: OxygenProfile): HouseholdDevice => ({
       patientId,
       device: createPulseOximeter({ ...build(MODELS.oximeter, 'oximeter'), profile: oxygen }),
     });
+    const cuff = (pressure: BloodPressureProfile): HouseholdDevice => {
+      const device = createBloodPressureCuff({ ...build(MODELS.cuff, 'cuff'), profile: pressure });
+      return { patientId, device, cuff: device };
+    };
     if (profile === 'copd') return [oximeter(COPD_OXYGEN)];
+    if (profile === 'hypertension') return [cuff(HYPERTENSIVE_PRESSURE)];
+    if (profile === 'heart_failure') {
+      const scale = createWeighingScale({
+        ...build(MODELS.scale, 'scale'),
+        profile: heartFailureWeight(noise, local, o.startedAtMs),
+        heightM: Math.round(noise.between(1.55, 1.8, 'height') * 100) / 100,
+      });
+      return [{ patientId, device: scale, scale }, cuff(TREATED_HEART_FAILURE_PRESSURE)];
+    }
     if (profile === 'heart') {
       return [
         { patientId, device: createHeartRateStrap(build(MODELS.strap, 'strap')) },
@@ -140,6 +185,27 @@ export function createHousehold(o: HouseholdOptions): HouseholdDevice[] {
       { patientId, device: createCgmSensor({ ...cgm, records: cgmRecords, e2eCrc }), cgmRecords },
     ];
   });
+}
+
+/**
+ * A heart-failure patient's weight: fluid retention every six weeks, the first episode from a
+ * day the seed draws, or 2-4 days before the timeline began when it is given.
+ */
+function heartFailureWeight(noise: SeededNoise, local: LocalTime, startedAtMs?: number): WeightProfile {
+  const firstDay =
+    startedAtMs === undefined
+      ? local.day(FLEET_EPOCH_MS) + noise.integer(0, FLUID_RETENTION_EVERY_DAYS - 1, 'fluid-retention')
+      : local.day(startedAtMs) - noise.integer(2, 4, 'fluid-retention');
+  return {
+    baselineKg: Math.round(noise.between(62, 92, 'weight') * 10) / 10,
+    scatterKg: 0.3,
+    fluidRetention: {
+      fromMs: local.instant(firstDay, 0),
+      kgPerDay: 0.8,
+      days: 5,
+      everyDays: FLUID_RETENTION_EVERY_DAYS,
+    },
+  };
 }
 
 function wholeMinute(ms: number): number {
