@@ -3,8 +3,15 @@
  * reading, the time in the clinic's time zone and the rule in words. Display only: every
  * number is rounded here, never before a comparison.
  */
+import { convertUnit } from '../common/units.ts';
 import type { AlertRecord } from './alert-lifecycle.ts';
-import { describeReadings, describeRule, formatMinutes, formatNumber } from './rule-description.ts';
+import {
+  describeReadings,
+  describeRule,
+  formatLevel,
+  formatMinutes,
+  formatNumber,
+} from './rule-description.ts';
 import type { Episode, NoDataEvaluation, RuleEvaluation, TriggerReading } from './rule-evaluation.ts';
 import type { NoDataRule, Rule } from './rule-schema.ts';
 
@@ -27,19 +34,34 @@ function withinLimit(message: string): string {
   return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 3)}...`;
 }
 
+/** What a rule saw besides the reading: a rate, a window's mean, the change from a baseline. */
+function describeDetail(reading: TriggerReading): string {
+  const { ratePerMinute, mean, baseline } = reading;
+  if (ratePerMinute !== undefined) return `, changing ${formatNumber(ratePerMinute)} ${reading.unit}/min`;
+  if (mean !== undefined) {
+    return ` (mean ${formatLevel(mean.level, mean.unit)} of ${mean.readings} readings on ${mean.days} days)`;
+  }
+  if (baseline !== undefined) {
+    const change = convertUnit(reading.value, reading.unit, baseline.unit) - baseline.value;
+    return (
+      `, ${formatNumber(Math.abs(change))} ${baseline.unit} ${change < 0 ? 'below' : 'above'} ` +
+      `the baseline ${formatNumber(baseline.value)} ${baseline.unit}`
+    );
+  }
+  return '';
+}
+
 function describeReading(reading: TriggerReading, timeZone: string): string {
-  const rate =
-    reading.ratePerMinute === undefined
-      ? ''
-      : `, changing ${formatNumber(reading.ratePerMinute)} ${reading.unit}/min`;
-  const value = `${formatNumber(reading.value)} ${reading.unit}`;
+  // A blood pressure reads 185/115: the systolic value with its components.
+  const parts = reading.components ? { systolic: reading.value, ...reading.components } : reading.value;
+  const value = formatLevel(parts, reading.unit);
   const shown =
     reading.bound === 'below'
       ? `LO (below ${value}, the device's range)`
       : reading.bound === 'above'
         ? `HI (above ${value}, the device's range)`
         : value;
-  return `${shown} at ${formatTime(reading.time, timeZone)}${rate}`;
+  return `${shown} at ${formatTime(reading.time, timeZone)}${describeDetail(reading)}`;
 }
 
 function describeSilence(rule: NoDataRule, evaluation: NoDataEvaluation, timeZone: string): string {

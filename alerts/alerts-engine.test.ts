@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AlertEvent, type Reading } from '../common/contract.ts';
-import type { AlertEmission } from './alert-lifecycle.ts';
 import {
   AlertActionError,
   acknowledge,
-  activeAlerts,
   createEngine,
   type EngineState,
-  type EngineStep,
   ingest,
-  rebuildEngine,
   replayFrom,
   resolve,
   restoreEngine,
@@ -18,110 +14,23 @@ import {
   tick,
 } from './alerts-engine.ts';
 import { CarePlanError, type CarePlanInput } from './care-plan.ts';
-import { RoutingConfig, routeAlertEvent } from './notification-routing.ts';
 import { at, readingTrace } from './reading-trace.ts';
-import { formatNumber } from './rule-description.ts';
-import { CGM, METER, OXIMETER, WARD_POLICY, WARD_TEAM } from './test-ward.ts';
+import { CGM, METER, OXIMETER, WARD_POLICY } from './test-ward.ts';
+import {
+  type Action,
+  acknowledgeRule,
+  alertOf,
+  engineWith,
+  line,
+  type Run,
+  restarted,
+  simulate,
+} from './ward-simulation.ts';
 
 const MINUTE = 60_000;
 
-const routing = RoutingConfig.parse({
-  default: { info: ['live_feed'], warning: ['email', 'live_feed'], critical: ['email', 'mqtt', 'live_feed'] },
-});
 const diabetes: CarePlanInput = { patientId: 'p-001', templates: ['diabetes'] };
 const general: CarePlanInput = { patientId: 'p-001', templates: ['general_adult'] };
-
-/** `02:50 escalated diabetes.hypo_l2 -> dr.bilal`: time, type, rule, value (fired, resolved), who gets an email. */
-function line(emission: AlertEmission, options: { values: boolean } = { values: true }): string {
-  const { event } = emission;
-  const shown =
-    options.values && (event.type === 'fired' || event.type === 'resolved') && event.value !== undefined;
-  const value = shown ? ` ${formatNumber(event.value ?? 0)} ${event.unit}` : '';
-  const emails = routeAlertEvent(emission, WARD_TEAM, routing).flatMap((d) =>
-    d.channel === 'email' ? [d.userId] : [],
-  );
-  return (
-    `${event.at.slice(11, 16)} ${event.type} ${event.ruleId}${value}` +
-    `${emails.length ? ` -> ${emails.join(', ')}` : ''}${emission.silenced ? ' (silenced)' : ''}`
-  );
-}
-
-function engineWith(plans: CarePlanInput[], since = '01:30'): EngineState {
-  let state = createEngine(WARD_POLICY);
-  for (const plan of plans) state = setCarePlan(state, plan, at(since), 'dr.bilal').state;
-  return state;
-}
-
-type Action = (state: EngineState, now: Date) => EngineStep;
-
-interface Run {
-  state: EngineState;
-  emissions: AlertEmission[];
-}
-
-/**
- * Runs the engine minute by minute over [from, to]: each minute the readings sampled in it
- * are ingested, then the action planned for that minute runs, then the clock ticks.
- */
-function simulate(
-  start: EngineState,
-  run: { from: string; to: string; readings: readonly Reading[]; actions?: Record<string, Action> },
-): Run {
-  let state = start;
-  const emissions: AlertEmission[] = [];
-  const apply = (step: EngineStep) => {
-    state = step.state;
-    emissions.push(...step.emissions);
-  };
-  for (let now = at(run.from).getTime(); now <= at(run.to).getTime(); now += MINUTE) {
-    const clock = new Date(now);
-    const sampled = run.readings.filter(
-      (r) => Date.parse(r.time) > now - MINUTE && Date.parse(r.time) <= now,
-    );
-    apply(ingest(state, sampled, clock));
-    const action = run.actions?.[clock.toISOString().slice(11, 16)];
-    if (action) apply(action(state, clock));
-    apply(tick(state, clock));
-  }
-  return { state, emissions };
-}
-
-/**
- * A server restart at `restartAt`: the engine rebuilt from what `before` had persisted
- * (alerts, snoozes), then the stored readings sampled from `replayFrom` until the restart
- * replayed, as InfluxDB would give them.
- */
-function restarted(
-  plan: CarePlanInput,
-  before: EngineState,
-  restartAt: Date,
-  stored: readonly Reading[],
-): EngineStep {
-  const from = replayFrom([plan], restartAt).getTime();
-  const persisted = Object.values(before.patients);
-  const rebuilt = rebuildEngine({
-    policy: WARD_POLICY,
-    carePlans: [plan],
-    alerts: persisted.flatMap((p) => p.alerts),
-    silences: persisted.flatMap((p) => p.silences),
-    replayFrom: new Date(from),
-  });
-  const replayed = stored.filter(
-    (r) => Date.parse(r.time) >= from && Date.parse(r.time) < restartAt.getTime(),
-  );
-  return ingest(rebuilt, replayed, restartAt);
-}
-
-function alertOf(state: EngineState, ruleId: string) {
-  const alert = activeAlerts(state, 'p-001').find((a) => a.ruleId === ruleId);
-  if (!alert) throw new Error(`test setup: no active alert for ${ruleId}`);
-  return alert;
-}
-
-const acknowledgeRule =
-  (ruleId: string, by: string): Action =>
-  (state, now) =>
-    acknowledge(state, { alertId: alertOf(state, ruleId).alertId, by }, now);
 
 /** A glucose table with both units, as two traces from one CGM. */
 function glucoseTraces(table: string): { mgdl: Reading[]; mmol: Reading[] } {

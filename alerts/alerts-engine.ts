@@ -15,7 +15,10 @@
  *   `ingest` the readings since `replayFrom(plans, now)` (from InfluxDB) and `tick`.
  *   Known alerts are neither fired again nor lost: an active alert keeps its id and can
  *   still resolve, a resolved episode seen again in the replay stays resolved, and a
- *   condition that was building up before the restart fires on time.
+ *   condition that was building up before the restart fires on time. Average and change
+ *   rules rebuild their windows (7 days of blood pressure, 4 of weight) from the replay.
+ * - Calendar days (a 7-day mean, a gain within 3 days) are counted in the policy's time
+ *   zone, the clinic's: the engine knows no other (UTC by default).
  */
 import { z } from 'zod';
 import { PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
@@ -50,6 +53,7 @@ import {
   historyMinutes,
   RuleEvaluation,
   restartEvaluation,
+  resumeCleared,
   resumeFiring,
   startEvaluation,
 } from './rule-evaluation.ts';
@@ -211,12 +215,12 @@ function applyStep(
   commit(p, -1, openAlert({ patientId: p.plan.patientId, rule, episode, message }, ctx), out);
 }
 
-/** No-data rules: fire when silent too long, clear when recent data arrived. */
+/** The clock: no-data rules fire when silent too long and clear when recent data arrived; averages lose old days. */
 function checkClock(state: EngineState, p: PatientAlertState, now: number, out: AlertEmission[]): void {
   for (const rule of p.rules) {
     const evaluation = p.evaluations[rule.id];
-    if (rule.kind !== 'no_data' || evaluation === undefined) continue;
-    applyStep(state, p, rule, evaluateClock(rule, evaluation, now), now, out);
+    if (evaluation === undefined) continue;
+    applyStep(state, p, rule, evaluateClock(rule, evaluation, now, state.policy.timeZone), now, out);
   }
 }
 
@@ -251,7 +255,8 @@ export function ingestChanges(state: EngineState, readings: readonly Reading[], 
     for (const rule of p.rules) {
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
-      applyStep(state, p, rule, evaluateReading(rule, evaluation, reading), nowMs, emissions);
+      const step = evaluateReading(rule, evaluation, reading, state.policy.timeZone);
+      applyStep(state, p, rule, step, nowMs, emissions);
     }
   }
   for (const p of touched.values()) checkClock(state, p, nowMs, emissions);
@@ -329,7 +334,8 @@ function evaluationFor(
 ): RuleEvaluation {
   const { rule: oldRule, evaluation: old } = previous;
   if (oldRule && old && conditionKey(oldRule) === conditionKey(rule)) return old;
-  const fresh = old ? carryProgress(startEvaluation(rule), old) : startEvaluation(rule);
+  const fresh =
+    oldRule && old ? carryProgress(rule, { rule: oldRule, evaluation: old }) : startEvaluation(rule);
   return active ? resumeFiring(fresh, episodeOf(active), evaluatedUpTo(active)) : fresh;
 }
 
@@ -512,7 +518,9 @@ export interface RebuildInput {
  * An engine rebuilt from persisted records, to be followed by `ingest(replayed readings)`
  * and `tick`. Each rule is aligned with the latest alert of its patient and rule: an
  * active alert resumes firing after its trigger reading; after a resolved one only
- * readings later than its resolution count. A no-data rule watches its source again if
+ * readings later than its resolution decide (average and change rules still take the
+ * earlier replayed readings into their windows; after a clinician's resolution an average
+ * starts a new window). A no-data rule watches its source again if
  * a replayed reading shows the source sends, or if the rule had an alert (the source had
  * sent before it fell silent): silent since the episode began (active) or since the
  * resolution. This covers every source that ever sent: a replay reaches back at least
@@ -541,10 +549,15 @@ export function rebuildEngine(input: RebuildInput): EngineState {
         .at(-1);
       if (latest === undefined) continue;
       const { resolved } = latest;
+      if (resolved === null) {
+        p.evaluations[ruleId] = resumeFiring(evaluation, episodeOf(latest), evaluatedUpTo(latest));
+        continue;
+      }
+      const at = Date.parse(resolved.reading?.time ?? resolved.at);
       p.evaluations[ruleId] =
-        resolved === null
-          ? resumeFiring(evaluation, episodeOf(latest), evaluatedUpTo(latest))
-          : restartEvaluation(evaluation, Date.parse(resolved.reading?.time ?? resolved.at));
+        resolved.cause === 'condition_cleared'
+          ? resumeCleared(evaluation, at)
+          : restartEvaluation(evaluation, at);
     }
     patients[patientId] = p;
   }

@@ -16,7 +16,6 @@
 import type { AlertEvent, Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { METRICS, type Metric } from '../common/metrics.ts';
-import { toMgdl } from '../common/units.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { storedReadings } from '../ingest/readings-storage.ts';
 import { recordAudit } from '../records/audit-log.ts';
@@ -51,7 +50,7 @@ import type { CarePlanInput } from './care-plan.ts';
 import { type CareTeam, type Delivery, type RoutingConfig, routeAlertEvent } from './notification-routing.ts';
 import { type DurableChannel, enqueueDeliveries } from './notify/notification-dispatcher.ts';
 import { historyMinutes } from './rule-evaluation.ts';
-import type { Rule } from './rule-schema.ts';
+import { convertLevel, levelEntries, type Rule } from './rule-schema.ts';
 
 export interface AlertsServiceOptions {
   records: RecordsDb;
@@ -443,20 +442,23 @@ export class AlertsService {
     );
   }
 
-  /** Threshold rules of a metric as levels in the chart's unit (glucose: mg/dL). */
+  /**
+   * Threshold rules of a metric as levels in its stored unit (the charts' unit: glucose
+   * mg/dL, pressures mm[Hg]); a blood-pressure rule gives one line per part it names.
+   */
   thresholds(patientId: string, metric: Metric) {
+    const unit = METRICS[metric].storedUnit;
     return this.rulesOf(patientId).flatMap((rule) =>
       rule.enabled && rule.kind === 'threshold' && rule.readings.metrics.includes(metric)
-        ? [
-            {
-              ruleId: rule.id,
-              title: rule.title,
-              severity: rule.severity,
-              direction: rule.direction,
-              level: rule.unit === 'mmol/L' ? toMgdl(rule.level, 'mmol/L') : rule.level,
-              unit: METRICS[metric].units[0]?.unit ?? rule.unit,
-            },
-          ]
+        ? levelEntries(convertLevel(rule.level, rule.unit, unit)).map(([part, level]) => ({
+            ruleId: rule.id,
+            title: rule.title,
+            severity: rule.severity,
+            direction: rule.direction,
+            level,
+            unit,
+            ...(part && { part }),
+          }))
         : [],
     );
   }

@@ -19,13 +19,22 @@
  * meter, so "silent since monitoring began" would be an alert nobody can act on, repeated
  * forever [K11][K16]. A device that sent and then stopped is what these rules are for.
  *
+ * Spot measurements (a cuff, a scale, a thermometer, a meter) have no regular interval:
+ * one reading decides unless the rule asks for a confirmation, and then it says how far
+ * apart the confirming readings may be (`maxGapMinutes`).
+ *
+ * Blood pressure rules name the parts they compare; a condition holds when any named part
+ * is beyond its level (>= 180 systolic OR >= 110 diastolic), one alert per reading.
+ *
  * Disease templates are built on `general_adult` and may replace its rules where they
- * overlap (COPD's SpO2 target replaces the general SpO2 rules).
+ * overlap (COPD's SpO2 target replaces the general SpO2 rules). Temperature is a NEWS2
+ * parameter like pulse and SpO2, so its rules are general (every adult with a
+ * thermometer), not a template of their own.
  */
 import { z } from 'zod';
 import { type ReadingSelection, Rule, RuleId, type RuleInput } from './rule-schema.ts';
 
-export const TemplateId = z.enum(['general_adult', 'diabetes', 'copd', 'heart_failure']);
+export const TemplateId = z.enum(['general_adult', 'diabetes', 'copd', 'heart_failure', 'hypertension']);
 export type TemplateId = z.infer<typeof TemplateId>;
 
 export const CarePlanTemplate = z.strictObject({
@@ -44,6 +53,9 @@ const METER_GLUCOSE: z.input<typeof ReadingSelection> = { metrics: ['glucose'], 
 const SPO2: z.input<typeof ReadingSelection> = { metrics: ['spo2'] };
 /** A pulse is a pulse whether a chest strap (heart_rate) or an oximeter (pulse_rate) counts it. */
 const PULSE: z.input<typeof ReadingSelection> = { metrics: ['heart_rate', 'pulse_rate'] };
+const CUFF: z.input<typeof ReadingSelection> = { metrics: ['blood_pressure'] };
+const SCALE: z.input<typeof ReadingSelection> = { metrics: ['body_weight'] };
+const THERMOMETER: z.input<typeof ReadingSelection> = { metrics: ['body_temperature'] };
 
 // What kind of threshold each rule is; the rules below add their numbers and sources.
 const CGM_LOW = { kind: 'threshold', readings: CGM_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
@@ -64,6 +76,17 @@ const PULSE_AT_OR_ABOVE = {
   inclusive: true,
 } as const;
 const PULSE_AT_OR_BELOW = { ...PULSE_AT_OR_ABOVE, direction: 'below' } as const;
+const TEMPERATURE_AT_OR_ABOVE = { ...PULSE_AT_OR_ABOVE, readings: THERMOMETER, unit: 'Cel' } as const;
+const BP_AT_OR_ABOVE = { ...PULSE_AT_OR_ABOVE, readings: CUFF, unit: 'mm[Hg]' } as const;
+const SYSTOLIC_AT_OR_BELOW = { ...BP_AT_OR_ABOVE, direction: 'below' } as const;
+/** Home blood pressure over a week, judged on enough of it: 12 readings on 4 days. */
+const HOME_BP_MEAN = {
+  ...BP_AT_OR_ABOVE,
+  kind: 'average',
+  windowDays: 7,
+  minReadings: 12,
+  minDays: 4,
+} as const;
 
 const generalAdult: RuleInput[] = [
   {
@@ -125,6 +148,31 @@ const generalAdult: RuleInput[] = [
     sustain: { minutes: 5 },
     clear: { level: 51 },
     source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...TEMPERATURE_AT_OR_ABOVE,
+    id: 'general.temperature_high',
+    title: 'High temperature',
+    severity: 'warning',
+    // NEWS2 temperature >= 39.1 °C scores 2 [K6]. A thermometer reading is a spot
+    // measurement taken on purpose: one reading decides, as a meter test does. Clears at
+    // <= 38.0 °C, score 0 (38.1-39.0 scores 1, hysteresis) [K6]. [degF] readings are
+    // compared in Cel, exactly (102.4 [degF] is 39.11 Cel).
+    level: 39.1,
+    clear: { level: 38 },
+    source: ['K6'],
+  },
+  {
+    ...TEMPERATURE_AT_OR_ABOVE,
+    direction: 'below',
+    id: 'general.temperature_low',
+    title: 'Low temperature',
+    severity: 'critical',
+    // NEWS2 temperature <= 35.0 °C scores 3 [K6]; one reading decides. Clears at >= 36.1 °C,
+    // score 0 (35.1-36.0 scores 1, hysteresis) [K6].
+    level: 35,
+    clear: { level: 36.1 },
+    source: ['K6'],
   },
 ];
 
@@ -308,6 +356,93 @@ const heartFailure: RuleInput[] = [
     clear: { level: 51, sustain: { minutes: 10 } },
     source: ['K6', 'K14', 'K15', 'PROJECT'],
   },
+  {
+    kind: 'change',
+    id: 'heart.weight_gain',
+    title: 'Weight gain (heart failure)',
+    severity: 'warning',
+    readings: SCALE,
+    unit: 'kg',
+    // ESC 2021 self-care: act on an unexpected weight gain of more than 2 kg in 3 days
+    // [K20], the guideline rule as cited in [K9]. Measured against the lowest weight of the
+    // 3 days before (a lone reading more than 2 kg below both its neighbours, a scale read
+    // without clothes, does not count). Confirmed by the next weighing, at most 36 h later
+    // (daily morning weighing, PROJECT), still more than 2 kg above the same lowest: one
+    // reading that jumps back the next morning pages nobody. Clears on a weighing back
+    // within 1 kg of that lowest weight (PROJECT).
+    direction: 'rising',
+    by: 2,
+    windowDays: 3,
+    sustain: { readings: 2, maxGapMinutes: 36 * 60 },
+    clear: { by: 1 },
+    source: ['K20', 'K9', 'PROJECT'],
+  },
+];
+
+const hypertension: RuleInput[] = [
+  {
+    ...HOME_BP_MEAN,
+    id: 'hypertension.home_mean_high',
+    title: 'Home blood pressure above target, for review',
+    severity: 'info',
+    // ISH 2020: home blood pressure >= 135/85 mmHg is hypertension [K8] (either part).
+    // Judged on a week (7 days) with at least 12 readings on 4 days, so one morning never
+    // decides: ACC/AHA classify on the average of >= 2 readings on >= 2 occasions [K7],
+    // the counts are this project's (PROJECT). Clears at or below 130/80 (both parts), the
+    // ACC/AHA stage-1 line [K7], so a mean hovering at 135/85 does not flap.
+    level: { systolic: 135, diastolic: 85 },
+    clear: { level: { systolic: 130, diastolic: 80 } },
+    source: ['K8', 'K7', 'PROJECT'],
+  },
+  {
+    ...HOME_BP_MEAN,
+    id: 'hypertension.home_mean_grade2',
+    title: 'Home blood pressure high (grade 2)',
+    severity: 'warning',
+    // ISH 2020 grade 2: >= 160/100 mmHg [K8], as a 7-day home mean (the grades are office
+    // values; home means run lower, so this is the cautious side). Clears 5 mmHg lower on
+    // both parts, at or below 155/95 (PROJECT).
+    level: { systolic: 160, diastolic: 100 },
+    clear: { level: { systolic: 155, diastolic: 95 } },
+    source: ['K8', 'PROJECT'],
+  },
+  {
+    ...BP_AT_OR_ABOVE,
+    id: 'hypertension.severe',
+    title: 'Severe blood pressure, confirmed',
+    severity: 'critical',
+    // >= 180 systolic or >= 110 diastolic: where ISH 2020 considers hypertensive urgency or
+    // emergency [K8] (ACC/AHA: crisis > 180 and/or > 120 [K7]). Confirmed by a repeat
+    // reading within 15 min, after a few minutes' rest [K8][K7]: a single unconfirmed
+    // 185/115 pages nobody. Clears below grade 2, at or below 159/99 (both parts) [K8].
+    level: { systolic: 180, diastolic: 110 },
+    sustain: { readings: 2, maxGapMinutes: 15 },
+    clear: { level: { systolic: 159, diastolic: 99 } },
+    source: ['K8', 'K7'],
+  },
+  {
+    ...SYSTOLIC_AT_OR_BELOW,
+    id: 'hypertension.hypotension_severe',
+    title: 'Very low blood pressure',
+    severity: 'critical',
+    // NEWS2 systolic <= 90 mmHg scores 3 [K6] (treated patients can be over-treated). NEWS2
+    // scores one observation: one reading decides. Clears at >= 101, score 0-1 [K6].
+    level: { systolic: 90 },
+    clear: { level: { systolic: 101 } },
+    source: ['K6'],
+  },
+  {
+    ...SYSTOLIC_AT_OR_BELOW,
+    id: 'hypertension.hypotension',
+    title: 'Low blood pressure',
+    severity: 'warning',
+    // NEWS2 systolic 91-100 mmHg scores 2 [K6]; at or below 90 the critical rule takes
+    // over, so one reading pages once. Clears at >= 111, score 0 [K6].
+    level: { systolic: 100 },
+    clear: { level: { systolic: 111 } },
+    handsOverTo: 'hypertension.hypotension_severe',
+    source: ['K6'],
+  },
 ];
 
 /** Every template, validated when this module loads: a template that breaks a rule fails at start-up. */
@@ -339,5 +474,12 @@ export const TEMPLATES: Record<TemplateId, CarePlanTemplate> = {
     builtOn: ['general_adult'],
     replaces: ['general.pulse_high'],
     rules: heartFailure,
+  }),
+  hypertension: CarePlanTemplate.parse({
+    id: 'hypertension',
+    title: 'Hypertension (home blood pressure)',
+    builtOn: ['general_adult'],
+    replaces: [],
+    rules: hypertension,
   }),
 };

@@ -94,6 +94,50 @@ describe('per-patient overrides', () => {
     ]);
   });
 
+  it('convert every kind exactly to another unit of its metric: kPa, [lb_av], [degF]', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['hypertension', 'heart_failure'],
+      overrides: {
+        'hypertension.severe': { unit: 'kPa' },
+        'heart.weight_gain': { unit: '[lb_av]' },
+        'general.temperature_high': { unit: '[degF]' },
+      },
+    });
+    // 180/110 mm[Hg] x 0.133322, exactly.
+    expect(ruleIn(rules, 'hypertension.severe')).toMatchObject({
+      unit: 'kPa',
+      level: { systolic: 23.99796, diastolic: 14.66542 },
+    });
+    // A change converts as a difference: 2 kg is 4.41 lb, with no offset.
+    expect(ruleIn(rules, 'heart.weight_gain')).toMatchObject({ unit: '[lb_av]', by: 2 / 0.45359237 });
+    // A level converts as a value: 39.1 Cel is 102.38 [degF], 38 Cel is 100.4 [degF].
+    expect(ruleIn(rules, 'general.temperature_high')).toMatchObject({
+      unit: '[degF]',
+      level: 102.38,
+      clear: { level: 100.4 },
+    });
+  });
+
+  it('merge levels part by part: a new systolic keeps the diastolic, null stops comparing a part', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['hypertension'],
+      overrides: {
+        'hypertension.severe': { level: { systolic: 170 } },
+        'hypertension.home_mean_high': {
+          level: { diastolic: null },
+          clear: { level: { diastolic: null } },
+        },
+      },
+    });
+    expect(ruleIn(rules, 'hypertension.severe')).toMatchObject({ level: { systolic: 170, diastolic: 110 } });
+    expect(ruleIn(rules, 'hypertension.home_mean_high')).toMatchObject({
+      level: { systolic: 135 },
+      clear: { level: { systolic: 130 } },
+    });
+  });
+
   it('remove an optional part with null: a meter-style rule that fires on one reading', () => {
     const rules = resolveCarePlan({
       patientId: 'p-001',
@@ -161,6 +205,24 @@ describe('refused overrides name the rule and the field', () => {
     ).toEqual([
       'diabetes.hypo_l1: level: 70 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
       'diabetes.hypo_l1: clear.level: 80 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
+    ]);
+  });
+
+  it('a blood-pressure level without parts, or a part dropped from the level but not the clear level', () => {
+    expect(
+      problemsOf({
+        patientId: 'p-001',
+        templates: ['hypertension'],
+        overrides: {
+          'hypertension.severe': { level: 170 },
+          'hypertension.home_mean_high': { level: { diastolic: null } },
+          'heart.weight_gain': { by: 2 },
+        },
+      }),
+    ).toEqual([
+      'hypertension.home_mean_high: clear.level: the clear level names systolic, diastolic; it must name the parts the level names (systolic)',
+      'hypertension.severe: level: blood pressure rules name the parts they compare (systolic, diastolic, mean), e.g. { systolic: 170 }',
+      'heart.weight_gain: no such rule in templates general_adult, hypertension',
     ]);
   });
 

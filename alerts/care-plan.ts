@@ -10,16 +10,19 @@
  *
  * Overrides are merged into the template rule and the result is validated as a whole, so
  * an override that puts the clear level on the wrong side of the level, or a glucose
- * level outside the metric's range, is refused. Overriding the unit of a glucose rule
- * converts its other levels exactly (3.9 mmol/L is 70.26 mg/dL); `null` removes an
- * optional part (e.g. `sustain: null` fires on one reading).
+ * level outside the metric's range, is refused. Overriding the unit of a rule converts
+ * its other levels, rates and changes exactly (3.9 mmol/L is 70.26 mg/dL, 21.3 kPa is
+ * 159.76 mm[Hg]); `null` removes an optional part (e.g. `sustain: null` fires on one
+ * reading). Levels per part merge part by part: `{ level: { systolic: 170 } }` keeps the
+ * template's diastolic level, `{ level: { mean: null } }` stops comparing the mean (the
+ * clear level must then drop it too).
  */
 import { z } from 'zod';
 import { PatientId, Severity } from '../common/contract.ts';
 import { Unit } from '../common/metrics.ts';
-import { convertGlucose } from '../common/units.ts';
+import { converts, convertUnit } from '../common/units.ts';
 import { TEMPLATES, TemplateId } from './care-plan-templates.ts';
-import { isGlucoseUnit, Rule, type RuleKind } from './rule-schema.ts';
+import { convertDifference, convertLevel, type Level, Part, Rule, type RuleKind } from './rule-schema.ts';
 
 const SustainPatch = z.strictObject({
   minutes: z.number().optional(),
@@ -28,16 +31,23 @@ const SustainPatch = z.strictObject({
   maxGapMinutes: z.number().optional(),
 });
 
+/** A level as an override gives it: a number, or parts (`null` stops comparing a part). */
+const LevelPatch = z.union([z.number().finite(), z.partialRecord(Part, z.number().finite().nullable())]);
+
 /** Any value a clinician may change; which of them apply depends on the rule's kind. */
 export const RuleOverride = z.strictObject({
   enabled: z.boolean().optional(),
   severity: Severity.optional(),
   unit: Unit.optional(),
-  level: z.number().finite().optional(),
+  level: LevelPatch.optional(),
   inclusive: z.boolean().optional(),
   sustain: SustainPatch.nullable().optional(),
   clear: z
-    .strictObject({ level: z.number().finite().optional(), sustain: SustainPatch.nullable().optional() })
+    .strictObject({
+      level: LevelPatch.optional(),
+      sustain: SustainPatch.nullable().optional(),
+      by: z.number().optional(),
+    })
     .optional(),
   ratePerMinute: z.number().optional(),
   clearRatePerMinute: z.number().optional(),
@@ -49,6 +59,9 @@ export const RuleOverride = z.strictObject({
     .nullable()
     .optional(),
   silentMinutes: z.number().optional(),
+  windowDays: z.number().optional(),
+  minDays: z.number().optional(),
+  by: z.number().optional(),
 });
 export type RuleOverride = z.infer<typeof RuleOverride>;
 type OverrideField = keyof RuleOverride;
@@ -68,6 +81,18 @@ const OVERRIDABLE: Record<RuleKind, readonly OverrideField[]> = {
     'sustain',
   ],
   no_data: ['enabled', 'severity', 'silentMinutes'],
+  average: [
+    'enabled',
+    'severity',
+    'unit',
+    'level',
+    'inclusive',
+    'clear',
+    'windowDays',
+    'minReadings',
+    'minDays',
+  ],
+  change: ['enabled', 'severity', 'unit', 'by', 'clear', 'windowDays', 'sustain'],
 };
 
 export const CarePlan = z.strictObject({
@@ -120,26 +145,36 @@ function mergePatch(base: unknown, patch: Record<string, unknown>): Record<strin
   return out;
 }
 
-/** The same rule with its glucose levels and rates expressed exactly in another glucose unit. */
+/**
+ * The same rule with its levels, rates and changes expressed exactly in another unit of
+ * its metric (levels convert as values, rates and changes as differences). A unit that
+ * does not convert is left for the schema to refuse.
+ */
 function inUnit(rule: Rule, unit: Unit): Rule {
-  if (rule.kind === 'no_data' || !isGlucoseUnit(rule.unit) || !isGlucoseUnit(unit)) return rule;
+  if (rule.kind === 'no_data' || !converts(rule.unit, unit)) return rule;
   const from = rule.unit;
-  const convert = (value: number) => convertGlucose(value, from, unit);
-  if (rule.kind === 'threshold') {
-    return {
-      ...rule,
-      unit,
-      level: convert(rule.level),
-      clear: { ...rule.clear, level: convert(rule.clear.level) },
-    };
+  const level = (value: Level) => convertLevel(value, from, unit);
+  const difference = (value: number) => convertDifference(value, from, unit);
+  switch (rule.kind) {
+    case 'threshold':
+    case 'average':
+      return {
+        ...rule,
+        unit,
+        level: level(rule.level),
+        clear: { ...rule.clear, level: level(rule.clear.level) },
+      };
+    case 'rate':
+      return {
+        ...rule,
+        unit,
+        ratePerMinute: difference(rule.ratePerMinute),
+        clearRatePerMinute: difference(rule.clearRatePerMinute),
+        gate: rule.gate && { ...rule.gate, level: convertUnit(rule.gate.level, from, unit) },
+      };
+    case 'change':
+      return { ...rule, unit, by: difference(rule.by), clear: { by: difference(rule.clear.by) } };
   }
-  return {
-    ...rule,
-    unit,
-    ratePerMinute: convert(rule.ratePerMinute),
-    clearRatePerMinute: convert(rule.clearRatePerMinute),
-    gate: rule.gate && { ...rule.gate, level: convert(rule.gate.level) },
-  };
 }
 
 function applyOverride(rule: Rule, override: RuleOverride): { rule: Rule } | { problems: string[] } {
@@ -215,10 +250,9 @@ function withHandOver(rule: Rule, plan: readonly Rule[]): Rule {
   const { handOver: _stale, ...base } = rule;
   const to = plan.find((r) => r.id === rule.handsOverTo);
   if (to?.kind !== 'threshold' || !to.enabled || to.direction !== rule.direction) return base;
-  if (to.unit === rule.unit) return { ...base, handOver: { level: to.level, inclusive: to.inclusive } };
-  if (!isGlucoseUnit(to.unit) || !isGlucoseUnit(rule.unit)) return base;
+  if (!converts(to.unit, rule.unit)) return base;
   return {
     ...base,
-    handOver: { level: convertGlucose(to.level, to.unit, rule.unit), inclusive: to.inclusive },
+    handOver: { level: convertLevel(to.level, to.unit, rule.unit), inclusive: to.inclusive },
   };
 }

@@ -1,10 +1,19 @@
 /**
  * Rules in words, for notifications, the dashboard and the README's template table:
- * `CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min`.
+ * `CGM glucose below 70 mg/dL for 15 min; clears at 70 mg/dL or above for 15 min`,
+ * `blood pressure 7-day mean at or above 135/85 mm[Hg] (either part; at least 12 readings
+ * on 4 days); clears at 130/80 mm[Hg] or below (both parts)`.
  * Numbers are rounded here for reading only; comparisons never see these strings.
  */
 import { METRICS } from '../common/metrics.ts';
-import type { ReadingSelection, Rule, Sustain } from './rule-schema.ts';
+import {
+  type Level,
+  levelEntries,
+  type Part,
+  type ReadingSelection,
+  type Rule,
+  type Sustain,
+} from './rule-schema.ts';
 import { maxGapMinutes } from './sample-intervals.ts';
 
 /** At most two decimals, trailing zeros dropped: 70.2594 -> "70.26", 70 -> "70". */
@@ -16,6 +25,46 @@ export function formatNumber(value: number): string {
 export function formatMinutes(minutes: number): string {
   return minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${formatNumber(minutes)} min`;
 }
+
+/**
+ * A level, or a reading's parts, as a nurse reads them: "90 mm[Hg]", "135/85 mm[Hg]",
+ * "135/85, mean 100 mm[Hg]", "systolic 180, mean 130 mm[Hg]".
+ */
+export function formatLevel(level: Level, unit: string): string {
+  const entries = levelEntries(level);
+  const parts = new Map(entries);
+  const [systolic, diastolic, mean] = [parts.get('systolic'), parts.get('diastolic'), parts.get('mean')];
+  const shown =
+    systolic !== undefined && diastolic !== undefined
+      ? [
+          `${formatNumber(systolic)}/${formatNumber(diastolic)}`,
+          ...(mean === undefined ? [] : [`mean ${formatNumber(mean)}`]),
+        ]
+      : entries.map(([part, value]) =>
+          part === undefined || entries.length === 1 ? formatNumber(value) : `${part} ${formatNumber(value)}`,
+        );
+  return `${shown.join(', ')} ${unit}`;
+}
+
+/** The readings a rule compares, with the part when it names exactly one: "blood pressure (systolic)". */
+function describeCompared(selection: ReadingSelection, parts: readonly (Part | undefined)[]): string {
+  const [only] = parts;
+  return parts.length === 1 && only !== undefined
+    ? `${describeReadings(selection)} (${only})`
+    : describeReadings(selection);
+}
+
+const partsOfLevel = (level: Level) => levelEntries(level).map(([part]) => part);
+
+/** A level on several parts holds on any one of them (`some`), and clears on every one. */
+function partsNote(level: Level, some: boolean): string {
+  const count = levelEntries(level).length;
+  if (count < 2) return '';
+  if (some) return count === 2 ? 'either part' : 'any part';
+  return count === 2 ? 'both parts' : 'every part';
+}
+
+const inParentheses = (note: string) => (note === '' ? '' : ` (${note})`);
 
 export function describeReadings(selection: ReadingSelection): string {
   const metrics = selection.metrics.map((m) => METRICS[m].words).join(' or ');
@@ -46,12 +95,39 @@ export function describeRule(rule: Rule): string {
   const what = describeReadings(rule.readings);
   switch (rule.kind) {
     case 'threshold': {
+      const compared = describeCompared(rule.readings, partsOfLevel(rule.level));
       const comparison = `${rule.inclusive ? 'at or ' : ''}${rule.direction}`;
       const back = rule.direction === 'below' ? 'above' : 'below';
       const handOver = rule.handsOverTo ? `; where ${rule.handsOverTo} fires, it alerts instead` : '';
+      const any = inParentheses(partsNote(rule.level, true));
+      const every = inParentheses(partsNote(rule.clear.level, false));
       return (
-        `${what} ${comparison} ${formatNumber(rule.level)} ${rule.unit}${describeSustain(rule.sustain, rule.readings)}${handOver}; ` +
-        `clears at ${formatNumber(rule.clear.level)} ${rule.unit} or ${back}${rule.clear.sustain ? describeSustain(rule.clear.sustain, rule.readings, rule.sustain && maxGapMinutes(rule.sustain, rule.readings)) : ''}`
+        `${compared} ${comparison} ${formatLevel(rule.level, rule.unit)}${any}${describeSustain(rule.sustain, rule.readings)}${handOver}; ` +
+        `clears at ${formatLevel(rule.clear.level, rule.unit)} or ${back}${every}${rule.clear.sustain ? describeSustain(rule.clear.sustain, rule.readings, rule.sustain && maxGapMinutes(rule.sustain, rule.readings)) : ''}`
+      );
+    }
+    case 'average': {
+      const compared = describeCompared(rule.readings, partsOfLevel(rule.level));
+      const comparison = `${rule.inclusive ? 'at or ' : ''}${rule.direction}`;
+      const back = rule.direction === 'below' ? 'above' : 'below';
+      const any = partsNote(rule.level, true);
+      const enough = `at least ${rule.minReadings} readings on ${rule.minDays} day${rule.minDays === 1 ? '' : 's'}`;
+      return (
+        `${compared} ${rule.windowDays}-day mean ${comparison} ${formatLevel(rule.level, rule.unit)} ` +
+        `(${any === '' ? '' : `${any}; `}${enough}); ` +
+        `clears at ${formatLevel(rule.clear.level, rule.unit)} or ${back}${inParentheses(partsNote(rule.clear.level, false))}`
+      );
+    }
+    case 'change': {
+      const compared = describeCompared(rule.readings, [rule.part]);
+      const [change, extreme, from] =
+        rule.direction === 'rising' ? ['rise', 'lowest', 'rose'] : ['fall', 'highest', 'fell'];
+      const days = `${rule.windowDays} day${rule.windowDays === 1 ? '' : 's'}`;
+      return (
+        `${compared} ${change} of more than ${formatNumber(rule.by)} ${rule.unit} within ${days} ` +
+        `(latest reading against the ${extreme} of the ${days} before; a lone reading that jumps back does not count)` +
+        `${describeSustain(rule.sustain, rule.readings)}; ` +
+        `clears back within ${formatNumber(rule.clear.by)} ${rule.unit} of the ${extreme} it ${from} from`
       );
     }
     case 'rate': {

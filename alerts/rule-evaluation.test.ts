@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../common/contract.ts';
 import { resolveCarePlan } from './care-plan.ts';
-import { at, readingTrace } from './reading-trace.ts';
+import type { TemplateId } from './care-plan-templates.ts';
+import { at, readingTrace, stamp } from './reading-trace.ts';
 import {
   conditionStatus,
   considersReading,
@@ -12,27 +13,27 @@ import {
   startEvaluation,
 } from './rule-evaluation.ts';
 import { Rule, type RuleInput } from './rule-schema.ts';
-import { CGM, METER, OXIMETER } from './test-ward.ts';
+import { CGM, CUFF, METER, OXIMETER, SCALE, THERMOMETER } from './test-ward.ts';
 
-const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-
-function ruleOf(templates: ('diabetes' | 'copd' | 'general_adult')[], id: string): Rule {
+function ruleOf(templates: TemplateId[], id: string): Rule {
   const rule = resolveCarePlan({ patientId: 'p-001', templates }).find((r) => r.id === id);
   if (!rule) throw new Error(`test setup: no rule ${id}`);
   return rule;
 }
 
-/** Feeds readings in the order given; one line per transition: `02:10 fired (since 01:55)`. */
-function transitions(rule: Rule, readings: Reading[], start?: RuleEvaluation): string[] {
-  let state = start ?? startEvaluation(rule);
+/**
+ * Feeds readings in the order given; one line per transition: `02:10 fired (since 01:55)`.
+ * Days are counted in `timeZone`.
+ */
+function transitions(rule: Rule, readings: Reading[], timeZone = 'UTC'): string[] {
+  let state = startEvaluation(rule);
   const lines: string[] = [];
   for (const reading of readings) {
-    const step = evaluateReading(rule, state, reading);
+    const step = evaluateReading(rule, state, reading, timeZone);
     state = step.state;
     const t = step.transition;
-    if (t?.type === 'fired')
-      lines.push(`${reading.time.slice(11, 16)} fired (since ${hhmm(t.episodeStart)})`);
-    if (t?.type === 'cleared') lines.push(`${reading.time.slice(11, 16)} cleared`);
+    if (t?.type === 'fired') lines.push(`${stamp(reading.time)} fired (since ${stamp(t.episodeStart)})`);
+    if (t?.type === 'cleared') lines.push(`${stamp(reading.time)} cleared`);
   }
   return lines;
 }
@@ -402,5 +403,196 @@ describe('the general SpO2 warning (NEWS2 score 2, 92-93 %)', () => {
     const copd = resolveCarePlan({ patientId: 'p-001', templates: ['copd'] }).map((r) => r.id);
     expect(copd).not.toContain('general.spo2_moderately_low');
     expect(copd).not.toContain('general.spo2_low');
+  });
+});
+
+/** The severe blood-pressure rule without its confirmation: one reading decides. */
+const bpHigh = Rule.parse({ ...ruleOf(['hypertension'], 'hypertension.severe'), sustain: undefined });
+
+/** The state after feeding the readings in order. */
+function stateAfter(rule: Rule, readings: Reading[]): RuleEvaluation {
+  let state = startEvaluation(rule);
+  for (const r of readings) state = evaluateReading(rule, state, r).state;
+  return state;
+}
+
+describe('blood pressure rules compare the parts they name', () => {
+  it('fire once when any named part crosses, and clear only when every part is back', () => {
+    // 112 diastolic fires; 185/115 while firing is the same alert; 158/100 is not back (100 > 99).
+    const readings = readingTrace(CUFF, '08:00 170/112\n08:10 185/115\n08:20 158/100\n08:30 158/98');
+    expect(transitions(bpHigh, readings)).toEqual(['08:00 fired (since 08:00)', '08:30 cleared']);
+  });
+
+  it('compare kPa readings in mm[Hg], exactly: 24 kPa is 180.01 mm[Hg], 23.99 kPa is 179.94', () => {
+    const kPa = { ...CUFF, unit: 'kPa' } as const;
+    expect(transitions(bpHigh, readingTrace(kPa, '08:00  23.99/14.6'))).toEqual([]);
+    expect(transitions(bpHigh, readingTrace(kPa, '08:00  24/14.6'))).toEqual(['08:00 fired (since 08:00)']);
+    expect(transitions(bpHigh, readingTrace(kPa, '08:00  20/14.7'))).toEqual(['08:00 fired (since 08:00)']);
+  });
+
+  it('let a reading without the mean the rule names decide only on its other parts', () => {
+    const withMean = Rule.parse({
+      ...bpHigh,
+      level: { systolic: 180, mean: 130 },
+      clear: { level: { systolic: 159, mean: 110 } },
+    });
+    const readings = readingTrace(
+      CUFF,
+      `
+      08:00  150/90
+      08:10  185/100
+      08:20  150/90
+      08:30  150/90/105
+      `,
+    );
+    expect(transitions(withMean, readings)).toEqual(['08:10 fired (since 08:10)', '08:30 cleared']);
+  });
+});
+
+describe('temperature in [degF] is compared in Cel', () => {
+  const fever = ruleOf(['general_adult'], 'general.temperature_high');
+  const fahrenheit = { ...THERMOMETER, unit: '[degF]' } as const;
+
+  it.each([
+    ['102.3 [degF] (39.06 Cel, NEWS2 score 1)', '102.3', []],
+    ['102.38 [degF] (exactly 39.1 Cel)', '102.38', ['18:00 fired (since 18:00)']],
+    ['102.4 [degF] (39.11 Cel)', '102.4', ['18:00 fired (since 18:00)']],
+  ])('%s', (_case, value, expected) => {
+    expect(transitions(fever, readingTrace(fahrenheit, `18:00  ${value}`))).toEqual(expected);
+  });
+});
+
+describe('average rules', () => {
+  const week = ruleOf(['hypertension'], 'hypertension.home_mean_high');
+  /** A shorter window on the systolic alone: fires at a mean of 135, clears at 130. */
+  const systolicMean = (windowDays: number, minReadings: number, minDays: number) =>
+    Rule.parse({
+      ...week,
+      ...{ windowDays, minReadings, minDays },
+      level: { systolic: 135 },
+      clear: { level: { systolic: 130 } },
+    });
+  /** `count` readings a day from 07:00, two minutes apart, on the days given. */
+  const daily = (days: string[], count: number, value: string) =>
+    days.flatMap((day) =>
+      Array.from({ length: count }, (_, i) => `${day} 07:${String(2 * i).padStart(2, '0')} ${value}`),
+    );
+
+  it('never decide a week from one morning, however many readings it has', () => {
+    const morning = readingTrace(CUFF, daily(['2026-11-24'], 12, '170/105').join('\n'));
+    expect(transitions(week, morning)).toEqual([]);
+  });
+
+  it('wait for 12 readings on 4 days, then fire on the mean of either part (diastolic 86 of a 7-day mean)', () => {
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+    const readings = readingTrace(CUFF, daily(days, 3, '130/86').join('\n'));
+    expect(transitions(week, readings)).toEqual(['2026-11-27 07:04 fired (since 2026-11-27 07:04)']);
+    expect(transitions(week, readings.slice(0, 9))).toEqual([]);
+  });
+
+  it('hold between the level and the clear level (hysteresis), then clear', () => {
+    const short = systolicMean(3, 3, 2);
+    const days = '07:00 140/80\n07:02 140/80\n2026-11-25 07:00 140/80\n2026-11-25 07:02 125/80';
+    const readings = readingTrace(CUFF, `${days}\n2026-11-26 07:00 120/80\n2026-11-26 07:02 110/80`);
+    // Means: 140 (fires), 136.25, 133 (neither), 129.17 (clears).
+    expect(transitions(short, readings)).toEqual([
+      '2026-11-25 07:00 fired (since 2026-11-25 07:00)',
+      '2026-11-26 07:02 cleared',
+    ]);
+  });
+
+  it("count the days in the clinic's time zone: 23:00 and 01:00 in Karachi are two days, one in UTC", () => {
+    const twoDays = Rule.parse({ ...week, minReadings: 2, minDays: 2 });
+    const readings = readingTrace(CUFF, '18:00  150/95\n20:00  150/95');
+    expect(transitions(twoDays, readings)).toEqual([]);
+    expect(transitions(twoDays, readings, 'Asia/Karachi')).toEqual(['20:00 fired (since 20:00)']);
+  });
+
+  it('judge the mean again on the clock when a day leaves the window, and change nothing otherwise', () => {
+    const twoDayMean = systolicMean(2, 2, 1);
+    const state = stateAfter(
+      twoDayMean,
+      readingTrace(CUFF, '07:00 160/90\n2026-11-25 07:00 150/90\n2026-11-25 08:00 110/70'),
+    );
+    expect(conditionStatus(state).status).toBe('firing');
+    const lateEvening = evaluateClock(twoDayMean, state, at('2026-11-25 23:59').getTime());
+    expect(lateEvening).toEqual({ state, transition: null });
+    expect(lateEvening.state).toBe(state);
+    // The 24th leaves the window at midnight: the mean of 150 and 110 is 130.
+    const midnight = evaluateClock(twoDayMean, state, at('2026-11-26 00:00').getTime());
+    expect(midnight.transition).toEqual({
+      type: 'cleared',
+      at: at('2026-11-26 00:00').getTime(),
+      reading: null,
+    });
+  });
+
+  it('report the mean of the window in the trigger', () => {
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+    const status = conditionStatus(stateAfter(week, readingTrace(CUFF, daily(days, 3, '130/86').join('\n'))));
+    expect(status.status === 'firing' && status.trigger?.mean).toEqual({
+      level: { systolic: 130, diastolic: 86 },
+      unit: 'mm[Hg]',
+      readings: 12,
+      days: 4,
+    });
+  });
+});
+
+describe('change rules: weight gained within 3 days (heart.weight_gain)', () => {
+  const gain = ruleOf(['heart_failure'], 'heart.weight_gain');
+  /** One weighing each morning at 07:00 from the 24th. */
+  const mornings = (...kg: number[]) =>
+    kg.map((value, i) => `${stamp(at('07:00').getTime() + i * 86_400_000)} ${value}`).join('\n');
+
+  it.each([
+    {
+      behaviour: 'fires on 2.2 kg gained in 3 days once the next morning confirms it',
+      trace: mornings(80, 80.7, 81.4, 82.2, 82.3),
+      expected: ['2026-11-28 07:00 fired (since 2026-11-27 07:00)'],
+    },
+    {
+      behaviour: 'does not fire on 1.5 kg gained',
+      trace: mornings(80, 80.5, 81, 81.5, 81.5),
+      expected: [],
+    },
+    {
+      behaviour: 'does not fire on one reading that jumps back the next morning',
+      trace: mornings(80, 80.1, 82.4, 80.2, 80.1),
+      expected: [],
+    },
+    {
+      behaviour: 'does not take a lone low reading that jumps back as the baseline',
+      trace: mornings(80, 80.1, 77.8, 80.1, 80.2),
+      expected: [],
+    },
+    {
+      behaviour: 'does not join two gains more than 36 h apart into a confirmation',
+      trace: '07:00 80\n2026-11-25 07:00 82.3\n2026-11-26 21:00 82.4',
+      expected: [],
+    },
+    {
+      behaviour: 'clears once a weighing is back within 1 kg of the weight it rose from, however long after',
+      trace: mornings(80, 80.7, 81.4, 82.2, 82.3, 82.6, 82.4, 82.1, 81.5, 81),
+      expected: ['2026-11-28 07:00 fired (since 2026-11-27 07:00)', '2026-12-03 07:00 cleared'],
+    },
+  ])('$behaviour', ({ trace, expected }) => {
+    expect(transitions(gain, readingTrace(SCALE, trace))).toEqual(expected);
+  });
+
+  it('compare a scale in [lb_av] in kg: 181.3 lb is 82.24 kg, 2.22 kg above 176.4 lb (80.01 kg)', () => {
+    const pounds = readingTrace({ ...SCALE, unit: '[lb_av]' }, mornings(176.4, 178, 179.5, 181.3, 181.4));
+    expect(transitions(gain, pounds)).toEqual(['2026-11-28 07:00 fired (since 2026-11-27 07:00)']);
+  });
+
+  it('report the baseline, in the rule unit, in the trigger', () => {
+    const status = conditionStatus(
+      stateAfter(gain, readingTrace(SCALE, mornings(80, 80.7, 81.4, 82.2, 82.3))),
+    );
+    expect(status.status === 'firing' && status.trigger).toMatchObject({
+      value: 82.3,
+      unit: 'kg',
+      baseline: { value: 80, unit: 'kg' },
+    });
   });
 });

@@ -1,24 +1,33 @@
 /**
  * Evaluation of one rule for one patient: plain, serialisable state fed readings (and,
- * for no-data rules, the clock) that says whether the condition is firing and reports
- * each transition. No I/O, no clock of its own.
+ * for no-data and average rules, the clock) that says whether the condition is firing
+ * and reports each transition. No I/O, no clock of its own.
  *
  * Decisions:
  * - Readings the device flags as unreliable (`isClinicallyReliable` false) are skipped:
- *   they neither fire, nor clear, nor extend or break a run. A no-contact reading tells us
- *   nothing about the patient. They do not count as data for no-data rules either: a CGM
- *   that only sends sensor errors leaves the patient unmonitored, which is what a
- *   no-data alert is for (its message says the device did send flagged readings).
+ *   they neither fire, nor clear, nor extend or break a run, nor enter a window. A
+ *   no-contact reading tells us nothing about the patient. They do not count as data for
+ *   no-data rules either: a CGM that only sends sensor errors leaves the patient
+ *   unmonitored, which is what a no-data alert is for (its message says the device did
+ *   send flagged readings).
  * - Readings are evaluated in time order. A reading no newer than the newest one already
  *   evaluated for the rule (a duplicate, a replay, or a late reading from a second device)
  *   changes nothing: the alert follows the patient's current state, and a replayed
  *   reading with the same id has the same time. The caller sorts each batch by time.
  * - A run is unbroken while no reliable reading contradicts it: a gap in the data neither
  *   breaks nor extends it, and its duration is from its first to its latest reading.
- * - Threshold and rate rules change state only on readings: a duration holds when a
- *   reading proves it. No-data rules change state on the clock.
+ * - Blood pressure: a condition holds when any part the rule names is beyond its level
+ *   and clears when every named part is back (a reading without a named part, a cuff that
+ *   sends no mean, decides only what its other parts decide).
+ * - Threshold, rate and change rules change state only on readings: a duration holds when
+ *   a reading proves it. No-data rules change state on the clock; average rules on both
+ *   (a day leaving the window changes the mean).
+ * - Calendar days (average and change windows) are the clinic's: the time zone the engine
+ *   passes in, the alert policy's (UTC by default).
  * - Memory is bounded: a threshold rule keeps a run summary, a rate rule the readings of
- *   its window (at most MAX_WINDOW_READINGS), a no-data rule the newest reading.
+ *   its window (at most MAX_WINDOW_READINGS), a no-data rule the newest reading, an
+ *   average rule one total per day of its window, a change rule the readings of its window
+ *   (at most MAX_WINDOW_READINGS).
  */
 import { z } from 'zod';
 import {
@@ -31,11 +40,20 @@ import {
   UNRELIABLE_FLAGS,
   UtcTimestamp,
 } from '../common/contract.ts';
-import { Metric, Unit } from '../common/metrics.ts';
-import { convertGlucose } from '../common/units.ts';
+import { ComponentName, Metric, Unit } from '../common/metrics.ts';
+import { converts, convertUnit } from '../common/units.ts';
+import { CalendarDay, calendarDay, shiftDay } from './calendar-days.ts';
 import {
-  isGlucoseUnit,
+  type AverageRule,
+  type ChangeRule,
+  componentOf,
+  convertDifference,
+  Level,
+  levelEntries,
+  levelFromEntries,
+  MAX_WINDOW_DAYS,
   type NoDataRule,
+  type Part,
   type RateRule,
   type ReadingSelection,
   type Rule,
@@ -45,7 +63,10 @@ import {
 import { maxGapMinutes } from './sample-intervals.ts';
 
 const MINUTE_MS = 60_000;
-/** A rate window never holds more readings than this (the oldest go first). */
+const DAY_MINUTES = 24 * 60;
+/** A day on which the clocks go back has 25 hours: replays of day windows reach this much further. */
+const CLOCK_CHANGE_MINUTES = 60;
+/** A rate or change window never holds more readings than this (the oldest go first). */
 const MAX_WINDOW_READINGS = 600;
 
 /** The reading behind a firing or a clearing, in its own unit. */
@@ -53,14 +74,28 @@ export const TriggerReading = z.strictObject({
   readingId: z.string().min(1).max(128),
   metric: Metric,
   value: z.number(),
+  /** A compound reading's other parts (blood pressure: diastolic, mean), in `unit`. */
+  components: z.partialRecord(ComponentName, z.number()).optional(),
   unit: Unit,
   time: UtcTimestamp,
   /** Rate rules: the slope that fired, in the reading's unit per minute. */
   ratePerMinute: z.number().optional(),
   /** The device's LO / HI: `value` is a bound, not a measurement. */
   bound: DeviceRangeBound.optional(),
+  /** Average rules: the window's mean (each named part), in the rule's unit, and what it is a mean of. */
+  mean: z
+    .strictObject({
+      level: Level,
+      unit: Unit,
+      readings: z.number().int().positive(),
+      days: z.number().int().positive(),
+    })
+    .optional(),
+  /** Change rules: the value the change is measured from, in the rule's unit. */
+  baseline: z.strictObject({ value: z.number(), unit: Unit }).optional(),
 });
 export type TriggerReading = z.infer<typeof TriggerReading>;
+type TriggerDetail = Pick<TriggerReading, 'ratePerMinute' | 'mean' | 'baseline'>;
 
 /** Milliseconds since the epoch. */
 const EpochMs = z.number().int();
@@ -78,6 +113,12 @@ const conditionFields = {
   /** Set while the condition is firing. */
   episode: Episode.nullable(),
 };
+
+/**
+ * Window rules after a restart: readings at or before this time fill the window but decide
+ * nothing, since they were decided before (see resumeFiring and resumeCleared).
+ */
+const decidesAfter = EpochMs.nullable();
 
 export const ThresholdEvaluation = z.strictObject({ kind: z.literal('threshold'), ...conditionFields });
 export const RateEvaluation = z.strictObject({
@@ -99,14 +140,49 @@ export const NoDataEvaluation = z.strictObject({
   lastUnreliable: z.strictObject({ time: EpochMs, flags: z.array(ReadingFlag) }).nullable(),
   episode: Episode.nullable(),
 });
+/** One calendar day of an average window: its readings and the sum of each named part (level order), in the rule's unit. */
+const DayTotal = z.strictObject({
+  day: CalendarDay,
+  readings: z.number().int().positive(),
+  sums: z.array(z.number()),
+});
+type DayTotal = z.infer<typeof DayTotal>;
+export const AverageEvaluation = z.strictObject({
+  kind: z.literal('average'),
+  cursor: conditionFields.cursor,
+  decidesAfter,
+  episode: conditionFields.episode,
+  /** The days of the window that have readings, oldest first. */
+  days: z.array(DayTotal).max(MAX_WINDOW_DAYS),
+});
+/** A change rule's run also holds the baseline its first reading was measured against. */
+const ChangeRun = Run.extend({ baseline: z.number() });
+type ChangeRun = z.infer<typeof ChangeRun>;
+export const ChangeEvaluation = z.strictObject({
+  kind: z.literal('change'),
+  cursor: conditionFields.cursor,
+  decidesAfter,
+  run: ChangeRun.nullable(),
+  episode: conditionFields.episode,
+  /**
+   * [time, calendar day, value in the rule's unit] of the reliable readings of the window,
+   * and of the newest one before it (the neighbour that shows whether the oldest jumped
+   * back), oldest first.
+   */
+  window: z.array(z.tuple([EpochMs, CalendarDay, z.number()])).max(MAX_WINDOW_READINGS),
+});
 export const RuleEvaluation = z.discriminatedUnion('kind', [
   ThresholdEvaluation,
   RateEvaluation,
   NoDataEvaluation,
+  AverageEvaluation,
+  ChangeEvaluation,
 ]);
 export type ThresholdEvaluation = z.infer<typeof ThresholdEvaluation>;
 export type RateEvaluation = z.infer<typeof RateEvaluation>;
 export type NoDataEvaluation = z.infer<typeof NoDataEvaluation>;
+export type AverageEvaluation = z.infer<typeof AverageEvaluation>;
+export type ChangeEvaluation = z.infer<typeof ChangeEvaluation>;
 export type RuleEvaluation = z.infer<typeof RuleEvaluation>;
 
 export type Transition =
@@ -134,6 +210,10 @@ export class EvaluationMismatchError extends Error {
   }
 }
 
+function mismatch(rule: Rule, state: RuleEvaluation): never {
+  throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
+}
+
 export function considersReading(rule: Rule, reading: Reading): boolean {
   if (!rule.readings.metrics.includes(reading.metric)) return false;
   const source = rule.readings.glucoseSource;
@@ -154,6 +234,10 @@ export function startEvaluation(rule: Rule): RuleEvaluation {
         lastUnreliable: null,
         episode: null,
       };
+    case 'average':
+      return { kind: 'average', cursor: null, decidesAfter: null, episode: null, days: [] };
+    case 'change':
+      return { kind: 'change', cursor: null, decidesAfter: null, run: null, episode: null, window: [] };
   }
 }
 
@@ -166,23 +250,38 @@ export function conditionStatus(state: RuleEvaluation): ConditionStatus {
   };
 }
 
-/** A value in another unit: glucose converted exactly, other metrics have one unit each. */
-function convertValue(value: number, from: Unit, to: Unit): number | undefined {
-  if (from === to) return value;
-  return isGlucoseUnit(from) && isGlucoseUnit(to) ? convertGlucose(value, from, to) : undefined;
+/**
+ * One part of a reading (no part: its value) in `unit`, converted exactly; undefined when
+ * the reading lacks the part. The caller has checked that the units convert.
+ */
+function partValue(reading: Reading, part: Part | undefined, unit: Unit): number | undefined {
+  const component = componentOf(part);
+  const value = component === undefined ? reading.value : reading.components?.[component];
+  return value === undefined ? undefined : convertUnit(value, reading.unit, unit);
 }
 
-function triggerOf(reading: Reading, ratePerMinute?: number): TriggerReading {
+function triggerOf(reading: Reading, detail: TriggerDetail = {}): TriggerReading {
   const bound = deviceRangeBound(reading.flags);
+  const { components } = reading;
   return {
     readingId: reading.id,
     metric: reading.metric,
     value: reading.value,
+    ...(components && Object.keys(components).length > 0 && { components }),
     unit: reading.unit,
     time: reading.time,
-    ...(ratePerMinute === undefined ? {} : { ratePerMinute }),
+    ...detail,
     ...(bound && { bound }),
   };
+}
+
+/** Whether a reading can be evaluated at all: newer than the cursor, reliable, in a unit that converts. */
+function evaluable(state: { cursor: number | null }, reading: Reading, unit: Unit, time: number): boolean {
+  return (
+    (state.cursor === null || time > state.cursor) &&
+    isClinicallyReliable(reading) &&
+    converts(reading.unit, unit)
+  );
 }
 
 type Verdict = 'fire' | 'clear' | 'neither' | 'unknown';
@@ -200,6 +299,17 @@ function sustained(sustain: Sustain | undefined, run: Run): boolean {
   return sustain.join === 'and' ? checks.every(Boolean) : checks.some(Boolean);
 }
 
+/** Whether a reading at `time` is too long after the run's latest to extend it. */
+function gapBreaks(
+  run: Run,
+  time: number,
+  sustain: Sustain | undefined,
+  selection: ReadingSelection,
+): boolean {
+  const gap = sustain === undefined ? undefined : maxGapMinutes(sustain, selection);
+  return gap !== undefined && time - run.last > gap * MINUTE_MS;
+}
+
 /** The run extended by a reading at `time`, or a new run if the gap since its latest reading is too long. */
 function extendRun(
   run: Run | null,
@@ -207,8 +317,7 @@ function extendRun(
   sustain: Sustain | undefined,
   selection: ReadingSelection,
 ): Run {
-  const gap = sustain === undefined ? undefined : maxGapMinutes(sustain, selection);
-  if (run === null || (gap !== undefined && time - run.last > gap * MINUTE_MS)) {
+  if (run === null || gapBreaks(run, time, sustain, selection)) {
     return { start: time, last: time, count: 1 };
   }
   return { start: run.start, last: time, count: run.count + 1 };
@@ -248,14 +357,48 @@ function beyond(direction: 'below' | 'above', value: number, level: number, incl
   return direction === 'below' ? value < level : value > level;
 }
 
-function thresholdVerdict(rule: ThresholdRule, value: number): Verdict {
-  const { direction, handOver } = rule;
-  if (handOver && beyond(direction, value, handOver.level, handOver.inclusive)) return 'neither';
-  if (beyond(direction, value, rule.level, rule.inclusive)) return 'fire';
+/** The value of each part (undefined: the value itself), undefined where the reading or mean has none. */
+type PartValues = (part: Part | undefined) => number | undefined;
+
+/** Any part the level names is beyond it. */
+function anyBeyond(
+  direction: 'below' | 'above',
+  level: Level,
+  inclusive: boolean,
+  values: PartValues,
+): boolean {
+  return levelEntries(level).some(([part, limit]) => {
+    const value = values(part);
+    return value !== undefined && beyond(direction, value, limit, inclusive);
+  });
+}
+
+/** Every part the level names is back at or past it; undefined when a part has no value. */
+function allBack(direction: 'below' | 'above', level: Level, values: PartValues): boolean | undefined {
   // A low clears at or above its clear level, a high at or below.
-  return beyond(direction === 'below' ? 'above' : 'below', value, rule.clear.level, true)
-    ? 'clear'
-    : 'neither';
+  const back = direction === 'below' ? 'above' : 'below';
+  let all = true;
+  for (const [part, limit] of levelEntries(level)) {
+    const value = values(part);
+    if (value === undefined) return undefined;
+    all &&= beyond(back, value, limit, true);
+  }
+  return all;
+}
+
+/** The verdict of a level (threshold rules on a reading, average rules on a mean). */
+function levelVerdict(
+  condition: Pick<ThresholdRule, 'direction' | 'inclusive' | 'level' | 'handOver'> & {
+    clear: { level: Level };
+  },
+  values: PartValues,
+): Verdict {
+  const { direction, handOver } = condition;
+  if (handOver && anyBeyond(direction, handOver.level, handOver.inclusive, values)) return 'neither';
+  if (anyBeyond(direction, condition.level, condition.inclusive, values)) return 'fire';
+  const back = allBack(direction, condition.clear.level, values);
+  if (back === undefined) return 'unknown';
+  return back ? 'clear' : 'neither';
 }
 
 /** Least-squares slope of [time ms, value] points, in value units per minute. */
@@ -302,28 +445,23 @@ function stepCondition(
   reading: Reading,
 ): EvaluationStep {
   const time = Date.parse(reading.time);
-  const value = convertValue(reading.value, reading.unit, rule.unit);
-  const unchanged = { state, transition: null };
-  if (
-    (state.cursor !== null && time <= state.cursor) ||
-    !isClinicallyReliable(reading) ||
-    value === undefined
-  ) {
-    return unchanged;
-  }
+  if (!evaluable(state, reading, rule.unit, time)) return { state, transition: null };
   if (rule.kind === 'threshold' && state.kind === 'threshold') {
-    return advance(rule, state, thresholdVerdict(rule, value), time, triggerOf(reading));
+    const values: PartValues = (part) => partValue(reading, part, rule.unit);
+    return advance(rule, state, levelVerdict(rule, values), time, triggerOf(reading));
   }
   if (rule.kind === 'rate' && state.kind === 'rate') {
+    const value = convertUnit(reading.value, reading.unit, rule.unit);
     const window = [
       ...state.window.filter(([t]) => t >= time - rule.windowMinutes * MINUTE_MS),
       [time, value] as [number, number],
     ].slice(-MAX_WINDOW_READINGS);
     const { verdict, slope } = rateVerdict(rule, window, value);
-    const rate = slope === undefined ? undefined : convertValue(slope, rule.unit, reading.unit);
+    const rate =
+      slope === undefined ? {} : { ratePerMinute: convertDifference(slope, rule.unit, reading.unit) };
     return advance(rule, { ...state, window }, verdict, time, triggerOf(reading, rate));
   }
-  throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
+  return mismatch(rule, state);
 }
 
 function stepNoData(state: NoDataEvaluation, reading: Reading): EvaluationStep {
@@ -339,20 +477,272 @@ function stepNoData(state: NoDataEvaluation, reading: Reading): EvaluationStep {
   return { state: { ...state, lastDataAt: time, lastReading: triggerOf(reading) }, transition: null };
 }
 
-/** Feeds one reading the rule considers (see considersReading). */
-export function evaluateReading(rule: Rule, state: RuleEvaluation, reading: Reading): EvaluationStep {
-  if (rule.kind === 'no_data') {
-    if (state.kind !== 'no_data') throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
-    return stepNoData(state, reading);
-  }
-  if (state.kind === 'no_data') throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
-  return stepCondition(rule, state, reading);
+// ---------------------------------------------------------------------------
+// Average rules: a mean over calendar days
+
+/** The days of the window that ends on `day`. */
+function daysInWindow(days: readonly DayTotal[], day: CalendarDay, windowDays: number): DayTotal[] {
+  const first = shiftDay(day, -(windowDays - 1));
+  return days.filter((d) => d.day >= first);
 }
 
-/** Advances the clock: a no-data rule fires when silent too long and clears when data is recent again. */
-export function evaluateClock(rule: Rule, state: RuleEvaluation, now: number): EvaluationStep {
-  if (rule.kind !== 'no_data' || state.kind !== 'no_data') return { state, transition: null };
-  return clockNoData(rule, state, now);
+/** The days with one more reading (its named parts in level order) on `day`, the newest day. */
+function withReading(days: DayTotal[], day: CalendarDay, values: readonly number[]): DayTotal[] {
+  const last = days[days.length - 1];
+  if (last?.day !== day) return [...days, { day, readings: 1, sums: [...values] }];
+  const sums = last.sums.map((sum, i) => sum + (values[i] ?? 0));
+  return [...days.slice(0, -1), { day, readings: last.readings + 1, sums }];
+}
+
+/** The verdict on the window's mean, and the mean itself once there are enough readings on enough days. */
+function windowMean(
+  rule: AverageRule,
+  days: readonly DayTotal[],
+): { verdict: Verdict; mean?: NonNullable<TriggerReading['mean']> } {
+  const readings = days.reduce((n, d) => n + d.readings, 0);
+  if (readings < rule.minReadings || days.length < rule.minDays) return { verdict: 'unknown' };
+  const means = levelEntries(rule.level).map(
+    ([part], i) => [part, days.reduce((sum, d) => sum + (d.sums[i] ?? 0), 0) / readings] as const,
+  );
+  const values: PartValues = (part) => means.find(([p]) => p === part)?.[1];
+  return {
+    verdict: levelVerdict(rule, values),
+    mean: { level: levelFromEntries(means), unit: rule.unit, readings, days: days.length },
+  };
+}
+
+/** An average rule fires or clears on one verdict: the mean is the smoothing, the clear level the hysteresis. */
+function flip(
+  state: AverageEvaluation,
+  verdict: Verdict,
+  time: number,
+  trigger: TriggerReading | null,
+): EvaluationStep {
+  if (!state.episode && verdict === 'fire') {
+    return {
+      state: { ...state, episode: { start: time, trigger } },
+      transition: { type: 'fired', episodeStart: time, trigger },
+    };
+  }
+  if (state.episode && verdict === 'clear') {
+    return {
+      state: { ...state, episode: null },
+      transition: { type: 'cleared', at: time, reading: trigger },
+    };
+  }
+  return { state, transition: null };
+}
+
+/**
+ * What a window rule takes from a reading: its time, its calendar day and the parts the
+ * rule names, in the rule's unit; undefined when the reading changes nothing (see
+ * evaluable), or lacks a named part (a cuff that sends no mean).
+ */
+function windowReading(
+  state: { cursor: number | null },
+  reading: Reading,
+  unit: Unit,
+  parts: readonly (Part | undefined)[],
+  timeZone: string,
+): { time: number; day: CalendarDay; values: number[] } | undefined {
+  const time = Date.parse(reading.time);
+  if (!evaluable(state, reading, unit, time)) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    const value = partValue(reading, part, unit);
+    if (value === undefined) return undefined;
+    values.push(value);
+  }
+  return { time, day: calendarDay(time, timeZone), values };
+}
+
+function stepAverage(
+  rule: AverageRule,
+  state: AverageEvaluation,
+  reading: Reading,
+  timeZone: string,
+): EvaluationStep {
+  const parts = levelEntries(rule.level).map(([part]) => part);
+  const taken = windowReading(state, reading, rule.unit, parts, timeZone);
+  if (taken === undefined) return { state, transition: null };
+  const { time, day, values } = taken;
+  const next = {
+    ...state,
+    cursor: time,
+    days: withReading(daysInWindow(state.days, day, rule.windowDays), day, values),
+  };
+  if (state.decidesAfter !== null && time <= state.decidesAfter) return { state: next, transition: null };
+  const { verdict, mean } = windowMean(rule, next.days);
+  return flip(next, verdict, time, triggerOf(reading, mean && { mean }));
+}
+
+/** A day left the window: the mean of the days that remain decides. */
+function clockAverage(
+  rule: AverageRule,
+  state: AverageEvaluation,
+  now: number,
+  timeZone: string,
+): EvaluationStep {
+  if (state.days.length === 0) return { state, transition: null };
+  const days = daysInWindow(state.days, calendarDay(now, timeZone), rule.windowDays);
+  if (days.length === state.days.length) return { state, transition: null };
+  return flip({ ...state, days }, windowMean(rule, days).verdict, now, null);
+}
+
+// ---------------------------------------------------------------------------
+// Change rules: the latest value against the lowest (or highest) of the days before
+
+/** The change from `baseline` in the rule's direction: a gain for `rising`, a loss for `falling`. */
+function changeFrom(rule: ChangeRule, value: number, baseline: number): number {
+  return rule.direction === 'rising' ? value - baseline : baseline - value;
+}
+
+/**
+ * The baseline of the newest reading of the window: the lowest (rising) or highest
+ * (falling) of the earlier readings from `firstDay` on, leaving out a lone reading that
+ * jumped back: one more than `by` below (rising) or above (falling) both its neighbours, a
+ * scale read without clothes or a cuff on a moving arm, not the patient.
+ */
+function baselineOf(
+  rule: ChangeRule,
+  window: ChangeEvaluation['window'],
+  firstDay: CalendarDay,
+): number | undefined {
+  let baseline: number | undefined;
+  window.forEach(([, day, value], i) => {
+    if (i === window.length - 1 || day < firstDay) return;
+    const [before, after] = [window[i - 1], window[i + 1]];
+    const lone =
+      before !== undefined &&
+      after !== undefined &&
+      changeFrom(rule, before[2], value) > rule.by &&
+      changeFrom(rule, after[2], value) > rule.by;
+    if (!lone && (baseline === undefined || changeFrom(rule, baseline, value) > 0)) baseline = value;
+  });
+  return baseline;
+}
+
+/** The window readings from `firstDay` on, with the newest reading before it, at most MAX_WINDOW_READINGS. */
+function changeWindow(window: ChangeEvaluation['window'], firstDay: CalendarDay): ChangeEvaluation['window'] {
+  const inside = window.findIndex(([, day]) => day >= firstDay);
+  return window.slice(Math.max(0, inside - 1)).slice(-MAX_WINDOW_READINGS);
+}
+
+/** A reading a change rule decides on: its value in the rule's unit, and the first day of its window. */
+interface ChangeStep {
+  rule: ChangeRule;
+  state: ChangeEvaluation;
+  reading: Reading;
+  time: number;
+  value: number;
+  firstDay: CalendarDay;
+}
+
+/**
+ * Not firing: a reading more than `by` from its baseline starts a run; the run goes on
+ * while each next reading (within the sustain's gap) is still more than `by` from the
+ * same baseline, and fires once sustained. A reading that jumps back breaks it.
+ */
+function confirmChange({ rule, state, value, time, reading, firstDay }: ChangeStep): EvaluationStep {
+  const { run } = state;
+  const holds =
+    run !== null &&
+    !gapBreaks(run, time, rule.sustain, rule.readings) &&
+    changeFrom(rule, value, run.baseline) > rule.by;
+  let next: ChangeRun | null = null;
+  if (holds) next = { ...run, last: time, count: run.count + 1 };
+  else {
+    const baseline = baselineOf(rule, state.window, firstDay);
+    if (baseline !== undefined && changeFrom(rule, value, baseline) > rule.by) {
+      next = { start: time, last: time, count: 1, baseline };
+    }
+  }
+  if (next === null || !sustained(rule.sustain, next))
+    return { state: { ...state, run: next }, transition: null };
+  const trigger = triggerOf(reading, { baseline: { value: next.baseline, unit: rule.unit } });
+  return {
+    state: { ...state, run: null, episode: { start: next.start, trigger } },
+    transition: { type: 'fired', episodeStart: next.start, trigger },
+  };
+}
+
+/** Firing: clears on a reading within `clear.by` of the baseline the alert fired on. */
+function clearChange({ rule, state, value, time, reading, firstDay }: ChangeStep): EvaluationStep {
+  const fired = state.episode?.trigger?.baseline;
+  const baseline =
+    fired && converts(fired.unit, rule.unit)
+      ? convertUnit(fired.value, fired.unit, rule.unit)
+      : baselineOf(rule, state.window, firstDay);
+  if (baseline === undefined || changeFrom(rule, value, baseline) > rule.clear.by) {
+    return { state, transition: null };
+  }
+  const trigger = triggerOf(reading, { baseline: { value: baseline, unit: rule.unit } });
+  return {
+    state: { ...state, run: null, episode: null },
+    transition: { type: 'cleared', at: time, reading: trigger },
+  };
+}
+
+function stepChange(
+  rule: ChangeRule,
+  state: ChangeEvaluation,
+  reading: Reading,
+  timeZone: string,
+): EvaluationStep {
+  const taken = windowReading(state, reading, rule.unit, [rule.part], timeZone);
+  const value = taken?.values[0];
+  if (taken === undefined || value === undefined) return { state, transition: null };
+  const { time, day } = taken;
+  const firstDay = shiftDay(day, -rule.windowDays);
+  const window = changeWindow([...state.window, [time, day, value]], firstDay);
+  const next = { ...state, cursor: time, window };
+  if (state.decidesAfter !== null && time <= state.decidesAfter) return { state: next, transition: null };
+  const decide = next.episode ? clearChange : confirmChange;
+  return decide({ rule, state: next, reading, time, value, firstDay });
+}
+
+// ---------------------------------------------------------------------------
+// Entry points
+
+/**
+ * Feeds one reading the rule considers (see considersReading). `timeZone`: whose calendar
+ * days an average or change window counts (the clinic's).
+ */
+export function evaluateReading(
+  rule: Rule,
+  state: RuleEvaluation,
+  reading: Reading,
+  timeZone = 'UTC',
+): EvaluationStep {
+  switch (rule.kind) {
+    case 'no_data':
+      return state.kind === 'no_data' ? stepNoData(state, reading) : mismatch(rule, state);
+    case 'average':
+      return state.kind === 'average' ? stepAverage(rule, state, reading, timeZone) : mismatch(rule, state);
+    case 'change':
+      return state.kind === 'change' ? stepChange(rule, state, reading, timeZone) : mismatch(rule, state);
+    case 'threshold':
+    case 'rate':
+      return state.kind === 'threshold' || state.kind === 'rate'
+        ? stepCondition(rule, state, reading)
+        : mismatch(rule, state);
+  }
+}
+
+/**
+ * Advances the clock: a no-data rule fires when silent too long and clears when data is
+ * recent again; an average rule judges its mean again when a day leaves its window.
+ * Returns the same state object when nothing changed.
+ */
+export function evaluateClock(
+  rule: Rule,
+  state: RuleEvaluation,
+  now: number,
+  timeZone = 'UTC',
+): EvaluationStep {
+  if (rule.kind === 'no_data' && state.kind === 'no_data') return clockNoData(rule, state, now);
+  if (rule.kind === 'average' && state.kind === 'average') return clockAverage(rule, state, now, timeZone);
+  return { state, transition: null };
 }
 
 function clockNoData(rule: NoDataRule, state: NoDataEvaluation, now: number): EvaluationStep {
@@ -376,65 +766,140 @@ function clockNoData(rule: NoDataRule, state: NoDataEvaluation, now: number): Ev
   return { state, transition: null };
 }
 
+const later = (time: number | null, than: number) => Math.max(time ?? than, than);
+
 /**
  * After a clinician closed the alert at `at`: the condition must hold again, on readings
  * after `at`, for its full sustain before it can fire again (silence counts from `at`).
+ * An average starts a new window: the clinician has reviewed the readings until `at`. A
+ * change keeps its baseline readings and needs its confirmation again.
  * A no-data rule that had an alert was watching a source that had sent data, so it goes
  * on watching, also when rebuilt after a restart from that alert.
  */
 export function restartEvaluation(state: RuleEvaluation, at: number): RuleEvaluation {
   switch (state.kind) {
     case 'no_data':
-      return { ...state, lastDataAt: Math.max(state.lastDataAt ?? at, at), episode: null };
+      return { ...state, lastDataAt: later(state.lastDataAt, at), episode: null };
     case 'rate':
-      return { ...state, cursor: Math.max(state.cursor ?? at, at), run: null, episode: null, window: [] };
+      return { ...state, cursor: later(state.cursor, at), run: null, episode: null, window: [] };
     case 'threshold':
-      return { ...state, cursor: Math.max(state.cursor ?? at, at), run: null, episode: null };
+      return { ...state, cursor: later(state.cursor, at), run: null, episode: null };
+    case 'average':
+      return { ...state, cursor: later(state.cursor, at), episode: null, days: [] };
+    case 'change':
+      return { ...state, decidesAfter: later(state.decidesAfter, at), run: null, episode: null };
   }
 }
 
 /**
  * A fresh evaluation aligned with an alert known to be active (after a restart or a rule
  * change): firing since the episode start, readings up to `cursor` already accounted for,
- * so that the clear condition can resolve it.
+ * so that the clear condition can resolve it. Average and change rules still take those
+ * readings into their windows (a replay rebuilds them), deciding nothing on them.
  */
 export function resumeFiring(state: RuleEvaluation, episode: Episode, cursor: number): RuleEvaluation {
-  if (state.kind === 'no_data') {
-    // Silent since the episode began, unless this evaluation has seen (old) data since.
-    const lastDataAt =
-      state.lastReading && state.lastDataAt !== null
-        ? Math.max(state.lastDataAt, episode.start)
-        : episode.start;
-    return { ...state, lastDataAt, episode };
+  switch (state.kind) {
+    case 'no_data': {
+      // Silent since the episode began, unless this evaluation has seen (old) data since.
+      const lastDataAt =
+        state.lastReading && state.lastDataAt !== null
+          ? Math.max(state.lastDataAt, episode.start)
+          : episode.start;
+      return { ...state, lastDataAt, episode };
+    }
+    case 'average':
+      return { ...state, decidesAfter: later(state.decidesAfter, cursor), episode };
+    case 'change':
+      return { ...state, decidesAfter: later(state.decidesAfter, cursor), run: null, episode };
+    case 'threshold':
+    case 'rate':
+      return { ...state, cursor: later(state.cursor, cursor), run: null, episode };
   }
-  return { ...state, cursor: Math.max(state.cursor ?? cursor, cursor), run: null, episode };
 }
 
 /**
- * What survives a change of a rule's numbers: how far readings were evaluated (condition
- * rules) or when data was last seen (no-data rules). Runs and episodes start again.
+ * A fresh evaluation aligned with an alert whose condition cleared at `at` (after a
+ * restart): readings up to `at` were decided. Average and change rules rebuild their
+ * windows from the replayed readings, deciding nothing up to `at`; the others start
+ * again after `at`.
  */
-export function carryProgress(fresh: RuleEvaluation, old: RuleEvaluation): RuleEvaluation {
+export function resumeCleared(state: RuleEvaluation, at: number): RuleEvaluation {
+  switch (state.kind) {
+    case 'average':
+      return { ...state, decidesAfter: later(state.decidesAfter, at), episode: null };
+    case 'change':
+      return { ...state, decidesAfter: later(state.decidesAfter, at), run: null, episode: null };
+    default:
+      return restartEvaluation(state, at);
+  }
+}
+
+/** What the numbers of an average or change window depend on: readings, unit and parts. */
+function windowBasis(rule: Rule): string | undefined {
+  if (rule.kind === 'average') {
+    const parts = levelEntries(rule.level).map(([part]) => part ?? 'value');
+    return JSON.stringify([rule.kind, rule.readings, rule.unit, parts]);
+  }
+  if (rule.kind === 'change')
+    return JSON.stringify([rule.kind, rule.readings, rule.unit, rule.part ?? 'value']);
+  return undefined;
+}
+
+/**
+ * The evaluation of a rule whose numbers changed, from the old rule's: how far readings
+ * were evaluated (condition rules) or when data was last seen (no-data rules). Runs and
+ * episodes start again. Average and change windows are kept while they hold the same
+ * readings in the same unit and parts, so a new level judges the days already measured.
+ */
+export function carryProgress(rule: Rule, old: { rule: Rule; evaluation: RuleEvaluation }): RuleEvaluation {
+  const fresh = startEvaluation(rule);
+  const prior = old.evaluation;
   if (fresh.kind === 'no_data') {
-    if (old.kind !== 'no_data') return fresh;
+    if (prior.kind !== 'no_data') return fresh;
     return {
       ...fresh,
-      lastDataAt: old.lastDataAt,
-      lastReading: old.lastReading,
-      lastUnreliable: old.lastUnreliable,
+      lastDataAt: prior.lastDataAt,
+      lastReading: prior.lastReading,
+      lastUnreliable: prior.lastUnreliable,
     };
   }
-  return old.kind === 'no_data' ? fresh : { ...fresh, cursor: old.cursor };
+  if (prior.kind === 'no_data') return fresh;
+  const sameWindow = windowBasis(rule) !== undefined && windowBasis(rule) === windowBasis(old.rule);
+  if (fresh.kind === 'average' && prior.kind === 'average' && sameWindow) {
+    return { ...fresh, cursor: prior.cursor, decidesAfter: prior.decidesAfter, days: prior.days };
+  }
+  if (fresh.kind === 'change' && prior.kind === 'change' && sameWindow) {
+    return { ...fresh, cursor: prior.cursor, decidesAfter: prior.decidesAfter, window: prior.window };
+  }
+  return { ...fresh, cursor: prior.cursor };
+}
+
+/** From the first to the last reading a sustain can ask for, in minutes. */
+function sustainSpan(sustain: Sustain | undefined, selection: ReadingSelection): number {
+  if (sustain === undefined) return 0;
+  const gap = maxGapMinutes(sustain, selection) ?? 0;
+  return Math.max(sustain.minutes ?? 0, gap * ((sustain.readings ?? 1) - 1));
 }
 
 /** How much reading history the rule needs to rebuild its state, in minutes. */
 export function historyMinutes(rule: Rule): number {
   switch (rule.kind) {
     case 'threshold':
-      return Math.max(rule.sustain?.minutes ?? 0, rule.clear.sustain?.minutes ?? 0);
+      return Math.max(
+        sustainSpan(rule.sustain, rule.readings),
+        sustainSpan(rule.clear.sustain, rule.readings),
+      );
     case 'rate':
-      return Math.max(rule.windowMinutes, rule.sustain?.minutes ?? 0);
+      return Math.max(rule.windowMinutes, sustainSpan(rule.sustain, rule.readings));
     case 'no_data':
       return rule.silentMinutes;
+    case 'average':
+      // Today and the days before it: at most windowDays x 24 h back.
+      return rule.windowDays * DAY_MINUTES + CLOCK_CHANGE_MINUTES;
+    case 'change':
+      // The baseline days of the run's first reading, before the run itself.
+      return (
+        (rule.windowDays + 1) * DAY_MINUTES + CLOCK_CHANGE_MINUTES + sustainSpan(rule.sustain, rule.readings)
+      );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Alert rules as validated data. Three kinds:
+ * Alert rules as validated data. Five kinds:
  *
  * - `threshold`: a value below or above a level, held for a sustain (minutes and/or a
  *   number of consecutive readings, no further apart than a maximum gap) before it fires,
@@ -10,20 +10,91 @@
  * - `no_data`: no clinically reliable reading of the selected metric for longer than
  *   expected (a silent CGM, a meter not used today), watched only once the patient's
  *   device of that kind has sent a reading.
+ * - `average`: the mean of the reliable readings of the last N calendar days (home blood
+ *   pressure over a week), judged only with enough readings on enough distinct days, so
+ *   that one morning never decides a week; a separate clear level gives hysteresis.
+ * - `change`: the latest value against the lowest (rising) or highest (falling) reading
+ *   of the N days before it (weight gained within 3 days), confirmed by a sustain so that
+ *   one reading that jumps back pages nobody.
  *
- * Levels are in the rule's `unit`; glucose readings in the other unit are converted
+ * Blood pressure is one reading with parts: `systolic` (the reading's value), `diastolic`
+ * and `mean` (its components). Its rules name the parts they compare, a level each
+ * (`{ systolic: 180, diastolic: 110 }`); a condition holds when ANY named part is beyond
+ * its level and clears when EVERY named part is back, so one reading is one alert. Scalar
+ * metrics keep a plain number.
+ *
+ * Levels are in the rule's `unit`; readings in another unit of the metric are converted
  * exactly (common/units.ts) and never rounded before a comparison.
  */
 import { z } from 'zod';
 import { Severity } from '../common/contract.ts';
-import { checkMetricValue, Metric, Unit } from '../common/metrics.ts';
-import type { GlucoseUnit } from '../common/units.ts';
+import {
+  type ComponentName,
+  checkMetricValue,
+  componentsOf,
+  METRICS,
+  Metric,
+  metricRange,
+  Unit,
+} from '../common/metrics.ts';
+import { convertUnit } from '../common/units.ts';
 import { describeReadings, formatNumber } from './rule-description.ts';
 import { maxGapMinutes } from './sample-intervals.ts';
 import { SourceKey } from './source-keys.ts';
 
-export function isGlucoseUnit(unit: Unit): unit is GlucoseUnit {
-  return unit === 'mg/dL' || unit === 'mmol/L';
+/**
+ * The parts of a blood pressure a rule may name: `systolic` is the reading's value (the
+ * catalogue's valueLabel), `diastolic` and `mean` its components. Blood pressure is the one
+ * metric with components.
+ */
+export const Part = z.enum(['systolic', 'diastolic', 'mean']);
+export type Part = z.infer<typeof Part>;
+
+/** The parts of a metric's readings; none for a scalar metric. */
+export function partsOf(metric: Metric): Part[] {
+  const components = componentsOf(metric).map(([name]) => name);
+  return components.length === 0 ? [] : ['systolic', ...components];
+}
+
+/** The component behind a part; undefined for the reading's value (a systolic, or a scalar). */
+export function componentOf(part: Part | undefined): ComponentName | undefined {
+  return part === 'systolic' ? undefined : part;
+}
+
+/** A level: one number for a scalar metric, one per named part for blood pressure. */
+export const Level = z.union([z.number().finite(), z.partialRecord(Part, z.number().finite())]);
+export type Level = z.infer<typeof Level>;
+
+/** The [part, level] pairs of a level, in part order; a plain number is the reading's value (no part). */
+export function levelEntries(level: Level): [Part | undefined, number][] {
+  if (typeof level === 'number') return [[undefined, level]];
+  return Part.options.flatMap((part) => {
+    const value = level[part];
+    return value === undefined ? [] : [[part, value] as [Part, number]];
+  });
+}
+
+/** The level of one part (undefined: the reading's value), if the level names it. */
+export function levelOf(level: Level, part: Part | undefined): number | undefined {
+  if (typeof level === 'number') return part === undefined ? level : undefined;
+  return part === undefined ? undefined : level[part];
+}
+
+/** The level of [part, level] pairs: a plain number when the pair is the reading's value (no part). */
+export function levelFromEntries(entries: readonly (readonly [Part | undefined, number])[]): Level {
+  const [first] = entries;
+  if (first !== undefined && first[0] === undefined) return first[1];
+  return Object.fromEntries(entries.flatMap(([part, value]) => (part === undefined ? [] : [[part, value]])));
+}
+
+/** A level in another unit, each part converted exactly (the units must convert). */
+export function convertLevel(level: Level, from: Unit, to: Unit): Level {
+  return levelFromEntries(levelEntries(level).map(([part, value]) => [part, convertUnit(value, from, to)]));
+}
+
+/** A difference (a rate, a gain) in another unit: the scale of the conversion without its offset (Cel and [degF]). */
+export function convertDifference(difference: number, from: Unit, to: Unit): number {
+  return convertUnit(difference, from, to) - convertUnit(0, from, to);
 }
 
 export const RuleId = z
@@ -53,6 +124,8 @@ export const ReadingSelection = z
 export type ReadingSelection = z.infer<typeof ReadingSelection>;
 
 const DAY_MINUTES = 24 * 60;
+/** The longest window of an average or change rule, in calendar days. */
+export const MAX_WINDOW_DAYS = 31;
 
 /**
  * How long a condition must hold: `minutes` between the first and the latest reading of
@@ -66,7 +139,12 @@ export const Sustain = z
     minutes: z.number().positive().max(DAY_MINUTES).optional(),
     readings: z.number().int().min(1).max(1000).optional(),
     join: z.enum(['and', 'or']).default('and'),
-    maxGapMinutes: z.number().positive().max(DAY_MINUTES).optional(),
+    /** Up to two days: a daily weight is confirmed by the next morning's. */
+    maxGapMinutes: z
+      .number()
+      .positive()
+      .max(2 * DAY_MINUTES)
+      .optional(),
   })
   .refine((s) => s.minutes !== undefined || s.readings !== undefined, {
     message: 'a sustain needs minutes, readings or both',
@@ -102,17 +180,22 @@ const common = {
   readings: ReadingSelection,
 };
 
-const thresholdShape = {
-  ...common,
-  kind: z.literal('threshold'),
+/** What a threshold or average compares: a value (or mean) beyond a level, in a unit. */
+const levelFields = {
   unit: Unit,
   direction: Direction,
   /** `below` fires on value < level (<= when inclusive); `above` on value > level (>=). */
   inclusive: z.boolean().default(false),
-  level: z.number().finite(),
+  level: Level,
+};
+
+const thresholdShape = {
+  ...common,
+  kind: z.literal('threshold'),
+  ...levelFields,
   sustain: Sustain.optional(),
   /** A `below` rule clears at value >= clear.level, an `above` rule at value <= clear.level. */
-  clear: z.strictObject({ level: z.number().finite(), sustain: Sustain.optional() }),
+  clear: z.strictObject({ level: Level, sustain: Sustain.optional() }),
   /**
    * The id of a more severe threshold rule of the same readings that takes over: a reading
    * it fires on neither fires nor clears this rule, so one meter test of 45 mg/dL pages
@@ -124,7 +207,7 @@ const thresholdShape = {
    * inclusiveness as the patient's plan has them, in this rule's unit; absent when that
    * rule is not in the plan or is switched off, so nothing falls between the two.
    */
-  handOver: z.strictObject({ level: z.number().finite(), inclusive: z.boolean() }).optional(),
+  handOver: z.strictObject({ level: Level, inclusive: z.boolean() }).optional(),
 };
 
 const rateShape = {
@@ -157,45 +240,191 @@ const noDataShape = {
     .max(7 * DAY_MINUTES),
 };
 
-type LevelCheck = { path: (string | number)[]; value: number };
+const WindowDays = z.number().int().min(1).max(MAX_WINDOW_DAYS);
 
+const averageShape = {
+  ...common,
+  kind: z.literal('average'),
+  /** The level is compared with the window's mean of each named part. */
+  ...levelFields,
+  /** An `above` rule clears at mean <= clear.level, a `below` rule at mean >= clear.level. */
+  clear: z.strictObject({ level: Level }),
+  /**
+   * The window: the calendar day of the newest reading (or of the clock) and the days
+   * before it, this many in all. Days are the clinic's (the alert policy's time zone).
+   */
+  windowDays: WindowDays,
+  /** The mean is judged only from this many readings in the window... */
+  minReadings: z.number().int().min(1).max(1000),
+  /** ...taken on at least this many distinct days, so that one morning never decides a week. */
+  minDays: WindowDays,
+};
+
+const changeShape = {
+  ...common,
+  kind: z.literal('change'),
+  unit: Unit,
+  /** `rising`: the latest value against the lowest of the window; `falling`: against the highest. */
+  direction: z.enum(['rising', 'falling']),
+  /** Blood pressure: the part whose change counts (scalar metrics have none). */
+  part: Part.optional(),
+  /** Fires when the change from the baseline is more than this, in `unit`. */
+  by: z.number().positive(),
+  /** The baseline is taken from the reading's calendar day and this many days before it. */
+  windowDays: WindowDays,
+  /** The confirmation: the change must hold, against the same baseline, on a run of readings. */
+  sustain: Sustain,
+  /** Clears once the change from the alert's baseline is at most `by` (one reading). */
+  clear: z.strictObject({ by: z.number().nonnegative() }),
+};
+
+type Path = (string | number)[];
+type LevelCheck = { path: Path; level: Level };
+
+function issue(ctx: z.RefinementCtx, path: Path, message: string): void {
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+function words(metric: Metric): string {
+  return METRICS[metric].words;
+}
+
+/** The rule's unit fits every metric it reads; reports the first that it does not fit. */
+function checkUnit(rule: { readings: ReadingSelection; unit: Unit }, ctx: z.RefinementCtx): boolean {
+  for (const metric of rule.readings.metrics) {
+    if (metricRange(metric, rule.unit)) continue;
+    const allowed = METRICS[metric].units.map((r) => r.unit);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['unit'],
+      message: `unit '${rule.unit}' does not fit ${metric} (expected ${allowed.join(' or ')})`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/** A part a metric has, or say which it has. */
+function checkPart(metric: Metric, part: Part, path: Path, ctx: z.RefinementCtx): boolean {
+  const parts = partsOf(metric);
+  if (parts.includes(part)) return true;
+  ctx.addIssue({
+    code: 'custom',
+    path,
+    message:
+      parts.length === 0
+        ? `${words(metric)} has no parts: give one number`
+        : `${words(metric)} has no part '${part}' (it has ${parts.join(', ')})`,
+  });
+  return false;
+}
+
+/**
+ * Each level fits each metric: a number for a scalar metric, at least one part for a
+ * metric with parts, each part one the metric has, each value within the catalogue's
+ * limits for that part in the rule's unit.
+ */
 function checkLevels(
   rule: { readings: ReadingSelection; unit: Unit },
   levels: LevelCheck[],
   ctx: z.RefinementCtx,
 ): void {
+  if (!checkUnit(rule, ctx)) return;
   for (const metric of rule.readings.metrics) {
-    for (const level of levels) {
-      const problem = checkMetricValue(metric, rule.unit, level.value);
-      if (problem?.kind === 'unit') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['unit'],
-          message: `unit '${rule.unit}' does not fit ${metric} (expected ${problem.allowed.join(' or ')})`,
-        });
-        return;
+    const parts = partsOf(metric);
+    for (const { path, level } of levels) {
+      if (typeof level === 'number' && parts.length > 0) {
+        issue(
+          ctx,
+          path,
+          `${words(metric)} rules name the parts they compare (${parts.join(', ')}), e.g. { ${parts[0]}: ${formatNumber(level)} }`,
+        );
+        continue;
       }
-      if (problem?.kind === 'range') {
-        ctx.addIssue({
-          code: 'custom',
-          path: level.path,
-          message: `${formatNumber(level.value)} ${rule.unit} is outside the range of ${metric} (${problem.min}-${problem.max} ${rule.unit})`,
-        });
+      const entries = levelEntries(level);
+      if (entries.length === 0)
+        issue(ctx, path, `name at least one part of ${words(metric)} (${parts.join(', ')})`);
+      for (const [part, value] of entries) {
+        const at = part === undefined ? path : [...path, part];
+        if (part !== undefined && !checkPart(metric, part, at, ctx)) continue;
+        const problem = checkMetricValue(metric, rule.unit, value, componentOf(part));
+        if (problem?.kind !== 'range') continue;
+        const what = part === undefined ? metric : `${words(metric)} (${part})`;
+        issue(
+          ctx,
+          at,
+          `${formatNumber(value)} ${rule.unit} is outside the range of ${what} (${problem.min}-${problem.max} ${rule.unit})`,
+        );
       }
     }
   }
 }
 
-export const ThresholdRule = z.strictObject(thresholdShape).superRefine((rule, ctx) => {
+/** The clear level names the parts the level names, each on the side a condition clears towards. */
+function checkClearLevel(
+  rule: {
+    unit: Unit;
+    direction: 'below' | 'above';
+    inclusive: boolean;
+    level: Level;
+    clear: { level: Level };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const named = (level: Level) => levelEntries(level).map(([part]) => part ?? 'value');
+  const [levelParts, clearParts] = [named(rule.level), named(rule.clear.level)];
+  if (typeof rule.level !== 'number' && typeof rule.clear.level !== 'number') {
+    if (levelParts.join() !== clearParts.join()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clear', 'level'],
+        message: `the clear level names ${clearParts.join(', ') || 'no part'}; it must name the parts the level names (${levelParts.join(', ')})`,
+      });
+      return;
+    }
+  }
+  const { inclusive, unit } = rule;
+  for (const [part, level] of levelEntries(rule.level)) {
+    const clear = levelOf(rule.clear.level, part);
+    if (clear === undefined) continue;
+    const path = part === undefined ? ['clear', 'level'] : ['clear', 'level', part];
+    const of = part === undefined ? '' : ` (${part})`;
+    const [shownLevel, shownClear] = [formatNumber(level), formatNumber(clear)];
+    if (rule.direction === 'below' && (inclusive ? clear <= level : clear < level)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `clear level ${shownClear} ${unit}${of} must be ${inclusive ? 'above' : 'at or above'} the level ${shownLevel} ${unit}: a low clears on the way back up`,
+      });
+    }
+    if (rule.direction === 'above' && (inclusive ? clear >= level : clear > level)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `clear level ${shownClear} ${unit}${of} must be ${inclusive ? 'below' : 'at or below'} the level ${shownLevel} ${unit}: a high clears on the way back down`,
+      });
+    }
+  }
+}
+
+/** The level and the clear level of a threshold or average rule. */
+function checkLevelAndClear(
+  rule: Parameters<typeof checkClearLevel>[0] & { readings: ReadingSelection },
+  ctx: z.RefinementCtx,
+): void {
   checkLevels(
     rule,
     [
-      { path: ['level'], value: rule.level },
-      { path: ['clear', 'level'], value: rule.clear.level },
+      { path: ['level'], level: rule.level },
+      { path: ['clear', 'level'], level: rule.clear.level },
     ],
     ctx,
   );
+  checkClearLevel(rule, ctx);
+}
 
+export const ThresholdRule = z.strictObject(thresholdShape).superRefine((rule, ctx) => {
+  checkLevelAndClear(rule, ctx);
   checkGaps(
     rule,
     [
@@ -204,29 +433,17 @@ export const ThresholdRule = z.strictObject(thresholdShape).superRefine((rule, c
     ],
     ctx,
   );
-  const { level, inclusive } = rule;
-  const clear = rule.clear.level;
-  const [shownLevel, shownClear] = [formatNumber(level), formatNumber(clear)];
-  if (rule.direction === 'below' && (inclusive ? clear <= level : clear < level)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['clear', 'level'],
-      message: `clear level ${shownClear} ${rule.unit} must be ${inclusive ? 'above' : 'at or above'} the level ${shownLevel} ${rule.unit}: a low clears on the way back up`,
-    });
-  }
-  if (rule.direction === 'above' && (inclusive ? clear >= level : clear > level)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['clear', 'level'],
-      message: `clear level ${shownClear} ${rule.unit} must be ${inclusive ? 'below' : 'at or below'} the level ${shownLevel} ${rule.unit}: a high clears on the way back down`,
-    });
-  }
 });
 export type ThresholdRule = z.infer<typeof ThresholdRule>;
 
 export const RateRule = z.strictObject(rateShape).superRefine((rule, ctx) => {
-  checkLevels(rule, rule.gate ? [{ path: ['gate', 'level'], value: rule.gate.level }] : [], ctx);
+  checkLevels(rule, rule.gate ? [{ path: ['gate', 'level'], level: rule.gate.level }] : [], ctx);
   checkGaps(rule, [{ path: ['sustain'], sustain: rule.sustain }], ctx);
+  for (const metric of rule.readings.metrics) {
+    if (partsOf(metric).length === 0) continue;
+    const message = `rate rules compare one value: ${words(metric)} has parts (use a change rule, which names one)`;
+    issue(ctx, ['readings', 'metrics'], message);
+  }
   if (rule.clearRatePerMinute >= rule.ratePerMinute) {
     ctx.addIssue({
       code: 'custom',
@@ -247,7 +464,60 @@ export type RateRule = z.infer<typeof RateRule>;
 export const NoDataRule = z.strictObject(noDataShape);
 export type NoDataRule = z.infer<typeof NoDataRule>;
 
-export const Rule = z.discriminatedUnion('kind', [ThresholdRule, RateRule, NoDataRule]);
+export const AverageRule = z.strictObject(averageShape).superRefine((rule, ctx) => {
+  checkLevelAndClear(rule, ctx);
+  if (rule.minDays > rule.windowDays) {
+    issue(
+      ctx,
+      ['minDays'],
+      `${rule.minDays} distinct days cannot fit in a window of ${rule.windowDays} days`,
+    );
+  }
+});
+export type AverageRule = z.infer<typeof AverageRule>;
+
+/** A sustain that one reading can meet: no confirmation at all. */
+function metByOneReading(sustain: Sustain): boolean {
+  const few = sustain.readings !== undefined && sustain.readings < 2;
+  return few && (sustain.join === 'or' || sustain.minutes === undefined);
+}
+
+export const ChangeRule = z.strictObject(changeShape).superRefine((rule, ctx) => {
+  if (checkUnit(rule, ctx)) {
+    for (const metric of rule.readings.metrics) {
+      const parts = partsOf(metric);
+      if (rule.part !== undefined) checkPart(metric, rule.part, ['part'], ctx);
+      else if (parts.length > 0) {
+        issue(ctx, ['part'], `${words(metric)} rules name the part they compare (${parts.join(', ')})`);
+      }
+    }
+  }
+  checkGaps(rule, [{ path: ['sustain'], sustain: rule.sustain }], ctx);
+  if (metByOneReading(rule.sustain)) {
+    issue(
+      ctx,
+      ['sustain', 'readings'],
+      'a change must be confirmed: at least 2 readings (or a duration) against the same baseline, so one reading that jumps back pages nobody',
+    );
+  }
+  if (rule.clear.by >= rule.by) {
+    const [clear, by] = [formatNumber(rule.clear.by), formatNumber(rule.by)];
+    issue(
+      ctx,
+      ['clear', 'by'],
+      `clear change ${clear} ${rule.unit} must be smaller than the change ${by} ${rule.unit}`,
+    );
+  }
+});
+export type ChangeRule = z.infer<typeof ChangeRule>;
+
+export const Rule = z.discriminatedUnion('kind', [
+  ThresholdRule,
+  RateRule,
+  NoDataRule,
+  AverageRule,
+  ChangeRule,
+]);
 export type Rule = z.infer<typeof Rule>;
 export type RuleInput = z.input<typeof Rule>;
 export type RuleKind = Rule['kind'];

@@ -1,5 +1,6 @@
 /**
- * The ward the alerts tests share: patient p-001's devices, the care team that looks after
+ * The ward the alerts tests share: patient p-001's devices (a CGM, a meter, an oximeter, a
+ * blood-pressure cuff, a scale, a thermometer), the care team that looks after
  * them (two nurses first, then two doctors in turn) and the alert policy.
  */
 import { AlertPolicy } from './alert-lifecycle.ts';
@@ -15,6 +16,24 @@ export const CGM: TraceDevice = {
 };
 export const METER: TraceDevice = { ...CGM, deviceId: 'meter-1', glucoseSource: 'meter' };
 export const OXIMETER: TraceDevice = { patientId: 'p-001', deviceId: 'ox-1', metric: 'spo2', unit: '%' };
+export const CUFF: TraceDevice = {
+  patientId: 'p-001',
+  deviceId: 'cuff-1',
+  metric: 'blood_pressure',
+  unit: 'mm[Hg]',
+};
+export const SCALE: TraceDevice = {
+  patientId: 'p-001',
+  deviceId: 'scale-1',
+  metric: 'body_weight',
+  unit: 'kg',
+};
+export const THERMOMETER: TraceDevice = {
+  patientId: 'p-001',
+  deviceId: 'thermo-1',
+  metric: 'body_temperature',
+  unit: 'Cel',
+};
 
 export const WARD_TEAM = CareTeam.parse({
   careTeamId: 'ward-a',

@@ -24,8 +24,11 @@ const RULE_ID = 'general.spo2_low';
 /** The rule the probes drive, from the template itself (level and sustain are clinical data). */
 function spo2LowRule(): { lowPercent: number; sustainMs: number } {
   const rule = TEMPLATES.general_adult.rules.find((r) => r.id === RULE_ID);
-  if (rule?.kind !== 'threshold' || rule.sustain?.minutes === undefined)
-    throw new BenchmarkError('alert probes', `${RULE_ID} is not a threshold rule with a sustain in minutes`);
+  if (rule?.kind !== 'threshold' || typeof rule.level !== 'number' || rule.sustain?.minutes === undefined)
+    throw new BenchmarkError(
+      'alert probes',
+      `${RULE_ID} is not a threshold rule with one level and a sustain in minutes`,
+    );
   // 3 points below the level (91 %, NEWS2 score 3 [K6]): unambiguously low.
   return { lowPercent: rule.level - 3, sustainMs: rule.sustain.minutes * 60_000 };
 }

@@ -54,10 +54,12 @@ describe('one second of a simulated patient', () => {
     for (const reading of tenMinutes()) {
       for (const rule of TEMPLATES.general_adult.rules) {
         if (rule.kind !== 'threshold' || !rule.readings.metrics.includes(reading.metric)) continue;
+        const level = rule.level;
+        if (typeof level !== 'number') throw new Error(`${rule.id} has part levels, not one`);
         const fires =
           rule.direction === 'below'
-            ? reading.value < rule.level || (rule.inclusive && reading.value === rule.level)
-            : reading.value > rule.level || (rule.inclusive && reading.value === rule.level);
+            ? reading.value < level || (rule.inclusive && reading.value === level)
+            : reading.value > level || (rule.inclusive && reading.value === level);
         expect(fires, `${reading.metric} ${reading.value} against ${rule.id}`).toBe(false);
       }
     }

@@ -78,12 +78,16 @@ describe('the run command', () => {
         { url: `http://127.0.0.1:${env.RPM_DEMO_INFLUX_PORT}`, database: 'rpm' },
         { createDatabase: false },
       );
-      // The simulated devices' readings arrive through the gateways, the broker and the ingest.
+      // The simulated devices' readings arrive through the gateways, the broker and the ingest,
+      // the cuff's and the scale's kept week among them.
       await expect
-        .poll(async () => (await connection.query('SELECT count(value) FROM spo2, glucose')).length, {
-          timeout: 60_000,
-        })
-        .toBe(2);
+        .poll(
+          async () =>
+            (await connection.query('SELECT count(value) FROM spo2, glucose, blood_pressure, body_weight'))
+              .length,
+          { timeout: 60_000 },
+        )
+        .toBe(4);
       first.pressCtrlC();
       // Exit 0 only when the gateways and the server stopped cleanly too (flushed, exit 0).
       expect(await first.exited, first.out().slice(-3000)).toBe(0);

@@ -13,6 +13,8 @@ export const EDITABLE_FIELD: Record<CarePlanRule['kind'], { field: string; label
   threshold: { field: 'level', label: 'Alert level' },
   rate: { field: 'ratePerMinute', label: 'Rate per minute' },
   no_data: { field: 'silentMinutes', label: 'Silent after (minutes)' },
+  average: { field: 'minReadings', label: 'Readings needed' },
+  change: { field: 'by', label: 'Change of more than' },
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -1,0 +1,36 @@
+/**
+ * Calendar days for the rules that count days (a 7-day mean, a gain within 3 days): the
+ * day a reading was taken on, as the clinic's clock shows it. The engine knows one time
+ * zone, the alert policy's (the clinic's, default UTC); patients of a clinic live in its
+ * zone. A day is written `YYYY-MM-DD`, so days sort as strings and step as dates.
+ */
+import { z } from 'zod';
+
+export const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day such as 2026-11-24');
+export type CalendarDay = z.infer<typeof CalendarDay>;
+
+const DAY_MS = 86_400_000;
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+const DAY_PARTS = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+
+function newFormatter(timeZone: string): Intl.DateTimeFormat {
+  const made = new Intl.DateTimeFormat('en-CA', { timeZone, ...DAY_PARTS });
+  formatters.set(timeZone, made);
+  return made;
+}
+
+/** The day `time` (ms since the epoch) falls on in `timeZone`. */
+export function calendarDay(time: number, timeZone: string): CalendarDay {
+  const formatter = formatters.get(timeZone) ?? newFormatter(timeZone);
+  const { year, month, day } = Object.fromEntries(
+    formatter.formatToParts(time).map((p) => [p.type, p.value]),
+  );
+  return `${year}-${month}-${day}`;
+}
+
+/** The day `days` days after `day` (before it when negative). */
+export function shiftDay(day: CalendarDay, days: number): CalendarDay {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
