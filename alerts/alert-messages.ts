@@ -3,6 +3,7 @@
  * reading, the time in the clinic's time zone and the rule in words. Display only: every
  * number is rounded here, never before a comparison.
  */
+import { unitLabel } from '../common/metrics.ts';
 import { convertUnit } from '../common/units.ts';
 import type { AlertRecord } from './alert-lifecycle.ts';
 import {
@@ -37,15 +38,16 @@ function withinLimit(message: string): string {
 /** What a rule saw besides the reading: a rate, a window's mean, the change from a baseline. */
 function describeDetail(reading: TriggerReading): string {
   const { ratePerMinute, mean, baseline } = reading;
-  if (ratePerMinute !== undefined) return `, changing ${formatNumber(ratePerMinute)} ${reading.unit}/min`;
+  if (ratePerMinute !== undefined)
+    return `, changing ${formatNumber(ratePerMinute)} ${unitLabel(reading.unit)}/min`;
   if (mean !== undefined) {
     return ` (mean ${formatLevel(mean.level, mean.unit)} of ${mean.readings} readings on ${mean.days} days)`;
   }
   if (baseline !== undefined) {
     const change = convertUnit(reading.value, reading.unit, baseline.unit) - baseline.value;
     return (
-      `, ${formatNumber(Math.abs(change))} ${baseline.unit} ${change < 0 ? 'below' : 'above'} ` +
-      `the baseline ${formatNumber(baseline.value)} ${baseline.unit}`
+      `, ${formatNumber(Math.abs(change))} ${unitLabel(baseline.unit)} ${change < 0 ? 'below' : 'above'} ` +
+      `the baseline ${formatNumber(baseline.value)} ${unitLabel(baseline.unit)}`
     );
   }
   return '';

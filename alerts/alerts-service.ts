@@ -50,7 +50,7 @@ import type { CarePlanInput } from './care-plan.ts';
 import { type CareTeam, type Delivery, type RoutingConfig, routeAlertEvent } from './notification-routing.ts';
 import { type DurableChannel, enqueueDeliveries } from './notify/notification-dispatcher.ts';
 import { historyMinutes } from './rule-evaluation.ts';
-import { convertLevel, levelEntries, type Rule } from './rule-schema.ts';
+import { convertDifference, convertLevel, levelEntries, type Rule } from './rule-schema.ts';
 
 export interface AlertsServiceOptions {
   records: RecordsDb;
@@ -459,6 +459,30 @@ export class AlertsService {
             unit,
             ...(part && { part }),
           }))
+        : [],
+    );
+  }
+
+  /**
+   * Change rules of a scalar metric (a weight gain), for the chart's band: how far from the
+   * lowest (or highest) of how many days a change fires, in the stored unit.
+   */
+  changeLimits(patientId: string, metric: Metric) {
+    const unit = METRICS[metric].storedUnit;
+    return this.rulesOf(patientId).flatMap((rule) =>
+      rule.enabled &&
+      rule.kind === 'change' &&
+      rule.part === undefined &&
+      rule.readings.metrics.includes(metric)
+        ? [
+            {
+              ruleId: rule.id,
+              title: rule.title,
+              direction: rule.direction,
+              by: convertDifference(rule.by, rule.unit, unit),
+              windowDays: rule.windowDays,
+            },
+          ]
         : [],
     );
   }

@@ -13,8 +13,8 @@ describe('care plan templates', () => {
       'general.pulse_very_high | heart rate or pulse rate at or above 131 /min for 5 min (readings at most 2 min apart); clears at 110 /min or below | critical | K6 K14 K15',
       'general.pulse_high | heart rate or pulse rate at or above 111 /min for 15 min (readings at most 2 min apart); clears at 90 /min or below | warning | K6 K14 K15',
       'general.pulse_very_low | heart rate or pulse rate at or below 40 /min for 5 min (readings at most 2 min apart); clears at 51 /min or above | critical | K6 K14 K15',
-      'general.temperature_high | temperature at or above 39.1 Cel (one reading); clears at 38 Cel or below | warning | K6',
-      'general.temperature_low | temperature at or below 35 Cel (one reading); clears at 36.1 Cel or above | critical | K6',
+      'general.temperature_high | temperature at or above 39.1 °C (one reading); clears at 38 °C or below | warning | K6',
+      'general.temperature_low | temperature at or below 35 °C (one reading); clears at 36.1 °C or above | critical | K6',
       'diabetes.hypo_l1 | CGM glucose below 70 mg/dL for 15 min (readings at most 10 min apart); clears at 70 mg/dL or above for 15 min | warning | K1 K2 K4',
       'diabetes.hypo_l2 | CGM glucose below 54 mg/dL for 2 consecutive readings (readings at most 10 min apart); clears at 54 mg/dL or above for 15 min | critical | NS1 K1 K2 K4 K14 K15',
       'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); where diabetes.meter_hypo_l2 fires, it alerts instead; clears at 70 mg/dL or above | warning | K1',
@@ -29,11 +29,11 @@ describe('care plan templates', () => {
       'heart.pulse_high | heart rate or pulse rate at or above 111 /min for 10 min (readings at most 2 min apart); clears at 90 /min or below | warning | K6 K14 K15',
       'heart.pulse_low | heart rate or pulse rate at or below 50 /min for 10 min (readings at most 2 min apart); clears at 51 /min or above for 10 min | warning | K6 K14 K15 PROJECT',
       'heart.weight_gain | weight rise of more than 2 kg within 3 days (latest reading against the lowest of the 3 days before; a lone reading that jumps back does not count) for 2 consecutive readings (readings at most 36 h apart); clears back within 1 kg of the lowest it rose from | warning | K20 K9 PROJECT',
-      'hypertension.home_mean_high | blood pressure 7-day mean at or above 135/85 mm[Hg] (either part; at least 12 readings on 4 days); clears at 130/80 mm[Hg] or below (both parts) | info | K8 K7 PROJECT',
-      'hypertension.home_mean_grade2 | blood pressure 7-day mean at or above 160/100 mm[Hg] (either part; at least 12 readings on 4 days); clears at 155/95 mm[Hg] or below (both parts) | warning | K8 PROJECT',
-      'hypertension.severe | blood pressure at or above 180/110 mm[Hg] (either part) for 2 consecutive readings (readings at most 15 min apart); clears at 159/99 mm[Hg] or below (both parts) | critical | K8 K7',
-      'hypertension.hypotension_severe | blood pressure (systolic) at or below 90 mm[Hg] (one reading); clears at 101 mm[Hg] or above | critical | K6',
-      'hypertension.hypotension | blood pressure (systolic) at or below 100 mm[Hg] (one reading); where hypertension.hypotension_severe fires, it alerts instead; clears at 111 mm[Hg] or above | warning | K6',
+      'hypertension.home_mean_high | blood pressure 7-day mean at or above 135/85 mmHg (either part; at least 12 readings on 4 days); clears at 130/80 mmHg or below (both parts) | info | K8 K7 PROJECT',
+      'hypertension.home_mean_grade2 | blood pressure 7-day mean at or above 160/100 mmHg (either part; at least 12 readings on 4 days); clears at 155/95 mmHg or below (both parts) | warning | K8 PROJECT',
+      'hypertension.severe | blood pressure at or above 180/110 mmHg (either part) for 2 consecutive readings (readings at most 15 min apart); clears at 159/99 mmHg or below (both parts) | critical | K8 K7',
+      'hypertension.hypotension_severe | blood pressure (systolic) at or below 90 mmHg (one reading); clears at 101 mmHg or above | critical | K6',
+      'hypertension.hypotension | blood pressure (systolic) at or below 100 mmHg (one reading); where hypertension.hypotension_severe fires, it alerts instead; clears at 111 mmHg or above | warning | K6',
     ]);
   });
 

@@ -5,7 +5,7 @@
  * on 4 days); clears at 130/80 mm[Hg] or below (both parts)`.
  * Numbers are rounded here for reading only; comparisons never see these strings.
  */
-import { METRICS } from '../common/metrics.ts';
+import { METRICS, unitLabel } from '../common/metrics.ts';
 import {
   type Level,
   levelEntries,
@@ -27,8 +27,8 @@ export function formatMinutes(minutes: number): string {
 }
 
 /**
- * A level, or a reading's parts, as a nurse reads them: "90 mm[Hg]", "135/85 mm[Hg]",
- * "135/85, mean 100 mm[Hg]", "systolic 180, mean 130 mm[Hg]".
+ * A level, or a reading's parts, as a nurse reads them: "90 mmHg", "135/85 mmHg",
+ * "135/85, mean 100 mmHg", "systolic 180, mean 130 mmHg".
  */
 export function formatLevel(level: Level, unit: string): string {
   const entries = levelEntries(level);
@@ -43,7 +43,7 @@ export function formatLevel(level: Level, unit: string): string {
       : entries.map(([part, value]) =>
           part === undefined || entries.length === 1 ? formatNumber(value) : `${part} ${formatNumber(value)}`,
         );
-  return `${shown.join(', ')} ${unit}`;
+  return `${shown.join(', ')} ${unitLabel(unit)}`;
 }
 
 /** The readings a rule compares, with the part when it names exactly one: "blood pressure (systolic)". */
@@ -124,22 +124,22 @@ export function describeRule(rule: Rule): string {
         rule.direction === 'rising' ? ['rise', 'lowest', 'rose'] : ['fall', 'highest', 'fell'];
       const days = `${rule.windowDays} day${rule.windowDays === 1 ? '' : 's'}`;
       return (
-        `${compared} ${change} of more than ${formatNumber(rule.by)} ${rule.unit} within ${days} ` +
+        `${compared} ${change} of more than ${formatNumber(rule.by)} ${unitLabel(rule.unit)} within ${days} ` +
         `(latest reading against the ${extreme} of the ${days} before; a lone reading that jumps back does not count)` +
         `${describeSustain(rule.sustain, rule.readings)}; ` +
-        `clears back within ${formatNumber(rule.clear.by)} ${rule.unit} of the ${extreme} it ${from} from`
+        `clears back within ${formatNumber(rule.clear.by)} ${unitLabel(rule.unit)} of the ${extreme} it ${from} from`
       );
     }
     case 'rate': {
       const gate = rule.gate
-        ? ` while ${rule.gate.direction} ${formatNumber(rule.gate.level)} ${rule.unit}`
+        ? ` while ${rule.gate.direction} ${formatNumber(rule.gate.level)} ${unitLabel(rule.unit)}`
         : '';
       const sustain = rule.sustain ? describeSustain(rule.sustain, rule.readings) : '';
       return (
-        `${what} ${rule.direction} at ${formatNumber(rule.ratePerMinute)} ${rule.unit}/min or faster ` +
+        `${what} ${rule.direction} at ${formatNumber(rule.ratePerMinute)} ${unitLabel(rule.unit)}/min or faster ` +
         `(least-squares slope over ${formatMinutes(rule.windowMinutes)}, at least ${rule.minReadings} readings ` +
         `spanning ${formatMinutes(rule.minSpanMinutes)})${gate}${sustain}; ` +
-        `clears when ${rule.direction} slower than ${formatNumber(rule.clearRatePerMinute)} ${rule.unit}/min`
+        `clears when ${rule.direction} slower than ${formatNumber(rule.clearRatePerMinute)} ${unitLabel(rule.unit)}/min`
       );
     }
     case 'no_data':

@@ -59,10 +59,10 @@ describe('a week of home blood pressure (hypertension)', () => {
   it('shows the 7-day mean above 135/85 once, for review, when 12 readings on 4 days say so', () => {
     expect(lines(uninterrupted)).toEqual(['2026-11-27 07:02 fired hypertension.home_mean_high 138 mm[Hg]']);
     expect(uninterrupted.emissions[0]?.event.message).toBe(
-      'Home blood pressure above target, for review: 138/87 mm[Hg] at 27 Nov, 07:02 UTC ' +
-        '(mean 142/89.33 mm[Hg] of 12 readings on 4 days); condition since 27 Nov, 07:02 UTC. ' +
-        'Rule: blood pressure 7-day mean at or above 135/85 mm[Hg] (either part; at least 12 readings on 4 days); ' +
-        'clears at 130/80 mm[Hg] or below (both parts).',
+      'Home blood pressure above target, for review: 138/87 mmHg at 27 Nov, 07:02 UTC ' +
+        '(mean 142/89.33 mmHg of 12 readings on 4 days); condition since 27 Nov, 07:02 UTC. ' +
+        'Rule: blood pressure 7-day mean at or above 135/85 mmHg (either part; at least 12 readings on 4 days); ' +
+        'clears at 130/80 mmHg or below (both parts).',
     );
   });
 
@@ -148,9 +148,9 @@ describe('severe blood pressure (hypertension.severe)', () => {
       '12:40 resolved hypertension.severe 150 mm[Hg]',
     ]);
     expect(run.emissions[0]?.event.message).toBe(
-      'Severe blood pressure, confirmed: 184/112 mm[Hg] at 24 Nov, 12:06 UTC; condition since 24 Nov, 12:00 UTC. ' +
-        'Rule: blood pressure at or above 180/110 mm[Hg] (either part) for 2 consecutive readings ' +
-        '(readings at most 15 min apart); clears at 159/99 mm[Hg] or below (both parts).',
+      'Severe blood pressure, confirmed: 184/112 mmHg at 24 Nov, 12:06 UTC; condition since 24 Nov, 12:00 UTC. ' +
+        'Rule: blood pressure at or above 180/110 mmHg (either part) for 2 consecutive readings ' +
+        '(readings at most 15 min apart); clears at 159/99 mmHg or below (both parts).',
     );
   });
 

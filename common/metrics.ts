@@ -49,6 +49,26 @@ export const Unit = z.enum([
 ]);
 export type Unit = z.infer<typeof Unit>;
 
+/** Each unit as a nurse reads it in a sentence: "mmHg", "°C", "lb" (the codes are UCUM's). */
+const UNIT_LABELS: Record<Unit, string> = {
+  '/min': '/min',
+  '%': '%',
+  'mg/dL': 'mg/dL',
+  'mmol/L': 'mmol/L',
+  'mm[Hg]': 'mmHg',
+  kPa: 'kPa',
+  kg: 'kg',
+  '[lb_av]': 'lb',
+  Cel: '°C',
+  '[degF]': '°F',
+};
+
+/** A unit code as words show it; an unknown code as it is. */
+export function unitLabel(unit: string): string {
+  const known = Unit.safeParse(unit);
+  return known.success ? UNIT_LABELS[known.data] : unit;
+}
+
 /** The parts of a compound reading besides its `value`. */
 export const ComponentName = z.enum(['diastolic', 'mean']);
 export type ComponentName = z.infer<typeof ComponentName>;

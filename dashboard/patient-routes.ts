@@ -21,6 +21,7 @@ import {
   chartWindow,
   daysWithReadings,
   deviceStates,
+  extremeValue,
   gatewayStates,
   glucoseValues,
   weightChanges,
@@ -161,6 +162,33 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
       await o.views.patient(currentUser(request).id, 'patient.chart.view', patientId, { metric, range });
       const nowMs = o.now().getTime();
       const series = await chartSeries(o.influx, [patientId], metric, chartWindow(range, nowMs));
+      // A change rule's band: from the lowest (highest) of its days to where it fires.
+      const bands = await Promise.all(
+        o.alerts.changeLimits(patientId, metric).map(async (limit) => {
+          const from = limit.direction === 'rising' ? 'min' : 'max';
+          const base = await extremeValue(
+            o.influx,
+            patientId,
+            metric,
+            from,
+            nowMs - limit.windowDays * DAY,
+            nowMs,
+          );
+          if (base === undefined) return [];
+          const edge = limit.direction === 'rising' ? base + limit.by : base - limit.by;
+          return [
+            {
+              ruleId: limit.ruleId,
+              title: limit.title,
+              from: Math.min(base, edge),
+              to: Math.max(base, edge),
+              windowDays: limit.windowDays,
+              by: limit.by,
+              direction: limit.direction,
+            },
+          ];
+        }),
+      );
       return {
         metric,
         range,
@@ -169,6 +197,7 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
         to: new Date(nowMs).toISOString(),
         points: series.get(patientId) ?? [],
         thresholds: o.alerts.thresholds(patientId, metric),
+        bands: bands.flat(),
       };
     },
   );

@@ -4,7 +4,7 @@
  * DBRP, 3.x). Downsampling happens in InfluxDB (GROUP BY time): the browser never receives
  * raw points beyond the few hundred a chart can draw.
  */
-import { VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
+import { type Metric, VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { firstRow, finiteNumber as num, quoteString } from '../ingest/influx-connection.ts';
 import { measurementsShownAs, tagIn } from '../ingest/readings-storage.ts';
@@ -103,6 +103,22 @@ export async function weightChanges(
     }
   }
   return result;
+}
+
+/** The lowest or highest reliable value of one metric of a patient in [fromMs, toMs], if any. */
+export async function extremeValue(
+  influx: InfluxConnection,
+  patientId: string,
+  metric: Metric,
+  which: 'min' | 'max',
+  fromMs: number,
+  toMs: number,
+): Promise<number | undefined> {
+  const series = await influx.querySeries(
+    `SELECT ${which}(value) AS extreme FROM ${metric} WHERE patient = ${quoteString(patientId)}
+     AND reliable = true AND time >= ${fromMs}ms AND time <= ${toMs}ms`,
+  );
+  return num(series[0] && firstRow(series[0])?.extreme);
 }
 
 /** Days (in the clinic's time zone) with at least one reading, over the last `days` days. */

@@ -49,8 +49,8 @@ export const DEMO_HOMES = [
     gatewayId: 'gw-home-2',
     patients: [
       { id: 'P-1003', displayName: 'Fatima Noor', team: 'ward-b', condition: 'heart' },
-      { id: 'P-1004', displayName: 'Ghulam Mustafa', team: 'ward-b', condition: 'hypertension' },
-      { id: 'P-1005', displayName: 'Zainab Hussain', team: 'ward-b', condition: 'heart_failure' },
+      { id: 'P-1101', displayName: 'Ghulam Mustafa', team: 'ward-b', condition: 'hypertension' },
+      { id: 'P-1102', displayName: 'Zainab Hussain', team: 'ward-b', condition: 'heart_failure' },
     ],
   },
 ] as const;

@@ -15,7 +15,7 @@ describe('dashboard API', () => {
   let nurseA: HttpSession;
 
   beforeAll(async () => {
-    // Demo mode seeds ward-a (nurse.ayesha, dr.farooq: P-1001) and ward-b (nurse.bilal, dr.sana: P-1002, P-1003).
+    // Demo mode seeds ward-a (nurse.ayesha, dr.farooq: P-1001) and ward-b (nurse.bilal, dr.sana: P-1002, P-1003, P-1101, P-1102).
     config = testServerConfig(uniqueDatabase('dashboard'), { mode: 'demo' });
     server = await startServer(config, createLogger('test-server', config.logLevel));
     admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
@@ -206,12 +206,12 @@ describe('dashboard API', () => {
         ['patient.chart.view', 'P-1002', { metric: 'spo2', range: '24h' }],
         ['care_plan.view', 'P-1002', {}],
         ['alerts.view', 'P-1002', { scope: 'active' }],
-        ['alerts.list.view', '2 patients', { patientIds: ['P-1002', 'P-1003'] }],
+        ['alerts.list.view', '4 patients', { patientIds: ['P-1002', 'P-1003', 'P-1101', 'P-1102'] }],
       ]),
     );
     // The ward reloads every minute: recorded once while it shows the same patients.
     expect(seen.filter(([action]) => action === 'ward.view')).toEqual([
-      ['ward.view', '2 patients', { patientIds: ['P-1002', 'P-1003'] }],
+      ['ward.view', '4 patients', { patientIds: ['P-1002', 'P-1003', 'P-1101', 'P-1102'] }],
     ]);
     const failed = await fetch(`${server.httpUrl}/api/login`, {
       method: 'POST',

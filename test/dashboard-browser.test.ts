@@ -504,6 +504,90 @@ describe('dashboard in a real browser', () => {
     }
   });
 
+  it("shows a home cuff's blood pressure on its patient's tile and view, and turns the tile critical on a confirmed severe reading", async () => {
+    // A simulated upper-arm cuff that kept a week of morning and evening readings, behind
+    // noble in a real gateway; the patient is on the hypertension care plan.
+    expect(
+      (await admin.send('POST', '/api/admin/patients', { id: 'P-1021', displayName: 'Pervaiz Akhtar' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await admin.send('POST', '/api/admin/gateways', { id: 'gw-cuff', label: 'Cuff home' })).status,
+    ).toBe(201);
+    expect((await admin.send('PUT', '/api/admin/gateways/gw-cuff/patients/P-1021')).status).toBe(200);
+    expect((await admin.send('PUT', '/api/admin/care-teams/ward-b/patients/P-1021')).status).toBe(200);
+    const doctor = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    expect(
+      (
+        await doctor.send('PUT', '/api/patients/P-1021/care-plan', {
+          templates: ['hypertension'],
+          overrides: {},
+        })
+      ).status,
+    ).toBe(200);
+    const { secret } = (await (
+      await admin.send('POST', '/api/admin/gateways/gw-cuff/credentials')
+    ).json()) as {
+      secret: string;
+    };
+    const config = GatewayConfig.parse({
+      gatewayId: 'gw-cuff',
+      patientIds: ['P-1021'],
+      dataDir: mkdtempSync(join(tmpdir(), 'rpm-browser-cuff-')),
+      mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-cuff', password: secret },
+      publish: { batchSize: 50, maxInFlight: 4, lingerMs: 50 },
+      ble: { mode: 'virtual' },
+      virtual: {
+        household: [{ patientId: 'P-1021', profile: 'hypertension' }],
+        seed: 'browser-cuff',
+        historyDays: 7,
+      },
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    const adapter = await openGatewayAdapter(config, { advertisingIntervalMs: 20 });
+    const gateway = await startGateway(config, createLogger('test-gateway', 'silent'), adapter);
+    try {
+      const page = await openAs('nurse.bilal');
+      const pervaiz = tile(page, 'P-1021');
+      const pressure = pervaiz.locator('[data-metric="blood_pressure"]');
+      await expect
+        .poll(() => pressure.locator('.value').textContent(), UPDATE_TIMEOUT)
+        .toMatch(/^\d{2,3}\/\d{2,3}$/);
+      expect(await pressure.locator('.unit').textContent()).toBe('mmHg');
+      // The week's home mean is above 135/85: for review, not a page.
+      await expect
+        .poll(() => pervaiz.textContent(), UPDATE_TIMEOUT)
+        .toContain('Home blood pressure above target');
+      expect(await pervaiz.getAttribute('class')).not.toContain('attention-critical');
+
+      const cuff = adapter.household.find((d) => d.cuff)?.cuff;
+      cuff?.measure({ systolic: 186, diastolic: 114, pulseRate: 90 });
+      await expect.poll(() => pressure.locator('.value').textContent(), UPDATE_TIMEOUT).toBe('186/114');
+      // A repeat after a rest (here a second: the cuff stamps its readings to the second).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      cuff?.measure({ systolic: 184, diastolic: 116, pulseRate: 92, irregularPulse: true });
+      await expect.poll(() => pressure.locator('.value').textContent(), UPDATE_TIMEOUT).toBe('184/116');
+      await page.reload();
+      await expect
+        .poll(() => tile(page, 'P-1021').getAttribute('class'), UPDATE_TIMEOUT)
+        .toContain('attention-critical');
+      expect(await tile(page, 'P-1021').textContent()).toContain('Severe blood pressure, confirmed');
+      expect(await tile(page, 'P-1021').locator('.tag-irregular').textContent()).toBe('Irregular pulse');
+      await screenshot(page, 'ward-with-blood-pressure');
+
+      await tile(page, 'P-1021').click();
+      await page.waitForURL('**/patients/P-1021');
+      await page.locator('figure.chart[data-metric="blood_pressure"] canvas').first().waitFor(UPDATE_TIMEOUT);
+      const averages = page.locator('table.bp-averages');
+      await averages.waitFor(UPDATE_TIMEOUT);
+      expect(await averages.textContent()).toMatch(/Last 7 days\d{3}\/\d{2,3} mmHg\d+/);
+      await screenshot(page, 'patient-blood-pressure');
+      await page.context().close();
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('opens the patient view with the three charts and the 14-day glucose summary', async () => {
     const page = await openAs('nurse.ayesha');
     await tile(page, 'P-1001').click();

@@ -47,6 +47,17 @@ export type Role = SessionUser['role'];
 /** A care plan threshold drawn on a chart, in the chart's unit (glucose mg/dL). */
 export type ThresholdBand = ReturnType<AlertsService['thresholds']>[number];
 
+/** A change rule's band on a chart: from the lowest of its days to where it fires (weight +2 kg). */
+export interface ChangeBand {
+  ruleId: string;
+  title: string;
+  from: number;
+  to: number;
+  windowDays: number;
+  by: number;
+  direction: 'rising' | 'falling';
+}
+
 export interface SessionResponse {
   user: SessionUser;
   csrfToken: string;
@@ -76,6 +87,7 @@ export interface ChartResponse {
   to: string;
   points: ChartPoint[];
   thresholds: ThresholdBand[];
+  bands: ChangeBand[];
 }
 
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';

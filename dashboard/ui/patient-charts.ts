@@ -10,7 +10,7 @@
 import uPlot from 'uplot';
 import { CHART_METRICS, METRICS, SPARKLINE_METRICS } from '../../common/metrics.ts';
 import { type ApiClient, errorText } from './api-client.ts';
-import type { ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
+import type { ChangeBand, ChartRange, ChartResponse, ThresholdBand } from './api-types.ts';
 import { chartValueRange } from './chart-scale.ts';
 import { h, notice, setChildren } from './dom.ts';
 import { formatAxisTime } from './time-ago.ts';
@@ -28,6 +28,7 @@ const HEIGHT = 220;
 const LINE = '#1d4f91';
 const BAND = 'rgba(29, 79, 145, 0.18)';
 const DIASTOLIC_LINE = '#6b2d8f';
+const BAND_FILL = 'rgba(138, 83, 0, 0.12)';
 const THRESHOLD_COLOUR: Record<string, string> = { critical: '#a3001b', warning: '#8a5300', info: '#444444' };
 
 function drawThresholds(u: uPlot, thresholds: readonly ThresholdBand[]): void {
@@ -53,7 +54,7 @@ function drawThresholds(u: uPlot, thresholds: readonly ThresholdBand[]): void {
     ctx.textAlign = 'left';
     ctx.textBaseline = t.direction === 'below' ? 'top' : 'bottom';
     ctx.fillText(
-      `${t.title}: ${t.level}`,
+      `${t.title}: ${t.level}${t.part ? ` ${t.part}` : ''}`,
       bbox.left + 6 * ratio,
       y + (t.direction === 'below' ? 3 : -3) * ratio,
     );
@@ -61,23 +62,43 @@ function drawThresholds(u: uPlot, thresholds: readonly ThresholdBand[]): void {
   }
 }
 
+/** A change rule's band (a weight within 2 kg of the lowest of 3 days), shaded across the chart. */
+function drawBands(u: uPlot, bands: readonly ChangeBand[]): void {
+  const { ctx, bbox } = u;
+  for (const band of bands) {
+    const top = u.valToPos(band.to, 'y', true);
+    const bottom = u.valToPos(band.from, 'y', true);
+    ctx.save();
+    ctx.fillStyle = BAND_FILL;
+    ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+    ctx.restore();
+  }
+}
+
+const bandText = (b: ChangeBand, unit: string) => {
+  const [edge, baseline] = b.direction === 'rising' ? ['above', 'lowest'] : ['below', 'highest'];
+  return `${b.title}: alert at more than ${b.by} ${unit} ${edge} the ${baseline} of the last ${b.windowDays} days (shaded: ${b.from.toFixed(1)}-${b.to.toFixed(1)} ${unit})`;
+};
+
 function thresholdList(chart: ChartResponse): HTMLElement | false {
-  if (!chart.thresholds.length) return false;
+  if (!chart.thresholds.length && !chart.bands.length) return false;
+  const unit = vitalLabel(chart.metric).unit;
   return h(
     'ul',
     { class: 'threshold-list' },
+    ...chart.bands.map((b) => h('li', { class: 'severity-warning' }, bandText(b, unit))),
     ...chart.thresholds.map((t) =>
       h(
         'li',
         { class: `severity-${t.severity}` },
-        `${t.title}: alert level ${t.level} ${vitalLabel(chart.metric).unit} (readings ${t.direction} it)`,
+        `${t.title}: alert level ${t.level} ${vitalLabel(chart.metric).unit}${t.part ? ` ${t.part}` : ''} (readings ${t.direction} it)`,
       ),
     ),
   );
 }
 
 function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
-  const levels = chart.thresholds.map((t) => t.level);
+  const levels = [...chart.thresholds.map((t) => t.level), ...chart.bands.flatMap((b) => [b.from, b.to])];
   // A blood pressure also draws its diastolic (the mean of each bucket) under the systolic.
   const diastolic = chart.points.some((p) => p.components?.diastolic)
     ? [chart.points.map((p) => p.components?.diastolic?.mean ?? null)]
@@ -125,7 +146,7 @@ function drawChart(target: HTMLElement, chart: ChartResponse): uPlot {
     ],
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
-    hooks: { draw: [(u) => drawThresholds(u, chart.thresholds)] },
+    hooks: { draw: [(u) => drawBands(u, chart.bands), (u) => drawThresholds(u, chart.thresholds)] },
   };
   return new uPlot(options, data, target);
 }

@@ -30,12 +30,19 @@ const ATTENTION_ICON: Record<WardTile['attention'], string> = {
   ok: '✓',
 };
 
-/** A vital's row, or nothing for a spot measurement the patient has no device for. */
-function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement | false {
+/**
+ * Whether a tile shows a vital: one the patient has readings of; a patient with none at all
+ * shows the continuously monitored ones as "No reading" (a new patient, a silent one).
+ */
+function shown(tile: WardTile, vital: Vital): boolean {
+  if (tile.latest[vital]) return true;
+  return Object.keys(tile.latest).length === 0 && SPARKLINE_METRICS.some((v) => v === vital);
+}
+
+function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
   const latest = tile.latest[vital];
   const { name } = vitalLabel(vital);
   if (!latest) {
-    if (!SPARKLINE_METRICS.some((v) => v === vital)) return false;
     return h(
       'div',
       { class: `vital vital-${vital} vital-missing` },
@@ -106,19 +113,24 @@ export function renderWardTile(tile: WardTile, nowMs: number): HTMLElement {
         h('span', { class: 'tile-id' }, tile.patientId),
       ),
       tile.alerts.length > 0 && renderActiveAlertList(tile.alerts),
-      h('dl', { class: 'vitals' }, ...VITALS.map((v) => vitalRow(tile, v, nowMs))),
       h(
-        'figure',
-        { class: 'tile-spark' },
-        renderSparkline(
-          tile.sparklines[primary],
-          // Up to the newest reading even if its device clock runs a little ahead of the server's.
-          { fromMs: nowMs - SPARKLINE_WINDOW_MS, toMs: Math.max(nowMs, tile.lastReadingAt ?? nowMs) },
-          METRICS[primary].chart?.sparklineMinSpan ?? 0,
-          sparkLabel,
-        ),
-        h('figcaption', {}, sparkLabel),
+        'dl',
+        { class: 'vitals' },
+        ...VITALS.filter((v) => shown(tile, v)).map((v) => vitalRow(tile, v, nowMs)),
       ),
+      shown(tile, primary) &&
+        h(
+          'figure',
+          { class: 'tile-spark' },
+          renderSparkline(
+            tile.sparklines[primary],
+            // Up to the newest reading even if its device clock runs a little ahead of the server's.
+            { fromMs: nowMs - SPARKLINE_WINDOW_MS, toMs: Math.max(nowMs, tile.lastReadingAt ?? nowMs) },
+            METRICS[primary].chart?.sparklineMinSpan ?? 0,
+            sparkLabel,
+          ),
+          h('figcaption', {}, sparkLabel),
+        ),
       h(
         'footer',
         { class: 'tile-foot' },
