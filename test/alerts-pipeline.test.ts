@@ -18,7 +18,7 @@ import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { testServerConfig, uniqueDatabase } from './helpers.ts';
+import { subscribeToAlertEvents, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
 
@@ -45,14 +45,8 @@ describe('alerts through the real pipeline', () => {
 
   const startPipelineServer = async () => {
     server = await startServer(config, createLogger('test-server', config.logLevel), clock);
-    subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
-      ...SUBSCRIBER,
-      reconnectPeriod: 0,
-    });
-    await subscriber.subscribeAsync(topics.allAlerts, { qos: 1 });
-    subscriber.on('message', (_topic, payload) =>
-      mqttEvents.push(AlertEventSchema.parse(JSON.parse(String(payload)))),
-    );
+    // One list across restarts: the events of every server this test starts.
+    subscriber = (await subscribeToAlertEvents(server.mqttPort, SUBSCRIBER, mqttEvents)).client;
     const credentials = readDemoGateways(config.dataDir);
     gateways = new Map();
     for (const c of credentials) {

@@ -369,7 +369,7 @@ describe('gateway publisher killed with SIGKILL', () => {
     await writeFile(
       file,
       `import { createLogger } from '${gateway}/../common/log.ts';
-import { ReadingSpool } from '${gateway}/reading-spool.ts';
+import { ReadingSpool } from '${gateway}/spool/reading-spool.ts';
 import { ReadingPublisher } from '${gateway}/reading-publisher.ts';
 const [spoolDir, url, total] = process.argv.slice(2);
 const log = createLogger('gateway', 'silent');

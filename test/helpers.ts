@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
-import type { ReadingInput } from '../common/contract.ts';
+import { AlertEvent, type ReadingInput, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
@@ -79,6 +79,22 @@ export async function connectGateway(
   options: mqtt.IClientOptions = {},
 ): Promise<MqttClient> {
   return connectClient(port, { clientId: gatewayId, username: gatewayId, password: secret, ...options });
+}
+
+/**
+ * Subscribes with the read-only subscriber account to every patient's alert events;
+ * `events` (a new list, or one kept across server restarts) fills as they arrive,
+ * validated against the contract.
+ */
+export async function subscribeToAlertEvents(
+  port: number | undefined,
+  account: { username: string; password: string },
+  events: AlertEvent[] = [],
+): Promise<{ client: MqttClient; events: AlertEvent[] }> {
+  const client = await connectClient(port, account);
+  await client.subscribeAsync(topics.allAlerts, { qos: 1 });
+  client.on('message', (_topic, payload) => events.push(AlertEvent.parse(JSON.parse(String(payload)))));
+  return { client, events };
 }
 
 export async function connectClient(

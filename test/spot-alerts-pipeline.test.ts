@@ -5,18 +5,13 @@
  * and one morning's readings never do; a severe 185/115 pages only once a second reading
  * within 15 minutes confirms it; 2.2 kg gained in 3 days fires and 1.5 kg does not.
  */
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AlertEvent,
-  AlertEvent as AlertEventSchema,
-  type ReadingInput,
-  topics,
-} from '../common/contract.ts';
+import { type AlertEvent, type ReadingInput, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { testServerConfig, uniqueDatabase } from './helpers.ts';
+import { connectGateway, subscribeToAlertEvents, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { login } from './http-session.ts';
 
 const MIN = 60_000;
@@ -29,9 +24,9 @@ const clock = { now: () => new Date(clockMs) };
 
 describe('cuff and scale alerts through the real pipeline', () => {
   let server: RunningServer;
-  let subscriber: mqtt.MqttClient;
-  let gateway: mqtt.MqttClient;
-  const events: AlertEvent[] = [];
+  let subscriber: MqttClient;
+  let gateway: MqttClient;
+  let events: AlertEvent[] = [];
 
   const publish = async (readings: ReadingInput[]) => {
     await gateway.publishAsync(
@@ -78,22 +73,10 @@ describe('cuff and scale alerts through the real pipeline', () => {
       alerts: { tickSeconds: 1 },
     });
     server = await startServer(config, createLogger('test-server', config.logLevel), clock);
-    subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
-      ...SUBSCRIBER,
-      reconnectPeriod: 0,
-    });
-    await subscriber.subscribeAsync(topics.allAlerts, { qos: 1 });
-    subscriber.on('message', (_topic, payload) =>
-      events.push(AlertEventSchema.parse(JSON.parse(String(payload)))),
-    );
+    ({ client: subscriber, events } = await subscribeToAlertEvents(server.mqttPort, SUBSCRIBER));
     const home = readDemoGateways(config.dataDir).find((g) => g.gatewayId === 'gw-home-1');
     if (!home) throw new Error('no demo gateway gw-home-1');
-    gateway = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
-      clientId: home.gatewayId,
-      username: home.gatewayId,
-      password: home.secret,
-      reconnectPeriod: 0,
-    });
+    gateway = await connectGateway(server.mqttPort, home.gatewayId, home.secret);
     const admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
     const doctor = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
     for (const [id, template] of [
