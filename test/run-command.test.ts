@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectInflux } from '../ingest/influx-connection.ts';
 import { freePort } from '../scripts/private-influxd.ts';
 import { DEMO_PASSWORD } from '../server/demo-seed.ts';
+import { login as logIn } from './http-session.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rpm-run-'));
 
@@ -88,6 +89,20 @@ describe('the run command', () => {
           { timeout: 60_000 },
         )
         .toBe(4);
+      // The fast-forwarded day shows the hypertensive patient's week and the heart-failure
+      // patient's weight gain to the doctor.
+      const doctor = await logIn(dashboard, 'dr.sana', DEMO_PASSWORD);
+      await expect
+        .poll(
+          async () => {
+            const { alerts } = (await (await doctor.get('/api/alerts?scope=recent')).json()) as {
+              alerts: { patientId: string; ruleId: string }[];
+            };
+            return alerts.map((a) => `${a.patientId} ${a.ruleId}`);
+          },
+          { timeout: 60_000 },
+        )
+        .toEqual(expect.arrayContaining(['P-1101 hypertension.home_mean_high', 'P-1102 heart.weight_gain']));
       first.pressCtrlC();
       // Exit 0 only when the gateways and the server stopped cleanly too (flushed, exit 0).
       expect(await first.exited, first.out().slice(-3000)).toBe(0);

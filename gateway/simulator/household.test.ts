@@ -146,7 +146,7 @@ describe('wall clock with fast-forward', () => {
 });
 
 describe('a household whose gateway has just come', () => {
-  it('finds a week of cuff and scale readings waiting, the heart-failure patient 2-4 days into fluid retention', async () => {
+  it('finds a week of cuff and scale readings waiting, the heart-failure patient 3-5 days into fluid retention', async () => {
     const startedAtMs = Date.UTC(2026, 10, 24, 3);
     const members = createHousehold({
       seed: 'new-home',

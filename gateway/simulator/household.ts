@@ -8,7 +8,7 @@
  * - `copd`: a pulse oximeter around 90 % with night-time desaturations;
  * - `heart`: a chest heart-rate strap and a pulse oximeter around 97 %;
  * - `hypertension`: an upper-arm blood pressure cuff around 150/95 mmHg, morning and evening;
- * - `heart_failure`: a bathroom scale, weighed every morning, whose weight climbs 0.8 kg a
+ * - `heart_failure`: a bathroom scale, weighed every morning, whose weight climbs 1 kg a
  *   day for 5 days in episodes of fluid retention (every 6 weeks, the first from a day drawn
  *   from the seed) and falls back once treated; and a cuff around 118/72 mmHg on treatment,
  *   often with an irregular pulse, since heart-failure telemonitoring follows weight,
@@ -57,7 +57,7 @@ export interface HouseholdOptions {
   advertisingIntervalMs?: number;
   /**
    * Where the simulated timeline began (the demo's first start), for what is told relative
-   * to it: a heart-failure patient is 2-4 days into fluid retention then. Default: the
+   * to it: a heart-failure patient is 3-5 days into fluid retention then. Default: the
    * episodes' days are drawn from the seed alone.
    */
   startedAtMs?: number;
@@ -189,19 +189,19 @@ export function createHousehold(o: HouseholdOptions): HouseholdDevice[] {
 
 /**
  * A heart-failure patient's weight: fluid retention every six weeks, the first episode from a
- * day the seed draws, or 2-4 days before the timeline began when it is given.
+ * day the seed draws, or 3-5 days before the timeline began when it is given.
  */
 function heartFailureWeight(noise: SeededNoise, local: LocalTime, startedAtMs?: number): WeightProfile {
   const firstDay =
     startedAtMs === undefined
       ? local.day(FLEET_EPOCH_MS) + noise.integer(0, FLUID_RETENTION_EVERY_DAYS - 1, 'fluid-retention')
-      : local.day(startedAtMs) - noise.integer(2, 4, 'fluid-retention');
+      : local.day(startedAtMs) - noise.integer(3, 5, 'fluid-retention');
   return {
     baselineKg: Math.round(noise.between(62, 92, 'weight') * 10) / 10,
     scatterKg: 0.3,
     fluidRetention: {
       fromMs: local.instant(firstDay, 0),
-      kgPerDay: 0.8,
+      kgPerDay: 1,
       days: 5,
       everyDays: FLUID_RETENTION_EVERY_DAYS,
     },
