@@ -1,7 +1,7 @@
 /**
  * Ceiling (a): how many points a second this InfluxDB stores when nothing else is in the
  * way. The same points the ingest writes (heart rate and SpO2 lines from
- * ingest/influx-schema.ts), in `batchLines`-line requests to `/write?precision=ms` from
+ * ingest/readings-storage.ts), in `batchLines`-line requests to `/write?precision=ms` from
  * `writers` concurrent writers, uncompressed, for `seconds` after a short warm-up (a fresh
  * database's first writes create its shard). Each request is a new second of the same
  * patients, so no point overwrites another; InfluxDB's count confirms it afterwards.

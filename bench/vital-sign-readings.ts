@@ -1,6 +1,6 @@
 /**
  * One second of a simulated patient's readings, shaped as the gateway publishes them
- * (gateway/measurement-readings.ts): heart rate from a chest strap with its RR interval,
+ * (gateway/readings/): heart rate from a chest strap with its RR interval,
  * SpO2 from an oximeter with averaging and perfusion index, both every second, and a CGM
  * value every 5 minutes. (A real oximeter also reports its pulse rate; the load is heart
  * rate and SpO2 at 1 Hz as issue #7 states it.) Idempotency keys follow the gateway's
@@ -11,7 +11,7 @@ import type { ReadingInput } from '../common/contract.ts';
 import type { Metric } from '../common/metrics.ts';
 import { CGM_PERIOD_SECONDS, type PlannedPatient } from './load-plan.ts';
 
-/** The metrics of the load, which are also their InfluxDB measurements (ingest/influx-schema.ts). */
+/** The metrics of the load, which are also their InfluxDB measurements (ingest/readings-storage.ts). */
 export const LOAD_METRICS = ['heart_rate', 'spo2', 'glucose'] as const satisfies readonly Metric[];
 
 const oneDecimal = (x: number) => Math.round(x * 10) / 10;

@@ -11,7 +11,7 @@
  *
  * A record whose E2E-CRC fails is dropped with a warning showing the bytes; the other
  * records of the same value are kept. Without a session start time, record times are
- * estimated from the time of receipt and flagged (measurement-readings.ts).
+ * estimated from the time of receipt and flagged (readings/cgm-readings.ts).
  */
 import type { DeviceSession } from '../ble/ble-central.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
