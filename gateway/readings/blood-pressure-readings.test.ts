@@ -78,4 +78,9 @@ describe('blood pressure readings', () => {
       { deviceId: DEVICE, metric: 'blood_pressure', reason: expect.stringContaining(reason) },
     ]);
   });
+
+  it('leaves out a mean the cuff got wrong and sends the systolic and diastolic', () => {
+    const reading = only(bloodPressureReadings(cuff('00 8e 00 5b 00 00 00'), source));
+    expect([reading.value, reading.components]).toEqual([142, { diastolic: 91 }]);
+  });
 });

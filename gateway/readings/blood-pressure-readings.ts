@@ -12,7 +12,7 @@
  * a NaN mean arterial pressure is only left out.
  */
 import type { ReadingFlag } from '../../common/contract.ts';
-import type { ComponentName } from '../../common/metrics.ts';
+import { type ComponentName, checkMetricValue } from '../../common/metrics.ts';
 import {
   BLOOD_PRESSURE_MEASUREMENT_STATUS,
   type BloodPressureMeasurement,
@@ -58,10 +58,19 @@ export function bloodPressureReadings(
     builder.skip('blood_pressure', `diastolic is ${describeSpecial(diastolic.special)}`);
     return builder.batch;
   }
+  // A mean the cuff got wrong (outside its limits, or not between diastolic and systolic)
+  // is left out on its own: the systolic and diastolic still go.
   const mean = measured(measurement.meanArterialPressure);
+  const systolic = measured(measurement.systolic);
+  const unit = measurement.unit === 'kPa' ? 'kPa' : 'mm[Hg]';
+  const meanFits =
+    typeof mean === 'number' &&
+    checkMetricValue('blood_pressure', unit, mean, 'mean') === undefined &&
+    mean >= diastolic &&
+    (typeof systolic !== 'number' || mean <= systolic);
   const components: Partial<Record<ComponentName, number>> = {
     diastolic,
-    ...(typeof mean === 'number' && { mean }),
+    ...(meanFits && { mean }),
   };
   const flags: ReadingFlag[] = [
     ...flagsFrom(measurement.measurementStatus, STATUS_FLAGS),
@@ -73,8 +82,8 @@ export function bloodPressureReadings(
   const status = statusBits(measurement);
   builder.emit({
     metric: 'blood_pressure',
-    unit: measurement.unit === 'kPa' ? 'kPa' : 'mm[Hg]',
-    value: measured(measurement.systolic),
+    unit,
+    value: systolic,
     components,
     ...stampedTime(measurement.timestamp, source),
     flags,

@@ -37,4 +37,9 @@ describe('weight readings', () => {
       { deviceId: DEVICE, metric: 'body_weight', reason: 'the scale reports the measurement unsuccessful' },
     ]);
   });
+
+  it('keeps the weight of a scale with no user profile (BMI and height 0), leaving those out', () => {
+    const reading = only(weightReadings(scale('08 b0 36 00 00 00 00'), source));
+    expect([reading.value, reading.context]).toEqual([70, {}]);
+  });
 });

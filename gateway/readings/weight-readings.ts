@@ -24,10 +24,12 @@ export function weightReadings(measurement: WeightMeasurement, source: ReadingSo
     ...stampedTime(measurement.timestamp, source),
     flags: [],
     context: {
-      ...(bmiAndHeight && {
-        bmi: bmiAndHeight.bmi.value,
-        heightM: convertUnit(bmiAndHeight.height.value, bmiAndHeight.height.unit, 'm'),
-      }),
+      // A scale with no user profile sends BMI and height 0: left out, the weight still goes.
+      ...(bmiAndHeight && bmiAndHeight.bmi.value > 0 && { bmi: bmiAndHeight.bmi.value }),
+      ...(bmiAndHeight &&
+        bmiAndHeight.height.value > 0 && {
+          heightM: convertUnit(bmiAndHeight.height.value, bmiAndHeight.height.unit, 'm'),
+        }),
       ...(measurement.userId !== undefined &&
         measurement.userId !== UNKNOWN_USER_ID && { deviceUserId: measurement.userId }),
     },
