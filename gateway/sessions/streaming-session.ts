@@ -16,7 +16,8 @@
  *    mapped to readings and appended to the spool.
  *
  * A stored measurement sent again (the device missed the confirmation) has the same
- * idempotency key, which its own time stamp makes, and is stored once.
+ * idempotency key and, while the measured clock offset stays the same, the same sample
+ * time, so it overwrites its own point (storage deduplicates by time, not by key).
  */
 import type { DeviceSession } from '../ble/ble-central.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
