@@ -366,18 +366,38 @@ describe('gateway process killed, restarted and cut off from the broker', () => 
     const now = simulated.now();
     const expectedMeter = meterExpectation(meter, from, now);
     const meterQuery = ` AND source = 'meter'`;
-    // Every record the meter held up to the last one fetched is stored, once, with its own
-    // time, value and unit: no gap, nothing extra. A test the patient made after the gateway
-    // last heard the meter waits in it until it wakes again: at 600 times real speed its
-    // two-minute awake window is 0.2 s, shorter than the gateway's one-second reconnect delay.
-    const upToLastFetched = (rows: Map<number, unknown>) =>
-      new Map([...expectedMeter].filter(([sequence]) => sequence <= Math.max(...rows.keys())));
+    // Every record the meter held when the gateway first reached it, up to the last one fetched,
+    // is stored, once, with its own time, value and unit: no gap, nothing extra. The meter keeps
+    // only its newest records, so a test the patient made in the simulated minutes before the
+    // gateway's first fetch pushed the oldest one out. A test made after the gateway last heard
+    // the meter waits in it until it wakes again: at 600 times real speed its two-minute awake
+    // window is 0.2 s, shorter than the gateway's one-second reconnect delay.
+    const oldestHeldAt = (line: ChildGateway['lines'][number] | undefined) => {
+      if (!line) throw new Error('the first gateway never reached the meter');
+      const at = wallClock({ fromMs: from, sinceMs: startedAt, speed: 600 }, () => line.time as number);
+      return Math.min(...meterExpectation(meter, at.now()).keys());
+    };
+    const heldFrom = oldestHeldAt(
+      first.lines.find((l) => l.msg === 'device connected' && l.kind === 'glucose_meter'),
+    );
+    const heldTo = oldestHeldAt(first.lines.find((l) => l.msg === 'glucose records fetched'));
+    const upToLastFetched = (rows: Map<number, unknown>) => {
+      const oldest = Math.min(...rows.keys());
+      const within = heldFrom <= oldest && oldest <= heldTo ? oldest : heldFrom;
+      return new Map(
+        [...expectedMeter].filter(([sequence]) => within <= sequence && sequence <= Math.max(...rows.keys())),
+      );
+    };
+    const unlike = (rows: Map<number, unknown>) => {
+      const expected = upToLastFetched(rows);
+      return {
+        missing: [...expected.keys()].filter((sequence) => !rows.has(sequence)),
+        extra: [...rows.keys()].filter((sequence) => !expected.has(sequence)),
+      };
+    };
     await expect
-      .poll(async () => {
-        const rows = meterRows(await stored('glucose', 'P-K1', meterQuery));
-        return [rows.size, rows.size === upToLastFetched(rows).size];
-      }, POLL)
-      .toEqual([expect.any(Number), true]);
+      .poll(async () => unlike(meterRows(await stored('glucose', 'P-K1', meterQuery))), POLL)
+      .toEqual({ missing: [], extra: [] });
     const meterStored = meterRows(await stored('glucose', 'P-K1', meterQuery));
     expect(meterStored).toEqual(upToLastFetched(meterStored));
     expect(meterStored.size).toBeGreaterThanOrEqual(meterExpectation(meter, from).size);
