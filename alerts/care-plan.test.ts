@@ -203,8 +203,8 @@ describe('refused overrides name the rule and the field', () => {
         overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 70, clear: { level: 80 } } },
       }),
     ).toEqual([
-      'diabetes.hypo_l1: level: 70 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
-      'diabetes.hypo_l1: clear.level: 80 mmol/L is outside the range of glucose (0.5-55.5 mmol/L)',
+      'diabetes.hypo_l1: level: 70 mmol/L is outside the range of glucose (0.56-55.5 mmol/L)',
+      'diabetes.hypo_l1: clear.level: 80 mmol/L is outside the range of glucose (0.56-55.5 mmol/L)',
     ]);
   });
 

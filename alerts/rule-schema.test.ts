@@ -62,10 +62,10 @@ describe('blood pressure rules name its parts', () => {
       problem: 'levels in mm[Hg] written as kPa',
       change: { unit: 'kPa' },
       expected: [
-        'level.systolic: 180 kPa is outside the range of blood pressure (systolic) (5.3-40.1 kPa)',
-        'level.diastolic: 110 kPa is outside the range of blood pressure (diastolic) (2.6-33.4 kPa)',
-        'clear.level.systolic: 159 kPa is outside the range of blood pressure (systolic) (5.3-40.1 kPa)',
-        'clear.level.diastolic: 99 kPa is outside the range of blood pressure (diastolic) (2.6-33.4 kPa)',
+        'level.systolic: 180 kPa is outside the range of blood pressure (systolic) (5.34-39.99 kPa)',
+        'level.diastolic: 110 kPa is outside the range of blood pressure (diastolic) (2.67-33.33 kPa)',
+        'clear.level.systolic: 159 kPa is outside the range of blood pressure (systolic) (5.34-39.99 kPa)',
+        'clear.level.diastolic: 99 kPa is outside the range of blood pressure (diastolic) (2.67-33.33 kPa)',
       ],
     },
     {

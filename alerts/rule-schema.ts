@@ -293,7 +293,7 @@ function words(metric: Metric): string {
 function checkUnit(rule: { readings: ReadingSelection; unit: Unit }, ctx: z.RefinementCtx): boolean {
   for (const metric of rule.readings.metrics) {
     if (metricRange(metric, rule.unit)) continue;
-    const allowed = METRICS[metric].units.map((r) => r.unit);
+    const allowed = METRICS[metric].units;
     ctx.addIssue({
       code: 'custom',
       path: ['unit'],

@@ -101,7 +101,7 @@ export const ReadingFlag = z.enum([
   // (an IEEE 11073 +/-INFINITY, or a "result higher/lower than the device can process" status
   // bit). `value` is then a bound, not a measurement: the number the device sent with the bit
   // when it is within the metric's limits (common/metrics.ts), else that limit (glucose
-  // 1000 / 10 mg/dL, 55.5 / 0.5 mmol/L). Show "HI" / "LO", never the number; it compares as
+  // 1000 / 10 mg/dL, 55.5 / 0.56 mmol/L). Show "HI" / "LO", never the number; it compares as
   // above / below every clinical threshold, so alerts still fire on it.
   'result_above_device_range',
   'result_below_device_range',
@@ -277,6 +277,7 @@ function checkReadingValues(
     unit: Unit;
     value: number;
     components?: Partial<Record<ComponentName, number>> | undefined;
+    flags?: readonly string[];
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -317,7 +318,10 @@ function checkReadingValues(
     if (componentProblem?.kind === 'range')
       outside(['components', name], partName(r.metric, name), value, componentProblem);
   }
+  // A bound (the device's LO / HI) is not the value, so it has no order with the other parts.
+  const bound = deviceRangeBound(r.flags ?? []) !== undefined;
   const present = (METRICS[r.metric].ascending ?? []).flatMap((part) => {
+    if (part === 'value' && bound) return [];
     const value = part === 'value' ? r.value : r.components?.[part];
     return value === undefined ? [] : [{ part, value }];
   });

@@ -21,6 +21,7 @@
  * 19292) the PHD IG's. Codes are carried into documentation and exports, never used as keys.
  */
 import { z } from 'zod';
+import { convertUnit } from './units.ts';
 
 export const Metric = z.enum([
   'heart_rate',
@@ -73,10 +74,15 @@ export function unitLabel(unit: string): string {
 export const ComponentName = z.enum(['diastolic', 'mean']);
 export type ComponentName = z.infer<typeof ComponentName>;
 
-export interface UnitRange {
-  unit: Unit;
+/** The range a real measurement can have, in the metric's stored unit. */
+export interface Limits {
   min: number;
   max: number;
+}
+
+/** Limits expressed in one unit. */
+export interface UnitRange extends Limits {
+  unit: Unit;
 }
 
 export interface Codes {
@@ -88,8 +94,8 @@ export interface Codes {
 export interface ComponentRow {
   label: string;
   required: boolean;
-  /** The same units as the metric's, each with this component's limits. */
-  units: readonly UnitRange[];
+  /** This component's limits, in the metric's stored unit; it arrives in the metric's units. */
+  limits: Limits;
   codes: Codes;
 }
 
@@ -103,8 +109,10 @@ export interface MetricRow {
   storedUnit: Unit;
   /** The stored unit as a nurse reads it on a screen. */
   displayUnit: string;
-  /** Accepted units with the limits of `value`; the stored unit first. */
-  units: readonly UnitRange[];
+  /** Accepted units, the stored unit first. */
+  units: readonly Unit[];
+  /** The limits of `value`, in the stored unit: a value in another unit is converted (exactly) to be compared. */
+  limits: Limits;
   /** What `value` is when the metric has components ("Systolic"), with its own codes. */
   valueLabel?: string;
   valueCodes?: Codes;
@@ -154,7 +162,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     storedUnit: '/min',
     displayUnit: 'bpm',
     // Below 20 or above 300 /min is not a sensed heart rate.
-    units: [{ unit: '/min', min: 20, max: 300 }],
+    units: ['/min'],
+    limits: { min: 20, max: 300 },
     codes: { loinc: '8867-4', mdc: { code: 147842, name: 'MDC_ECG_HEART_RATE' } },
     continuousMinutes: 1,
     precision: 0,
@@ -166,7 +175,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     description: 'Pulse rate from a pulse oximeter',
     storedUnit: '/min',
     displayUnit: 'bpm',
-    units: [{ unit: '/min', min: 20, max: 300 }],
+    units: ['/min'],
+    limits: { min: 20, max: 300 },
     codes: { loinc: '8867-4', mdc: { code: 149530, name: 'MDC_PULS_OXIM_PULS_RATE' } },
     continuousMinutes: 1,
     precision: 0,
@@ -182,7 +192,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     // Masimo SET module measurement range 1-100 %), accuracy being specified for 70-100 % only
     // (ISO 80601-2-61), and a real severe hypoxaemia below 50 % must reach the nurse, not the
     // dead letters.
-    units: [{ unit: '%', min: 0, max: 100 }],
+    units: ['%'],
+    limits: { min: 0, max: 100 },
     codes: { loinc: '59408-5', mdc: { code: 150456, name: 'MDC_PULS_OXIM_SAT_O2' } },
     continuousMinutes: 1,
     precision: 0,
@@ -196,10 +207,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     displayUnit: 'mg/dL',
     // 10-1000 mg/dL spans every meter and CGM reporting range (typically 20-600 / 40-400).
     // The mmol/L range is the same span converted with 18.0156 (see common/units.ts).
-    units: [
-      { unit: 'mg/dL', min: 10, max: 1000 },
-      { unit: 'mmol/L', min: 0.5, max: 55.5 },
-    ],
+    units: ['mg/dL', 'mmol/L'],
+    limits: { min: 10, max: 1000 },
     // 2339-0 glucose in blood; exports refine it by source: meter 41653-7 / MDC 160184
     // (capillary whole blood), CGM 99504-3 / MDC_CONC_GLU_ISF 160212 [S1][S2][S5].
     codes: { loinc: '2339-0' },
@@ -218,30 +227,22 @@ export const METRICS: Record<Metric, MetricRow> = {
     // Oscillometric home cuffs measure 0-299 mmHg cuff pressure and report systolic 60-260,
     // diastolic 40-215 (e.g. Omron HEM-7156 specification); the limits are wider, so a real
     // hypotension or crisis is stored, and narrower than what no cuff can report. kPa limits
-    // are the same converted (common/units.ts), rounded outwards.
-    units: [
-      { unit: 'mm[Hg]', min: 40, max: 300 },
-      { unit: 'kPa', min: 5.3, max: 40.1 },
-    ],
+    // are the same converted (metricRange).
+    units: ['mm[Hg]', 'kPa'],
+    limits: { min: 40, max: 300 },
     valueLabel: 'Systolic',
     valueCodes: { loinc: '8480-6', mdc: { code: 150021, name: 'MDC_PRESS_BLD_NONINV_SYS' } },
     components: {
       diastolic: {
         label: 'Diastolic',
         required: true,
-        units: [
-          { unit: 'mm[Hg]', min: 20, max: 250 },
-          { unit: 'kPa', min: 2.6, max: 33.4 },
-        ],
+        limits: { min: 20, max: 250 },
         codes: { loinc: '8462-4', mdc: { code: 150022, name: 'MDC_PRESS_BLD_NONINV_DIA' } },
       },
       mean: {
         label: 'Mean arterial pressure',
         required: false,
-        units: [
-          { unit: 'mm[Hg]', min: 25, max: 280 },
-          { unit: 'kPa', min: 3.3, max: 37.4 },
-        ],
+        limits: { min: 25, max: 280 },
         codes: { loinc: '8478-0', mdc: { code: 150023, name: 'MDC_PRESS_BLD_NONINV_MEAN' } },
       },
     },
@@ -257,10 +258,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     storedUnit: 'kg',
     displayUnit: 'kg',
     // 0.5-500 kg: from an infant on a baby scale to the heaviest a bariatric scale weighs.
-    units: [
-      { unit: 'kg', min: 0.5, max: 500 },
-      { unit: '[lb_av]', min: 1.1, max: 1102.4 },
-    ],
+    units: ['kg', '[lb_av]'],
+    limits: { min: 0.5, max: 500 },
     codes: { loinc: '29463-7', mdc: { code: 188736, name: 'MDC_MASS_BODY_ACTUAL' } },
     precision: 1,
     chart: { minSpan: 4 },
@@ -273,10 +272,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     displayUnit: '°C',
     // 20-45 °C: clinical thermometers measure 32-42.9 °C (ISO 80601-2-56 asks at least
     // 34-42); a severe hypothermia below that must still be stored, not refused.
-    units: [
-      { unit: 'Cel', min: 20, max: 45 },
-      { unit: '[degF]', min: 68, max: 113 },
-    ],
+    units: ['Cel', '[degF]'],
+    limits: { min: 20, max: 45 },
     codes: { loinc: '8310-5', mdc: { code: 150364, name: 'MDC_TEMP_BODY' } },
     precision: 1,
     chart: { minSpan: 2 },
@@ -287,7 +284,8 @@ export const METRICS: Record<Metric, MetricRow> = {
     description: 'Battery level of a device',
     storedUnit: '%',
     displayUnit: '%',
-    units: [{ unit: '%', min: 0, max: 100 }],
+    units: ['%'],
+    limits: { min: 0, max: 100 },
     codes: {},
     precision: 0,
   },
@@ -298,27 +296,45 @@ export const CHART_METRICS = VITAL_METRICS.filter((m) => METRICS[m].chart !== un
 
 export type RangeProblem = { kind: 'unit'; allowed: Unit[] } | { kind: 'range'; min: number; max: number };
 
-/** The limits of `metric` (or one of its components) in `unit`; undefined when the unit does not fit. */
-export function metricRange(
-  metric: Metric,
-  unit: Unit,
-  component?: ComponentName,
-): Readonly<UnitRange> | undefined {
+/** Decimals a limit in a unit other than the stored one is given to. */
+const CONVERTED_LIMIT_DECIMALS = 2;
+
+/**
+ * The limits of `metric` (or one of its components) in `unit`; undefined when the unit does
+ * not fit. In the stored unit as the catalogue states them; in another unit converted and
+ * rounded inwards (to the hundredth), so a limit in any unit is itself an acceptable value:
+ * a device's "HI" sent as the kPa limit is within the mm[Hg] one.
+ */
+export function metricRange(metric: Metric, unit: Unit, component?: ComponentName): UnitRange | undefined {
   const row = METRICS[metric];
-  const units = component === undefined ? row.units : row.components?.[component]?.units;
-  return units?.find((r) => r.unit === unit);
+  const limits = component === undefined ? row.limits : row.components?.[component]?.limits;
+  if (!limits || !row.units.includes(unit)) return undefined;
+  if (unit === row.storedUnit) return { unit, ...limits };
+  const scale = 10 ** CONVERTED_LIMIT_DECIMALS;
+  const [a, b] = [limits.min, limits.max].map((v) => convertUnit(v, row.storedUnit, unit));
+  // A conversion may reverse the order (none of today's do); the range is the lower to the higher.
+  const [low, high] = [Math.min(a ?? 0, b ?? 0), Math.max(a ?? 0, b ?? 0)];
+  return { unit, min: Math.ceil(low * scale) / scale, max: Math.floor(high * scale) / scale };
 }
 
-/** Checks a value and unit against the catalogue; undefined when acceptable. */
+/**
+ * Checks a value and unit against the catalogue; undefined when acceptable. The value is
+ * compared in the stored unit, where the limits are stated; a problem names the limits in
+ * the value's own unit.
+ */
 export function checkMetricValue(
   metric: Metric,
   unit: Unit,
   value: number,
   component?: ComponentName,
 ): RangeProblem | undefined {
+  const row = METRICS[metric];
   const range = metricRange(metric, unit, component);
-  if (!range) return { kind: 'unit', allowed: METRICS[metric].units.map((r) => r.unit) };
-  if (value < range.min || value > range.max) return { kind: 'range', min: range.min, max: range.max };
+  if (!range) return { kind: 'unit', allowed: [...row.units] };
+  const limits = (component === undefined ? row.limits : row.components?.[component]?.limits) ?? range;
+  const stored = convertUnit(value, unit, row.storedUnit);
+  if (!(stored >= limits.min && stored <= limits.max))
+    return { kind: 'range', min: range.min, max: range.max };
   return undefined;
 }
 

@@ -77,15 +77,3 @@ export function convertUnit(value: number, from: string, to: string): number {
 }
 
 export type GlucoseUnit = 'mg/dL' | 'mmol/L';
-
-export function toMgdl(value: number, unit: GlucoseUnit): number {
-  return convertUnit(value, unit, 'mg/dL');
-}
-
-export function toMmoll(value: number, unit: GlucoseUnit): number {
-  return convertUnit(value, unit, 'mmol/L');
-}
-
-export function convertGlucose(value: number, from: GlucoseUnit, to: GlucoseUnit): number {
-  return convertUnit(value, from, to);
-}

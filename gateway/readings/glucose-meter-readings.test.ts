@@ -85,7 +85,7 @@ describe('glucose meter readings', () => {
     [
       "an mmol/L meter's LO",
       '06 01 00 ea 07 0b 18 08 00 00 02 08 11',
-      0.5,
+      0.56,
       'mmol/L',
       'result_below_device_range',
     ],
@@ -180,7 +180,7 @@ describe('glucose meter readings', () => {
     ],
     [
       '06 01 00 ea 07 0b 18 08 00 00 58 c2 11',
-      '60 mmol/L is outside the physiological limits for glucose (0.5-55.5 mmol/L)',
+      '60 mmol/L is outside the physiological limits for glucose (0.56-55.5 mmol/L)',
     ],
     [
       '02 01 00 00 00 00 00 08 00 00 64 b0 11',

@@ -11,7 +11,7 @@
  * meter memory.
  */
 import type { GlucoseUnit } from '../../common/units.ts';
-import { toMmoll } from '../../common/units.ts';
+import { convertUnit } from '../../common/units.ts';
 import { type MedicalNumber, medicalNumber } from '../gatt/ieee11073.ts';
 import { clampGlucose, type GlucoseCurve } from './glucose-physiology.ts';
 import { type LocalTime, MINUTE_MS } from './local-time.ts';
@@ -116,7 +116,7 @@ export class MeterLog {
       value:
         unit === 'mg/dL'
           ? medicalNumber(Math.round(mgdl), 0)
-          : medicalNumber(Math.round(toMmoll(mgdl, 'mg/dL') * 10), -1),
+          : medicalNumber(Math.round(convertUnit(mgdl, 'mg/dL', 'mmol/L') * 10), -1),
       unit,
       controlSolution,
       meal: slot.meal,
