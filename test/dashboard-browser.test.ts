@@ -801,7 +801,7 @@ describe('alert screens and care plans', () => {
     expect((await stale.getByRole('alert').textContent())?.length).toBeGreaterThan(10);
     await other.context().close();
     await page.context().close();
-  });
+  }, 90_000); // a whole journey: two alerts, five actions, two pages
 
   it("shows a doctor's inbox with each patient one click away", async () => {
     await fastPulse();

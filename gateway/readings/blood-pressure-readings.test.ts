@@ -67,7 +67,17 @@ describe('blood pressure readings', () => {
   });
 
   it.each([
-    ['a NaN systolic', '00 ff 07 5b 00 6c 00', 'blood_pressure is NaN'],
+    ['a NaN systolic', '00 ff 07 5b 00 6c 00', 'systolic is NaN'],
+    [
+      'a diastolic HI beside a measured systolic',
+      '00 8e 00 fe 07 6c 00',
+      "systolic measured but diastolic above the cuff's range",
+    ],
+    [
+      'a systolic HI beside a diastolic LO',
+      '00 fe 07 02 08 ff 07',
+      "systolic above the cuff's range but diastolic below",
+    ],
     ['a NaN diastolic', '00 8e 00 ff 07 6c 00', 'diastolic is NaN'],
     ['a diastolic above the systolic', '00 5b 00 8e 00 6c 00', 'is above blood_pressure systolic'],
     ['a systolic no cuff measures', '00 e8 03 5b 00 6c 00', 'outside the physiological limits'],
@@ -76,6 +86,37 @@ describe('blood pressure readings', () => {
     expect(batch.readings).toEqual([]);
     expect(batch.skipped).toEqual([
       { deviceId: DEVICE, metric: 'blood_pressure', reason: expect.stringContaining(reason) },
+    ]);
+  });
+
+  it.each([
+    // hex, systolic, diastolic, unit, flag: the HI / LO as the limit, so the alerts act on it
+    [
+      'a HI systolic, its diastolic measured',
+      '00 fe 07 5b 00 ff 07',
+      300,
+      91,
+      'mm[Hg]',
+      'result_above_device_range',
+    ],
+    ['a HI systolic and diastolic', '00 fe 07 fe 07 ff 07', 300, 250, 'mm[Hg]', 'result_above_device_range'],
+    ['a LO systolic and diastolic', '00 02 08 02 08 ff 07', 40, 20, 'mm[Hg]', 'result_below_device_range'],
+    [
+      'a LO systolic, its diastolic measured',
+      '00 02 08 3c 00 ff 07',
+      40,
+      60,
+      'mm[Hg]',
+      'result_below_device_range',
+    ],
+    ['a HI in kPa', '01 fe 07 fe 07 ff 07', 39.99, 33.33, 'kPa', 'result_above_device_range'],
+  ] as const)('sends %s as a bound', (_what, hex, systolic, diastolic, unit, flag) => {
+    const reading = only(bloodPressureReadings(cuff(hex), source));
+    expect([reading.value, reading.components, reading.unit, reading.flags]).toEqual([
+      systolic,
+      { diastolic },
+      unit,
+      [flag],
     ]);
   });
 
