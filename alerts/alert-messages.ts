@@ -14,7 +14,7 @@ import {
   formatNumber,
 } from './rule-description.ts';
 import type { Episode, NoDataEvaluation, RuleEvaluation, TriggerReading } from './rule-evaluation.ts';
-import type { NoDataRule, Rule } from './rule-schema.ts';
+import { componentOf, type NoDataRule, type Rule } from './rule-schema.ts';
 
 /** AlertEvent.message holds at most this many characters. */
 const MAX_MESSAGE = 500;
@@ -44,9 +44,14 @@ function describeDetail(reading: TriggerReading): string {
     return ` (mean ${formatLevel(mean.level, mean.unit)} of ${mean.readings} readings on ${mean.days} days)`;
   }
   if (baseline !== undefined) {
-    const change = convertUnit(reading.value, reading.unit, baseline.unit) - baseline.value;
+    // The part the rule watches: a diastolic rule's change is the diastolic's, not the systolic's.
+    const component = componentOf(baseline.part);
+    const now = component === undefined ? reading.value : reading.components?.[component];
+    if (now === undefined) return '';
+    const change = convertUnit(now, reading.unit, baseline.unit) - baseline.value;
+    const what = baseline.part === undefined ? '' : `${baseline.part} `;
     return (
-      `, ${formatNumber(Math.abs(change))} ${unitLabel(baseline.unit)} ${change < 0 ? 'below' : 'above'} ` +
+      `, ${what}${formatNumber(Math.abs(change))} ${unitLabel(baseline.unit)} ${change < 0 ? 'below' : 'above'} ` +
       `the baseline ${formatNumber(baseline.value)} ${unitLabel(baseline.unit)}`
     );
   }

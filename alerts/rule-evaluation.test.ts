@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../common/contract.ts';
+import { firedMessage } from './alert-messages.ts';
 import { resolveCarePlan } from './care-plan.ts';
 import type { TemplateId } from './care-plan-templates.ts';
 import { at, readingTrace, stamp } from './reading-trace.ts';
@@ -583,6 +584,34 @@ describe('change rules: weight gained within 3 days (heart.weight_gain)', () => 
   it('compare a scale in [lb_av] in kg: 181.3 lb is 82.24 kg, 2.22 kg above 176.4 lb (80.01 kg)', () => {
     const pounds = readingTrace({ ...SCALE, unit: '[lb_av]' }, mornings(176.4, 178, 179.5, 181.3, 181.4));
     expect(transitions(gain, pounds)).toEqual(['2026-11-28 07:00 fired (since 2026-11-27 07:00)']);
+  });
+
+  it('watch the part they name: a diastolic rise is measured and told in the diastolic', () => {
+    const diastolicRise = Rule.parse({
+      id: 'test.diastolic_rise',
+      title: 'Diastolic rising',
+      severity: 'info',
+      kind: 'change',
+      readings: { metrics: ['blood_pressure'] },
+      unit: 'mm[Hg]',
+      part: 'diastolic',
+      direction: 'rising',
+      by: 10,
+      windowDays: 3,
+      sustain: { readings: 2, maxGapMinutes: 36 * 60 },
+      clear: { by: 5 },
+      source: ['PROJECT'],
+    });
+    // The systolic falls while the diastolic climbs 80 -> 95: the diastolic's rise fires.
+    const trace = readingTrace(CUFF, '07:00 150/80\n2026-11-25 07:00 140/92\n2026-11-26 07:00 130/95');
+    const state = stateAfter(diastolicRise, trace);
+    const status = conditionStatus(state);
+    if (status.status !== 'firing' || !status.trigger) throw new Error('not firing');
+    expect(status.trigger).toMatchObject({ baseline: { value: 80, unit: 'mm[Hg]', part: 'diastolic' } });
+    const message = firedMessage(diastolicRise, { start: 0, trigger: status.trigger }, state, 'UTC');
+    expect(message).toContain(
+      '130/95 mmHg at 26 Nov, 07:00 UTC, diastolic 15 mmHg above the baseline 80 mmHg',
+    );
   });
 
   it('report the baseline, in the rule unit, in the trigger', () => {

@@ -53,7 +53,7 @@ import {
   levelFromEntries,
   MAX_WINDOW_DAYS,
   type NoDataRule,
-  type Part,
+  Part,
   type RateRule,
   type ReadingSelection,
   type Rule,
@@ -92,7 +92,7 @@ export const TriggerReading = z.strictObject({
     })
     .optional(),
   /** Change rules: the value the change is measured from, in the rule's unit. */
-  baseline: z.strictObject({ value: z.number(), unit: Unit }).optional(),
+  baseline: z.strictObject({ value: z.number(), unit: Unit, part: Part.optional() }).optional(),
 });
 export type TriggerReading = z.infer<typeof TriggerReading>;
 type TriggerDetail = Pick<TriggerReading, 'ratePerMinute' | 'mean' | 'baseline'>;
@@ -592,6 +592,11 @@ function clockAverage(
 // ---------------------------------------------------------------------------
 // Change rules: the latest value against the lowest (or highest) of the days before
 
+/** The baseline a trigger reports: in the rule's unit, of the part the rule watches. */
+function baselineFor(rule: ChangeRule, value: number): NonNullable<TriggerReading['baseline']> {
+  return { value, unit: rule.unit, ...(rule.part && { part: rule.part }) };
+}
+
 /** The change from `baseline` in the rule's direction: a gain for `rising`, a loss for `falling`. */
 function changeFrom(rule: ChangeRule, value: number, baseline: number): number {
   return rule.direction === 'rising' ? value - baseline : baseline - value;
@@ -659,7 +664,7 @@ function confirmChange({ rule, state, value, time, reading, firstDay }: ChangeSt
   }
   if (next === null || !sustained(rule.sustain, next))
     return { state: { ...state, run: next }, transition: null };
-  const trigger = triggerOf(reading, { baseline: { value: next.baseline, unit: rule.unit } });
+  const trigger = triggerOf(reading, { baseline: baselineFor(rule, next.baseline) });
   return {
     state: { ...state, run: null, episode: { start: next.start, trigger } },
     transition: { type: 'fired', episodeStart: next.start, trigger },
@@ -676,7 +681,7 @@ function clearChange({ rule, state, value, time, reading, firstDay }: ChangeStep
   if (baseline === undefined || changeFrom(rule, value, baseline) > rule.clear.by) {
     return { state, transition: null };
   }
-  const trigger = triggerOf(reading, { baseline: { value: baseline, unit: rule.unit } });
+  const trigger = triggerOf(reading, { baseline: baselineFor(rule, baseline) });
   return {
     state: { ...state, run: null, episode: null },
     transition: { type: 'cleared', at: time, reading: trigger },

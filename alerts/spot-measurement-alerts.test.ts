@@ -147,6 +147,11 @@ describe('severe blood pressure (hypertension.severe)', () => {
       '12:10 acknowledged hypertension.severe',
       '12:40 resolved hypertension.severe 150 mm[Hg]',
     ]);
+    expect(run.emissions[0]?.event).toMatchObject({
+      value: 184,
+      components: { diastolic: 112 },
+      unit: 'mm[Hg]',
+    });
     expect(run.emissions[0]?.event.message).toBe(
       'Severe blood pressure, confirmed: 184/112 mmHg at 24 Nov, 12:06 UTC; condition since 24 Nov, 12:00 UTC. ' +
         'Rule: blood pressure at or above 180/110 mmHg (either part) for 2 consecutive readings ' +

@@ -554,8 +554,10 @@ export const AlertEvent = z.strictObject({
   ruleId: z.string().min(1).max(64),
   severity: Severity,
   metric: Metric.optional(),
-  /** The reading that triggered the event, in its own unit. */
+  /** The reading that triggered the event, in its own unit (a blood pressure's systolic)... */
   value: z.number().optional(),
+  /** ...with a compound reading's other parts (a blood pressure's diastolic and mean), in `unit`. */
+  components: z.partialRecord(ComponentName, z.number()).optional(),
   unit: Unit.optional(),
   message: z.string().max(500),
   at: UtcTimestamp,

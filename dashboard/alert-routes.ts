@@ -67,7 +67,12 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       message: fired?.message ?? a.title,
       metric: a.metric,
       // bound: the device's LO / HI, where value is only a bound (the message says "LO ...").
-      ...(a.trigger && { value: a.trigger.value, unit: a.trigger.unit, bound: a.trigger.bound }),
+      ...(a.trigger && {
+        value: a.trigger.value,
+        components: a.trigger.components,
+        unit: a.trigger.unit,
+        bound: a.trigger.bound,
+      }),
       firedAt: a.firedAt,
       escalationLevel: a.escalationLevel,
       ...(a.acknowledged && {

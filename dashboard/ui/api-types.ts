@@ -110,7 +110,11 @@ export interface Alert {
   message: string;
   metric?: string;
   value?: number;
+  /** A compound reading's other parts (a blood pressure's diastolic and mean), in `unit`. */
+  components?: { diastolic?: number; mean?: number };
   unit?: string;
+  /** The device's LO / HI: `value` is only a bound. */
+  bound?: 'below' | 'above';
   firedAt: string;
   escalationLevel: number;
   acknowledgedBy?: string;
