@@ -71,6 +71,8 @@ export const DeviceState = z.strictObject({
    */
   glucoseRecordStamp: z.string().max(15).optional(),
   cgmPosition: CgmPosition.optional(),
+  /** The clock offset its times are corrected by, kept across connections (sessions/device-clock.ts). */
+  clockOffsetMs: z.number().int().optional(),
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
@@ -228,6 +230,11 @@ export class PairingStore extends EventEmitter<PairingStoreEvents> {
   /** Durably records that the CGM records up to `position` are in the spool. */
   async saveCgmPosition(deviceId: string, position: CgmPosition): Promise<void> {
     if (this.#update(deviceId, { cgmPosition: position })) await this.#save();
+  }
+
+  /** Durably records the clock offset the device's times are corrected by (undefined: none). */
+  async saveClockOffset(deviceId: string, clockOffsetMs: number | undefined): Promise<void> {
+    if (this.#update(deviceId, { clockOffsetMs })) await this.#save();
   }
 
   // Only what the gateway status carries is announced (it is published on each

@@ -5,9 +5,14 @@
  * every time the device reports (ReadingSource.clockOffsetMs), stored records included.
  *
  * An offset within DEVICE_CLOCK_TOLERANCE_MS is taken as a right clock (no correction: the
- * read itself is only good to about a second). A larger one is rounded to whole minutes, so
- * that a record fetched again on a later connection gets the same corrected time and so the
- * same storage point, and is logged as a warning naming the device.
+ * read itself is only good to about a second). A larger one is rounded to whole minutes and
+ * logged as a warning naming the device.
+ *
+ * The offset in use is kept with the device (pairing store) and stays while each new
+ * measurement is within a minute of it, so a record sent again on a later connection (the
+ * device missed the confirmation; the gateway restarted) gets the same corrected time, and
+ * so the same storage point, instead of a second point a minute away: storage deduplicates
+ * by time. It moves only when the clock has drifted a minute further, or was set right.
  */
 import type { ConnectedDevice } from '../ble/connected-device.ts';
 import { CURRENT_TIME_UUID, decodeCurrentTime } from '../gatt/current-time.ts';
@@ -48,11 +53,24 @@ async function measureClockOffset(
     return undefined;
   }
   const offsetMs = deviceTime.ms + (current.fractions256 * 1000) / 256 - readAt;
-  if (Math.abs(offsetMs) <= DEVICE_CLOCK_TOLERANCE_MS) return undefined;
-  const clockOffsetMs = Math.round(offsetMs / MINUTE_MS) * MINUTE_MS;
+  const kept = env.pairings.state(device.id).clockOffsetMs;
+  const clockOffsetMs = offsetInUse(offsetMs, kept);
+  if (clockOffsetMs !== kept) await env.pairings.saveClockOffset(device.id, clockOffsetMs);
+  if (clockOffsetMs === undefined) return undefined;
   env.log.warn(
     { deviceId: device.id, clockOffsetMs, timeZone: env.timeZone },
     'device clock is off: its times are corrected by the measured offset; set the device clock',
   );
   return clockOffsetMs;
+}
+
+/**
+ * The offset to correct by, given the one measured now and the one kept from before: the kept
+ * one while the measurement is within a minute of it (no offset counting as 0), else none for
+ * a clock within the tolerance, else the measurement rounded to whole minutes.
+ */
+export function offsetInUse(measuredMs: number, keptMs: number | undefined): number | undefined {
+  if (Math.abs(measuredMs - (keptMs ?? 0)) <= MINUTE_MS) return keptMs;
+  if (Math.abs(measuredMs) <= DEVICE_CLOCK_TOLERANCE_MS) return undefined;
+  return Math.round(measuredMs / MINUTE_MS) * MINUTE_MS;
 }

@@ -16,8 +16,10 @@
  *    mapped to readings and appended to the spool.
  *
  * A stored measurement sent again (the device missed the confirmation) has the same
- * idempotency key and, while the measured clock offset stays the same, the same sample
- * time, so it overwrites its own point (storage deduplicates by time, not by key).
+ * idempotency key and, since the clock offset is kept across connections (device-clock.ts),
+ * the same sample time, so it overwrites its own point (storage deduplicates by time, not by
+ * key). A device without Current Time whose clock runs ahead is the exception: its
+ * measurements are put at their receipt time (time_estimated), which a resend changes.
  */
 import type { DeviceSession } from '../ble/ble-central.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
