@@ -13,6 +13,11 @@ describe('chartValueRange', () => {
     expect(low).toBeLessThanOrEqual(91);
   });
 
+  it("keeps a blood pressure's diastolic in view below its systolic", () => {
+    const bp = { ...point(138, 152), components: { diastolic: { mean: 85, min: 78, max: 92 } } };
+    expect(chartValueRange([bp], [], 60)).toEqual([72, 158]);
+  });
+
   it('widens a flat series to the smallest span, centred on it', () => {
     expect(chartValueRange([point(97, 97)], [], 10)).toEqual([91, 103]);
   });

@@ -1,5 +1,6 @@
 /**
- * The vertical range of a patient chart: every mean, minimum and maximum, and every care
+ * The vertical range of a patient chart: every mean, minimum and maximum (of each part: a
+ * blood pressure's diastolic line is drawn below its systolic), and every care
  * plan threshold drawn on it (a threshold outside the view would silently vanish), with
  * at least `minSpan` and a little headroom.
  */
@@ -10,7 +11,8 @@ export function chartValueRange(
   levels: readonly number[],
   minSpan: number,
 ): [number, number] {
-  const values = [...points.flatMap((p) => [p.min, p.max]), ...levels];
+  const parts = (p: ChartPoint) => [p, ...Object.values(p.components ?? {})];
+  const values = [...points.flatMap((p) => parts(p).flatMap((part) => [part.min, part.max])), ...levels];
   if (!values.length) return [0, minSpan];
   let low = Math.min(...values);
   let high = Math.max(...values);
