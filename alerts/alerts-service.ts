@@ -160,6 +160,7 @@ export class AlertsService {
           chunk,
           now.getTime() - minutes * 60_000,
           now.getTime(),
+          (row) => this.o.log.warn(row, 'alerts: a stored reading is unreadable, left out of the rebuild'),
         );
         count += readings.length;
         if (readings.length) await this.commit(ingestChanges(this.state, readings, now));

@@ -254,8 +254,28 @@ export const Reading = z
     flags: z.array(ReadingFlag).max(16).default([]),
     context: ReadingContext.default({}),
   })
-  .superRefine(checkReadingValues);
+  .superRefine(checkReadingValues)
+  .transform(canonicalReading);
 export type Reading = z.infer<typeof Reading>;
+
+/**
+ * One reading, one form: the time to the millisecond InfluxDB keeps (`...00Z` and
+ * `...00.000123Z` are both `...00.000Z`), and no empty `components` or `rrIntervalsMs` (an
+ * empty list says nothing). So a reading handed on live equals the same reading read back
+ * from storage.
+ */
+function canonicalReading<
+  R extends { time: string; components?: object | undefined; context: ReadingContext },
+>(reading: R): R {
+  const { components, ...rest } = reading;
+  const { rrIntervalsMs, ...context } = reading.context;
+  return {
+    ...rest,
+    time: new Date(Date.parse(reading.time)).toISOString(),
+    ...(components && Object.keys(components).length > 0 && { components }),
+    context: rrIntervalsMs?.length ? reading.context : context,
+  } as R;
+}
 
 /** `heart_rate`, or a part of a compound metric: `blood_pressure diastolic`. */
 function partName(metric: Metric, part: ComponentName | 'value'): string {
@@ -278,11 +298,15 @@ function checkReadingValues(
     value: number;
     components?: Partial<Record<ComponentName, number>> | undefined;
     flags?: readonly string[];
+    context?: { source?: string | undefined };
   },
   ctx: z.RefinementCtx,
 ): void {
   const issue = (path: (string | number)[], message: string, reason: RejectionReason = 'invalid_reading') =>
     ctx.addIssue({ code: 'custom', path, message, params: { reason } });
+  if (r.context?.source !== undefined && r.metric !== 'glucose') {
+    issue(['context', 'source'], `context.source (meter or cgm) is for glucose, not ${r.metric}`);
+  }
   const problem = checkMetricValue(r.metric, r.unit, r.value);
   if (problem?.kind === 'unit') {
     issue(

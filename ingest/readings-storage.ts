@@ -20,6 +20,7 @@
  * reading the alerts saw live.
  */
 import { Point } from '@influxdata/influxdb-client';
+import { z } from 'zod';
 import {
   type DeviceRangeBound,
   deviceRangeBound,
@@ -149,8 +150,8 @@ function readContext(row: InfluxRow): Record<string, unknown> {
   return context;
 }
 
-/** A stored row (SELECT * of one measurement) as the reading that was stored; undefined if it is not one. */
-export function rowToReading(metric: Metric, row: InfluxRow): Reading | undefined {
+/** A stored row (SELECT * of one measurement) as the reading that was stored, or why it is not one. */
+export function rowToReading(metric: Metric, row: InfluxRow): Reading | string {
   const reported = typeof row.reported_unit === 'string';
   const part = (name: string) => row[reported ? `reported_${name}` : name];
   const components: Record<string, unknown> = {};
@@ -170,27 +171,46 @@ export function rowToReading(metric: Metric, row: InfluxRow): Reading | undefine
     flags: typeof row.flags === 'string' && row.flags ? row.flags.split(',') : [],
     context: readContext(row),
   });
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? parsed.data : z.prettifyError(parsed.error);
+}
+
+/** A stored row that is not a reading the contract takes (written by hand, or by an older version). */
+export interface UnreadableRow {
+  metric: Metric;
+  readingId: string | undefined;
+  time: number | undefined;
+  reason: string;
 }
 
 /** An InfluxQL regex condition matching exactly these tag values. */
 export const tagIn = (tag: string, values: readonly string[]): string =>
   `${tag} =~ /^(${values.map((v) => v.replace(/[.\\^$|?*+()[\]{}/-]/g, '\\$&')).join('|')})$/`;
 
-/** The stored readings of one metric for these patients in [fromMs, toMs], oldest first. */
+/** The stored readings of one metric for these patients in [fromMs, toMs], oldest first; a row that is none is told to `onUnreadable`. */
 export async function storedReadings(
   influx: InfluxConnection,
   metric: Metric,
   patientIds: readonly string[],
   fromMs: number,
   toMs: number,
+  onUnreadable: (row: UnreadableRow) => void,
 ): Promise<Reading[]> {
   if (!patientIds.length) return [];
   const rows = await influx.query(
     `SELECT * FROM ${metric} WHERE time >= ${fromMs}ms AND time <= ${toMs}ms
      AND (${patientIds.map((id) => `patient = ${quoteString(id)}`).join(' OR ')})`,
   );
-  return rows.flatMap((row) => rowToReading(metric, row) ?? []);
+  return rows.flatMap((row) => {
+    const reading = rowToReading(metric, row);
+    if (typeof reading !== 'string') return [reading];
+    onUnreadable({
+      metric,
+      readingId: typeof row.reading_id === 'string' ? row.reading_id : undefined,
+      time: typeof row.time === 'number' ? row.time : undefined,
+      reason: reading,
+    });
+    return [];
+  });
 }
 
 /** The measurements a vital's screens read: its own, and any that stands in for it (a pulse for a heart rate). */

@@ -780,11 +780,19 @@ describe('alert screens and care plans', () => {
       .toContain('snoozed until');
     await screenshot(page, 'alerts');
 
-    // Another nurse's page still offers to acknowledge: the server refuses, and the page says why.
+    // A second page starts writing a resolve note for the same alert: what she types stays
+    // through the live reload when the first page resolves it, the server refuses her
+    // resolve, and her page says why.
     const other = await openAs('nurse.ayesha');
     await other.goto(`${server.httpUrl}/alerts`);
     const stale = other.locator('article.alert-card', { hasText: 'Bashir Ahmed' }).first();
     await stale.waitFor(UPDATE_TIMEOUT);
+    await stale.getByRole('button', { name: 'Resolve' }).click();
+    await stale.getByLabel('Why can it be closed?').fill('Seen on the ward round');
+    const reloaded = other.waitForResponse(
+      (r) => r.url().includes('/api/alerts?scope=active') && r.status() === 200,
+      UPDATE_TIMEOUT,
+    );
 
     await card.getByRole('button', { name: 'Resolve' }).click();
     await card.getByLabel('Why can it be closed?').fill('Reading back to 97 %');
@@ -794,8 +802,10 @@ describe('alert screens and care plans', () => {
       .toContain('Resolved by nurse.ayesha');
     expect(await card.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
 
-    await stale.getByRole('button', { name: 'Resolve' }).click();
-    await stale.getByLabel('Why can it be closed?').fill('Seen on the ward round');
+    // The other page has heard of the resolve (its live feed reloaded the list) and kept the note.
+    await (await reloaded).finished();
+    expect(await other.locator('article.alert-card', { hasText: 'Bashir Ahmed' }).count()).toBe(1);
+    expect(await stale.getByLabel('Why can it be closed?').inputValue()).toBe('Seen on the ward round');
     await stale.locator('form').getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => stale.getByRole('alert').count(), UPDATE_TIMEOUT).toBe(1);
     expect((await stale.getByRole('alert').textContent())?.length).toBeGreaterThan(10);

@@ -216,9 +216,61 @@ describe('storage in a real InfluxDB', () => {
     expect(outcomes.every((o) => o.stored)).toBe(true);
     const from = Date.UTC(2026, 10, 24, 6, 0);
     for (const metric of Metric.options) {
-      const back = await storedReadings(influx, metric, ['P-RT'], from, from + 3_600_000);
+      const back = await storedReadings(influx, metric, ['P-RT'], from, from + 3_600_000, (row) => {
+        throw new Error(`unreadable: ${row.reason}`);
+      });
       expect(back).toEqual(readings.filter((r) => r.metric === metric).map(asStored));
     }
+  });
+
+  it('hands on a reading in the one form it is read back in, and tells of a stored row that is no reading', async () => {
+    const base = { patientId: 'P-CANON', deviceId: 'dev-canon', flags: [] };
+    const live = [
+      // Sub-millisecond and whole-second times, an empty RR list, empty components.
+      {
+        ...base,
+        id: 'c-1',
+        metric: 'heart_rate',
+        value: 70,
+        unit: '/min',
+        time: '2026-11-24T06:00:00.000987Z',
+        context: { rrIntervalsMs: [] },
+      },
+      {
+        ...base,
+        id: 'c-2',
+        metric: 'body_weight',
+        value: 70.2,
+        unit: 'kg',
+        time: '2026-11-24T06:01:00Z',
+        components: {},
+      },
+    ].map((r) => Reading.parse(r));
+    expect(live.map((r) => [r.time, r.context, r.components])).toEqual([
+      ['2026-11-24T06:00:00.000Z', {}, undefined],
+      ['2026-11-24T06:01:00.000Z', {}, undefined],
+    ]);
+    // A row no reading could have written: a heart rate of 900.
+    const hand =
+      'heart_rate,patient=P-CANON,device=dev-canon,unit=/min value=900,reliable=true,reading_id="c-bad",gateway="GW" 1795500300000';
+    const outcomes = await batcher.submit([...live.map((r) => readingToLine(r, 'GW-RT')), hand]);
+    expect(outcomes.every((o) => o.stored)).toBe(true);
+    const unreadable: unknown[] = [];
+    const from = Date.UTC(2026, 10, 24, 5, 0);
+    for (const metric of ['heart_rate', 'body_weight'] as const) {
+      const back = await storedReadings(influx, metric, ['P-CANON'], from, from + 7_200_000, (row) =>
+        unreadable.push(row),
+      );
+      expect(back).toEqual(live.filter((r) => r.metric === metric).map(asStored));
+    }
+    expect(unreadable).toEqual([
+      {
+        metric: 'heart_rate',
+        readingId: 'c-bad',
+        time: 1795500300000,
+        reason: expect.stringContaining('900 /min is outside the physiological limits for heart_rate'),
+      },
+    ]);
   });
 
   it("stores every value in its metric's unit, converted exactly", async () => {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { influxUrl, uniqueDatabase } from './helpers.ts';
 
@@ -34,8 +37,13 @@ describe('the server process', () => {
       RPM_HTTP_PORT: '0',
       RPM_MQTT_PORT: '0',
       RPM_MQTT_HOST: '127.0.0.1',
+      RPM_DATA_DIR: mkdtempSync(join(tmpdir(), 'rpm-process-')),
     });
-    await expect.poll(() => run.out(), { timeout: 20_000 }).toContain('server ready');
+    // Loading the embedded records database takes a while on a busy machine; what the
+    // server wrote to stderr shows in the failure if it never gets there.
+    await expect
+      .poll(() => `${run.out()}\nstderr: ${run.err()}`, { timeout: 60_000 })
+      .toContain('server ready');
     const http = /"http":"(http:\/\/[^"]+)"/.exec(run.out())?.[1];
     const health = await fetch(`${http}/health`);
     expect(health.status).toBe(200);
@@ -43,5 +51,5 @@ describe('the server process', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.out()).toContain('stopped cleanly');
-  });
+  }, 90_000);
 });

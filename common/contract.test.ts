@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { Reading, type ReadingInput } from './contract.ts';
+
+const base = {
+  id: 'r-1',
+  patientId: 'P-0042',
+  deviceId: 'dev-1',
+  time: '2026-11-24T08:00:00.000Z',
+} as const;
+const cuff = (value: number, diastolic: number, flags: ReadingInput['flags'] = []): ReadingInput => ({
+  ...base,
+  metric: 'blood_pressure',
+  value,
+  components: { diastolic },
+  unit: 'mm[Hg]',
+  flags,
+});
+
+/** The contract's refusal messages for a reading, or [] when it takes it. */
+function refusals(input: ReadingInput): string[] {
+  const parsed = Reading.safeParse(input);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('the reading contract', () => {
+  it.each([
+    [
+      'a glucose source on a heart rate',
+      { ...base, metric: 'heart_rate', value: 72, unit: '/min', context: { source: 'cgm' } },
+      'context.source: context.source (meter or cgm) is for glucose, not heart_rate',
+    ],
+    [
+      'a diastolic above the systolic',
+      cuff(80, 95),
+      'components.diastolic: blood_pressure diastolic 95 mm[Hg] is above blood_pressure systolic 80 mm[Hg]',
+    ],
+    [
+      'a glucose in kPa',
+      { ...base, metric: 'glucose', value: 5, unit: 'kPa' },
+      "unit: unit 'kPa' does not fit metric 'glucose' (expected mg/dL or mmol/L)",
+    ],
+    [
+      'a blood pressure without its diastolic',
+      { ...base, metric: 'blood_pressure', value: 120, unit: 'mm[Hg]' },
+      'components.diastolic: blood_pressure diastolic is missing',
+    ],
+  ] as const)('refuses %s, naming the field', (_what, input, message) => {
+    expect(refusals(input as ReadingInput)).toEqual([message]);
+  });
+
+  it("takes a cuff's LO with a measured diastolic: the systolic is only a bound", () => {
+    expect(refusals(cuff(40, 60, ['result_below_device_range']))).toEqual([]);
+    expect(refusals(cuff(40, 60))[0]).toContain('is above blood_pressure systolic 40');
+  });
+
+  it('hands on one form: times to the millisecond, no empty lists', () => {
+    const parsed = Reading.parse({
+      ...base,
+      metric: 'heart_rate',
+      value: 72,
+      unit: '/min',
+      time: '2026-11-24T08:00:00.123456Z',
+      components: {},
+      context: { rrIntervalsMs: [] },
+    });
+    expect(parsed).toEqual({
+      ...base,
+      metric: 'heart_rate',
+      value: 72,
+      unit: '/min',
+      time: '2026-11-24T08:00:00.123Z',
+      flags: [],
+      context: {},
+    });
+    expect(
+      Reading.parse({ ...base, metric: 'spo2', value: 97, unit: '%', time: '2026-11-24T08:00:00Z' }).time,
+    ).toBe('2026-11-24T08:00:00.000Z');
+  });
+});
