@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { CHARACTERISTICS } from '../gateway/gatt/characteristics.ts';
-import { DECODE_SAMPLES, measureDecodeRates } from './gatt-decode-rates.ts';
+import { CHARACTERISTICS } from '../gateway/profiles/registry.ts';
+import { decodeSample, measureDecodeRates } from './gatt-decode-rates.ts';
 
 describe('decode rates of the GATT characteristics', () => {
-  it('has a sample every decoder of the table accepts', () => {
+  it('has a sample every decoder of the table accepts without options', () => {
     for (const [uuid, entry] of Object.entries(CHARACTERISTICS)) {
-      const sample = DECODE_SAMPLES[uuid];
+      const sample = decodeSample(entry);
       expect(sample, `${entry.name} (${uuid})`).toBeDefined();
       if (sample) expect(entry.decode(sample), entry.name).toMatchObject({ ok: true });
     }
   });
 
-  it('decodes the measurements the benchmark relies on to the values the comments state', () => {
+  it('decodes the measurements the benchmark relies on to the values their examples state', () => {
     const value = (uuid: string) => {
-      const sample = DECODE_SAMPLES[uuid];
-      const result = sample && CHARACTERISTICS[uuid]?.decode(sample);
+      const entry = CHARACTERISTICS[uuid];
+      const sample = entry && decodeSample(entry);
+      const result = sample && entry.decode(sample);
       return result?.ok ? result.value : undefined;
     };
     expect(value('2a37')).toMatchObject({

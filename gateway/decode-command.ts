@@ -10,8 +10,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CHARACTERISTICS, lookupCharacteristic } from './gatt/characteristics.ts';
 import { formatHexBytes, HexParseError, hexBytes } from './gatt/hex-bytes.ts';
+import { CHARACTERISTICS, lookupCharacteristic } from './profiles/registry.ts';
 
 interface CommandResult {
   exitCode: 0 | 1 | 2;

@@ -10,6 +10,7 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import type { NameOf } from './named-values.ts';
 
@@ -44,3 +45,14 @@ export function decodeBloodPressureFeature(bytes: Uint8Array): Decoded<BloodPres
 export function encodeBloodPressureFeature(value: BloodPressureFeature): Uint8Array {
   return new ByteWriter().bits(BLOOD_PRESSURE_FEATURES, 2, value.features, FIELD).toBytes();
 }
+
+export const BLOOD_PRESSURE_FEATURE = plain({
+  uuid: BLOOD_PRESSURE_FEATURE_UUID,
+  name: BLOOD_PRESSURE_FEATURE_NAME,
+  decode: decodeBloodPressureFeature,
+  examples: [
+    { hex: '07 00', what: 'body movement, cuff fit and irregular pulse detection' },
+    { hex: '3f 00', what: 'every feature' },
+    { hex: '00 00', what: 'no features' },
+  ],
+});

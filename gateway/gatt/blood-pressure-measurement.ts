@@ -21,14 +21,17 @@
  */
 import { type ByteReader, codeName, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import { describeSpecial, type MedicalFloat } from './ieee11073.ts';
 import { bitNames, bitsOf, definedBits, type NameOf } from './named-values.ts';
 
+/** The Blood Pressure service (0x1810, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const BLOOD_PRESSURE_SERVICE = '1810';
+
 export const BLOOD_PRESSURE_MEASUREMENT_UUID = '2a35';
 export const BLOOD_PRESSURE_MEASUREMENT_NAME = 'Blood Pressure Measurement';
-export const INTERMEDIATE_CUFF_PRESSURE_UUID = '2a36';
 export const INTERMEDIATE_CUFF_PRESSURE_NAME = 'Intermediate Cuff Pressure';
 
 const FLAG = { kpa: 0x01, timeStamp: 0x02, pulseRate: 0x04, userId: 0x08, status: 0x10 } as const;
@@ -178,3 +181,32 @@ export function encodeBloodPressureMeasurement(measurement: BloodPressureMeasure
   }
   return writer.toBytes();
 }
+
+export const BLOOD_PRESSURE_MEASUREMENT = plain({
+  uuid: BLOOD_PRESSURE_MEASUREMENT_UUID,
+  name: BLOOD_PRESSURE_MEASUREMENT_NAME,
+  decode: decodeBloodPressureMeasurement,
+  examples: [
+    {
+      hex: '16 8e 00 5b 00 6c 00 ea 07 0b 1a 07 1e 00 48 00 04 00',
+      what: 'time stamp, pulse rate, status; 142/91 mean 108 mmHg, 72 /min',
+    },
+    { hex: '00 78 00 50 00 5d 00', what: '120/80 mean 93 mmHg' },
+    {
+      hex: '1e 78 00 50 00 5d 00 ea 07 0b 18 08 00 00 48 00 01 04 00',
+      what: 'time stamp, pulse rate 72 /min, user 1, irregular pulse',
+    },
+    { hex: '01 a0 f0 6b f0 7d f0', what: '16.0/10.7 mean 12.5 kPa' },
+  ],
+});
+
+export const INTERMEDIATE_CUFF_PRESSURE = plain({
+  uuid: '2a36',
+  name: INTERMEDIATE_CUFF_PRESSURE_NAME,
+  decode: decodeIntermediateCuffPressure,
+  examples: [
+    { hex: '00 a0 00 ff 07 ff 07', what: 'the cuff at 160 mmHg, diastolic and mean NaN' },
+    { hex: '00 64 00 ff 07 ff 07', what: 'the cuff at 100 mmHg' },
+    { hex: '04 a0 00 ff 07 ff 07 48 00', what: 'the cuff at 160 mmHg, pulse rate 72 /min' },
+  ],
+});

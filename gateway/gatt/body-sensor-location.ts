@@ -1,6 +1,7 @@
 /** Body Sensor Location (0x2A38, read): uint8, 0-6 defined, 7-255 reserved. */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import type { NameOf } from './named-values.ts';
 
@@ -32,3 +33,13 @@ export function decodeBodySensorLocation(bytes: Uint8Array): Decoded<BodySensorL
 export function encodeBodySensorLocation(value: BodySensorLocation): Uint8Array {
   return new ByteWriter().uint8(BODY_SENSOR_LOCATIONS[value.location], 'body sensor location').toBytes();
 }
+
+export const BODY_SENSOR_LOCATION = plain({
+  uuid: BODY_SENSOR_LOCATION_UUID,
+  name: BODY_SENSOR_LOCATION_NAME,
+  decode: decodeBodySensorLocation,
+  examples: [
+    { hex: '01', what: 'chest' },
+    { hex: '06', what: 'foot' },
+  ],
+});

@@ -5,6 +5,7 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import { e2eCrc } from './e2e-crc.ts';
 import {
@@ -74,3 +75,17 @@ export function encodeCgmFeature(feature: CgmFeature): Uint8Array {
   const crc = feature.features.includes('e2e_crc') ? e2eCrc(fields) : CRC_NOT_SUPPORTED;
   return new ByteWriter().bytes(fields).uint16(crc, 'E2E-CRC').toBytes();
 }
+
+export const CGM_FEATURE = plain({
+  uuid: CGM_FEATURE_UUID,
+  name: CGM_FEATURE_NAME,
+  decode: decodeCgmFeature,
+  examples: [
+    {
+      hex: '00 80 01 59 ff ff',
+      what: 'trend and quality; interstitial fluid, subcutaneous tissue; no E2E-CRC',
+    },
+    { hex: '00 00 00 59 ff ff', what: 'no features; interstitial fluid, subcutaneous tissue' },
+    { hex: '00 90 01 59 c4 5c', what: 'E2E-CRC, trend and quality, with the CRC' },
+  ],
+});

@@ -25,10 +25,14 @@
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { CgmDecodeOptions } from './cgm-options.ts';
+import { withCgmOptions } from './characteristic.ts';
 import { type Decoded, type GattDecodeError, GattFieldError, toDecodeError } from './decode-result.ts';
 import { appendE2eCrc, checkE2eCrc } from './e2e-crc.ts';
 import type { MedicalFloat } from './ieee11073.ts';
 import type { NameOf } from './named-values.ts';
+
+/** The Continuous Glucose Monitoring service (0x181F, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const CGM_SERVICE = '181f';
 
 export const CGM_MEASUREMENT_UUID = '2aa7';
 export const CGM_MEASUREMENT_NAME = 'CGM Measurement';
@@ -173,3 +177,29 @@ export function encodeCgmMeasurement(
   for (const record of measurement.records) writer.bytes(encodeRecord(record, options));
   return writer.toBytes();
 }
+
+export const CGM_MEASUREMENT = withCgmOptions({
+  uuid: CGM_MEASUREMENT_UUID,
+  name: CGM_MEASUREMENT_NAME,
+  decode: decodeCgmMeasurement,
+  examples: [
+    {
+      hex: '0a 03 5a 00 3c 00 fb ff 62 00',
+      what: 'trend and quality; 90 mg/dL at 60 min, -0.5 mg/dL/min, 98 %',
+    },
+    {
+      hex: '0f e3 78 00 1e 00 01 02 03 50 00 60 00 ec ac',
+      what: 'every field and an E2E-CRC; 120 mg/dL at 30 min',
+      options: { cgmE2eCrc: true },
+    },
+    {
+      hex: '06 00 78 00 1e 00 06 00 77 00 1d 00',
+      what: 'two records: 120 mg/dL at 30 min, 119 mg/dL at 29 min',
+    },
+    {
+      hex: '08 00 78 00 1e 00 34 99 08 00 7d 00 23 00 b9 f1',
+      what: 'two records, each with its E2E-CRC',
+      options: { cgmE2eCrc: true },
+    },
+  ],
+});

@@ -5,6 +5,7 @@
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { CgmDecodeOptions } from './cgm-options.ts';
+import { withCgmOptions } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import { appendE2eCrc, checkE2eCrc } from './e2e-crc.ts';
 
@@ -29,3 +30,13 @@ export function encodeCgmSessionRunTime(value: CgmSessionRunTime, options: CgmDe
   const bytes = new ByteWriter().uint16(value.hours, 'session run time').toBytes();
   return options.e2eCrc ? appendE2eCrc(bytes) : bytes;
 }
+
+export const CGM_SESSION_RUN_TIME = withCgmOptions({
+  uuid: CGM_SESSION_RUN_TIME_UUID,
+  name: CGM_SESSION_RUN_TIME_NAME,
+  decode: decodeCgmSessionRunTime,
+  examples: [
+    { hex: '50 01', what: '336 hours' },
+    { hex: '50 01 c6 32', what: '336 hours, with its E2E-CRC', options: { cgmE2eCrc: true } },
+  ],
+});

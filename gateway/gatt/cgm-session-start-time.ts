@@ -7,6 +7,7 @@
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
 import type { CgmDecodeOptions } from './cgm-options.ts';
+import { withCgmOptions } from './characteristic.ts';
 import {
   type DateTime,
   type DeviceClock,
@@ -90,3 +91,18 @@ export function sessionStartToUtc(value: CgmSessionStartTime, clock: DeviceClock
   const localOffsetMinutes = value.timeZoneQuarterHours * 15 + DST_OFFSETS[value.dstOffset] * 15;
   return { ok: true, ms: wall.ms - localOffsetMinutes * 60_000 - (clock.clockOffsetMs ?? 0) };
 }
+
+export const CGM_SESSION_START_TIME = withCgmOptions({
+  uuid: CGM_SESSION_START_TIME_UUID,
+  name: CGM_SESSION_START_TIME_NAME,
+  decode: decodeCgmSessionStartTime,
+  examples: [
+    { hex: 'ea 07 0b 19 08 00 00 14 00', what: '2026-11-25 08:00:00, UTC+5, standard time' },
+    { hex: 'ea 07 0b 18 08 00 00 14 00', what: '2026-11-24 08:00:00, UTC+5, standard time' },
+    {
+      hex: 'ea 07 0b 18 08 00 00 14 00 10 5e',
+      what: '2026-11-24 08:00:00, UTC+5, with its E2E-CRC',
+      options: { cgmE2eCrc: true },
+    },
+  ],
+});

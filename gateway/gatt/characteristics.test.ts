@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHARACTERISTICS, lookupCharacteristic, shortUuid } from './characteristics.ts';
-import { hexBytes } from './hex-bytes.ts';
+import { BATTERY_LEVEL } from './battery-level.ts';
+import { characteristicTable, SHARED_CHARACTERISTICS, shortUuid } from './characteristics.ts';
 
 describe('characteristic table', () => {
   it.each([
@@ -16,29 +16,16 @@ describe('characteristic table', () => {
     expect(shortUuid(uuid)).toBe(short);
   });
 
-  it('finds decoders by any UUID spelling and says which need options', () => {
-    expect(lookupCharacteristic('00002A18-0000-1000-8000-00805F9B34FB')).toMatchObject({
-      uuid: '2a18',
-      name: 'Glucose Measurement',
-      options: [],
-    });
-    expect(lookupCharacteristic('2aa7')).toMatchObject({ name: 'CGM Measurement', options: ['cgmE2eCrc'] });
-    expect(lookupCharacteristic('2a99')).toBeUndefined();
+  it('keys the characteristics by UUID, one entry for one listed twice', () => {
+    const table = characteristicTable([...SHARED_CHARACTERISTICS, BATTERY_LEVEL]);
+    expect(Object.keys(table)).toHaveLength(SHARED_CHARACTERISTICS.length);
+    expect(table['2a19']).toBe(BATTERY_LEVEL);
   });
 
-  it('passes the E2E-CRC option to the CGM decoders only when asked', () => {
-    const cgm = lookupCharacteristic('2aab');
-    expect(cgm?.decode(hexBytes('50 01 c6 32'), { cgmE2eCrc: true })).toEqual({
-      ok: true,
-      value: { hours: 336 },
-    });
-    expect(cgm?.decode(hexBytes('50 01 c6 32'))).toMatchObject({ ok: false, error: { problem: 'trailing' } });
-  });
-
-  it('names every entry and keys it by lowercase 16-bit UUID', () => {
-    for (const [uuid, entry] of Object.entries(CHARACTERISTICS)) {
-      expect(uuid).toMatch(/^[0-9a-f]{4}$/);
-      expect(entry.name).not.toBe('');
-    }
+  it('refuses two different characteristics with the same UUID', () => {
+    const other = { ...BATTERY_LEVEL, name: 'Battery Level Again' };
+    expect(() => characteristicTable([BATTERY_LEVEL, other])).toThrow(
+      'two characteristics with UUID 2a19: Battery Level and Battery Level Again',
+    );
   });
 });

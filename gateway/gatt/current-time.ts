@@ -7,8 +7,12 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import type { Decoded } from './decode-result.ts';
+
+/** The Current Time service (0x1805, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const CURRENT_TIME_SERVICE = '1805';
 
 export const CURRENT_TIME_UUID = '2a2b';
 export const CURRENT_TIME_NAME = 'Current Time';
@@ -57,3 +61,20 @@ export function encodeCurrentTime(value: CurrentTime): Uint8Array {
     .uint8(value.adjustReason, 'adjust reason')
     .toBytes();
 }
+
+export const CURRENT_TIME = plain({
+  uuid: CURRENT_TIME_UUID,
+  name: CURRENT_TIME_NAME,
+  decode: decodeCurrentTime,
+  examples: [
+    {
+      hex: 'ea 07 0b 1a 09 00 00 04 00 01',
+      what: '2026-11-26 09:00:00, Thursday, no fractions, manual adjustment',
+    },
+    {
+      hex: 'ea 07 0b 18 08 00 00 02 80 01',
+      what: '2026-11-24 08:00:00, Tuesday, 128/256 s, manual adjustment',
+    },
+    { hex: '00 00 00 00 0a 1e 00 00 00 00', what: 'date and weekday unknown, 10:30:00, no adjustment' },
+  ],
+});

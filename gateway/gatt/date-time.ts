@@ -8,9 +8,9 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 
-export const DATE_TIME_UUID = '2a08';
 export const DATE_TIME_NAME = 'Date Time';
 
 export interface DateTime {
@@ -169,3 +169,14 @@ export function deviceTimeToUtc(dateTime: DateTime, clock: DeviceClock, offsetMi
     return { ok: false, reason: `time zone '${clock.timeZone}' is not usable: ${(err as Error).message}` };
   }
 }
+
+export const DATE_TIME = plain({
+  uuid: '2a08',
+  name: DATE_TIME_NAME,
+  decode: decodeDateTime,
+  examples: [
+    { hex: 'ea 07 0b 1a 09 00 00', what: '2026-11-26 09:00:00' },
+    { hex: 'ea 07 0b 18 08 00 00', what: '2026-11-24 08:00:00' },
+    { hex: '00 00 00 00 0a 1e 00', what: 'date unknown, 10:30:00' },
+  ],
+});

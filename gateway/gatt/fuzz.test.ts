@@ -1,67 +1,14 @@
 /**
- * Deterministic fuzzing of every decoder in the characteristic table: valid vectors with
- * bit flips, truncations and extensions, and random bytes. No decoder may throw, report
+ * Deterministic fuzzing of every decoder in the characteristic table: its examples (valid
+ * vectors) with bit flips, truncations and extensions, and random bytes. No decoder may throw, report
  * an internal fault, or return a number outside what its characteristic can carry.
  */
 import { describe, expect, it } from 'vitest';
-import { CHARACTERISTICS } from './characteristics.ts';
+import { CHARACTERISTICS } from '../profiles/registry.ts';
 import { hexBytes } from './hex-bytes.ts';
 import { exactDecimal } from './ieee11073.ts';
 
 const CASES_PER_CHARACTERISTIC = 4000;
-
-/** Valid values per characteristic (from the spec tests), the starting points of the mutations. */
-const SEEDS: Record<string, readonly string[]> = {
-  '2a37': ['00 48', '01 2c 01', '06 48', '1e 48 e8 03 00 04 00 02', '10 48 01 00 ff ff'],
-  '2a38': ['01', '06'],
-  '2a5e': ['00 62 00 48 00', '1f 62 00 48 00 ea 07 0b 18 08 00 00 00 42 30 20 00 2d f0', '10 b1 f3 48 00'],
-  '2a5f': ['00 62 00 48 00', '03 62 00 48 00 61 00 4a 00 60 00 46 00', '1c 62 00 48 00 40 00 08 00 00 fe 07'],
-  '2a60': ['00 00', '03 00 e0 7f ff ff 00', 'f8 00'],
-  '2a18': ['02 01 00 ea 07 0b 18 08 00 00 64 b0 11', '1f 02 00 ea 07 0b 18 08 00 00 e2 ff 37 c0 24 01 08'],
-  '2a34': [
-    '02 01 00 01',
-    '7f 07 00 01 32 d0 03 51 08 07 32 01 04 d0 41 f0',
-    '9c 08 00 00 ff ff ff 64 05 02 e0',
-  ],
-  '2a51': ['03 04', 'ff 07'],
-  '2a52': ['01 03 01 2a 00', '01 04 01 0a 00 14 00', '06 00 01 06', '05 00 2a 00', '04 01'],
-  '2aa7': [
-    '0f e3 78 00 1e 00 01 02 03 50 00 60 00 ec ac',
-    '06 00 78 00 1e 00 06 00 77 00 1d 00',
-    '08 00 78 00 1e 00 34 99 08 00 7d 00 23 00 b9 f1',
-  ],
-  '2aa8': ['00 00 00 59 ff ff', '00 90 01 59 c4 5c'],
-  '2aaa': ['ea 07 0b 18 08 00 00 14 00', 'ea 07 0b 18 08 00 00 14 00 10 5e'],
-  '2aab': ['50 01', '50 01 c6 32'],
-  '2a19': ['64', '00'],
-  '2a08': ['ea 07 0b 18 08 00 00', '00 00 00 00 0a 1e 00'],
-  '2a2b': ['ea 07 0b 18 08 00 00 02 80 01', '00 00 00 00 0a 1e 00 00 00 00'],
-  '2a29': ['41 63 6d 65 00'],
-  '2a24': ['4d 31'],
-  '2a25': ['53 4e 2d 30 30 31'],
-  '2a26': ['31 2e 30'],
-  '2a28': ['4b 61 72 c4 81 63 68 c4 ab'],
-  '2a35': [
-    '00 78 00 50 00 5d 00',
-    '1e 78 00 50 00 5d 00 ea 07 0b 18 08 00 00 48 00 01 04 00',
-    '01 a0 f0 6b f0 7d f0',
-  ],
-  '2a36': ['00 64 00 ff 07 ff 07', '04 a0 00 ff 07 ff 07 48 00'],
-  '2a49': ['3f 00', '00 00'],
-  '2a9d': ['00 b0 36', '0e b0 36 ea 07 0b 18 08 00 00 01 12 01 d2 06', '01 78 3d'],
-  '2a9e': ['00 00 00 00', 'a7 01 00 00'],
-  '2a1c': ['00 6e 01 00 ff', '06 6e 01 00 ff ea 07 0b 18 08 00 00 06', '01 dc 03 00 ff'],
-  '2a1e': ['00 6e 01 00 ff', '05 dc 03 00 ff 02'],
-  '2a1d': ['06', '02'],
-};
-
-/** Seeds whose CGM values carry an E2E-CRC. */
-const WITH_E2E_CRC = new Set([
-  '0f e3 78 00 1e 00 01 02 03 50 00 60 00 ec ac',
-  '08 00 78 00 1e 00 34 99 08 00 7d 00 23 00 b9 f1',
-  'ea 07 0b 18 08 00 00 14 00 10 5e',
-  '50 01 c6 32',
-]);
 
 /** mulberry32: a small seeded PRNG, so every run tries the same inputs. */
 function seededRandom(seed: number): () => number {
@@ -193,11 +140,10 @@ function impossibleNumbers(value: unknown, length: number, path = 'value'): stri
 
 describe('fuzzed decoders', () => {
   it('have seed vectors for every characteristic in the table, all of which decode', () => {
-    expect(Object.keys(SEEDS).sort()).toEqual(Object.keys(CHARACTERISTICS).sort());
-    for (const [uuid, seeds] of Object.entries(SEEDS)) {
-      for (const hex of seeds) {
-        const result = CHARACTERISTICS[uuid]?.decode(hexBytes(hex), { cgmE2eCrc: WITH_E2E_CRC.has(hex) });
-        expect(result?.ok, `${uuid} ${hex}`).toBe(true);
+    for (const [uuid, entry] of Object.entries(CHARACTERISTICS)) {
+      expect(entry.examples.length, `${entry.name} (${uuid}) has no examples`).toBeGreaterThan(0);
+      for (const { hex, options } of entry.examples) {
+        expect(entry.decode(hexBytes(hex), options).ok, `${uuid} ${hex}`).toBe(true);
       }
     }
   });
@@ -206,13 +152,14 @@ describe('fuzzed decoders', () => {
     `%s never throws and emits only possible numbers or described errors (${CASES_PER_CHARACTERISTIC} cases)`,
     (uuid, entry) => {
       const random = seededRandom(Number.parseInt(uuid, 16));
-      const seeds = SEEDS[uuid] ?? [];
+      const seeds = entry.examples;
       const outcomes = { ok: 0, rejected: 0 };
       for (let i = 0; i < CASES_PER_CHARACTERISTIC; i++) {
-        const seed = seeds[i % seeds.length] ?? '';
-        const bytes = mutate(hexBytes(seed), random);
+        const seed = seeds[i % seeds.length];
+        const bytes = mutate(hexBytes(seed?.hex ?? ''), random);
         // mostly as the seed was meant to be read, sometimes the other way
-        const result = entry.decode(bytes, { cgmE2eCrc: WITH_E2E_CRC.has(seed) !== random() < 0.2 });
+        const e2eCrc = seed?.options?.cgmE2eCrc ?? false;
+        const result = entry.decode(bytes, { cgmE2eCrc: e2eCrc !== random() < 0.2 });
         if (result.ok) {
           outcomes.ok++;
           const problems = impossibleNumbers(result.value, bytes.length);

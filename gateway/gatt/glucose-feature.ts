@@ -1,6 +1,7 @@
 /** Glucose Feature (0x2A51, read): uint16 supported features, bits 11-15 reserved. */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import type { NameOf } from './named-values.ts';
 
@@ -35,3 +36,14 @@ export function decodeGlucoseFeature(bytes: Uint8Array): Decoded<GlucoseFeature>
 export function encodeGlucoseFeature(value: GlucoseFeature): Uint8Array {
   return new ByteWriter().bits(GLUCOSE_FEATURES, 2, value.features, 'glucose features').toBytes();
 }
+
+export const GLUCOSE_FEATURE = plain({
+  uuid: GLUCOSE_FEATURE_UUID,
+  name: GLUCOSE_FEATURE_NAME,
+  decode: decodeGlucoseFeature,
+  examples: [
+    { hex: '0b 00', what: 'low battery, sensor malfunction and strip insertion detection' },
+    { hex: '03 04', what: 'low battery and sensor malfunction detection, multiple bonds' },
+    { hex: 'ff 07', what: 'every feature' },
+  ],
+});

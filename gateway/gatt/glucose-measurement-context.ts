@@ -8,6 +8,7 @@
  */
 import { codeName, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import type { MedicalFloat } from './ieee11073.ts';
 import type { NameOf } from './named-values.ts';
@@ -149,3 +150,21 @@ export function encodeGlucoseMeasurementContext(context: GlucoseMeasurementConte
   if (context.hba1cPercent) writer.sfloat(context.hba1cPercent, 'HbA1c');
   return writer.toBytes();
 }
+
+export const GLUCOSE_MEASUREMENT_CONTEXT = plain({
+  uuid: GLUCOSE_MEASUREMENT_CONTEXT_UUID,
+  name: GLUCOSE_MEASUREMENT_CONTEXT_NAME,
+  decode: decodeGlucoseMeasurementContext,
+  examples: [
+    { hex: '02 05 00 01', what: 'meal present; seq 5, preprandial' },
+    { hex: '02 01 00 01', what: 'seq 1, preprandial' },
+    {
+      hex: '7f 07 00 01 32 d0 03 51 08 07 32 01 04 d0 41 f0',
+      what: 'carbohydrate, meal, tester, exercise, medication in litres, HbA1c',
+    },
+    {
+      hex: '9c 08 00 00 ff ff ff 64 05 02 e0',
+      what: 'extended flags, tester and health unknown, exercise overrun, medication in kg',
+    },
+  ],
+});

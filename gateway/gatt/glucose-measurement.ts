@@ -7,6 +7,7 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import type { Decoded } from './decode-result.ts';
 import {
@@ -18,6 +19,9 @@ import {
 } from './glucose-sample.ts';
 import type { MedicalFloat } from './ieee11073.ts';
 import type { NameOf } from './named-values.ts';
+
+/** The Glucose service (0x1808, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const GLUCOSE_SERVICE = '1808';
 
 export const GLUCOSE_MEASUREMENT_UUID = '2a18';
 export const GLUCOSE_MEASUREMENT_NAME = 'Glucose Measurement';
@@ -121,3 +125,23 @@ export function encodeGlucoseMeasurement(measurement: GlucoseMeasurement): Uint8
   }
   return writer.toBytes();
 }
+
+export const GLUCOSE_MEASUREMENT = plain({
+  uuid: GLUCOSE_MEASUREMENT_UUID,
+  name: GLUCOSE_MEASUREMENT_NAME,
+  decode: decodeGlucoseMeasurement,
+  examples: [
+    {
+      hex: '03 05 00 ea 07 0b 1a 07 2d 00 00 00 78 b0 11',
+      what: 'time offset and kg/L concentration; seq 5, 2026-11-26 07:45:00, +0 min, 120 mg/dL (0.00120 kg/L), capillary whole blood from a finger',
+    },
+    {
+      hex: '02 01 00 ea 07 0b 18 08 00 00 64 b0 11',
+      what: 'seq 1, 100 mg/dL, capillary whole blood from a finger',
+    },
+    {
+      hex: '1f 02 00 ea 07 0b 18 08 00 00 e2 ff 37 c0 24 01 08',
+      what: 'every field: -30 min, 5.5 mmol/L venous plasma, sensor status, context follows',
+    },
+  ],
+});

@@ -5,7 +5,11 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
+
+/** The Heart Rate service (0x180D, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const HEART_RATE_SERVICE = '180d';
 
 export const HEART_RATE_MEASUREMENT_UUID = '2a37';
 export const HEART_RATE_MEASUREMENT_NAME = 'Heart Rate Measurement';
@@ -85,3 +89,17 @@ export function encodeHeartRateMeasurement(measurement: HeartRateMeasurement): U
   for (const rr of measurement.rrIntervals) writer.uint16(rr.raw, 'RR interval');
   return writer.toBytes();
 }
+
+export const HEART_RATE_MEASUREMENT = plain({
+  uuid: HEART_RATE_MEASUREMENT_UUID,
+  name: HEART_RATE_MEASUREMENT_NAME,
+  decode: decodeHeartRateMeasurement,
+  examples: [
+    { hex: '16 4b 55 03', what: 'contact detected, RR present; 75 bpm, RR 853/1024 s' },
+    { hex: '00 48', what: '72 bpm, contact not supported' },
+    { hex: '01 2c 01', what: '300 bpm as uint16' },
+    { hex: '06 48', what: '72 bpm, contact detected' },
+    { hex: '1e 48 e8 03 00 04 00 02', what: '72 bpm, contact detected, 1000 kJ, RR 1 s and 0.5 s' },
+    { hex: '10 48 01 00 ff ff', what: '72 bpm, RR 1/1024 s and 65535/1024 s' },
+  ],
+});

@@ -6,6 +6,7 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import type { MedicalFloat } from './ieee11073.ts';
 import {
@@ -73,3 +74,15 @@ export function encodePlxContinuousMeasurement(measurement: PlxContinuousMeasure
   writePlxStatusFields(writer, measurement);
   return writer.toBytes();
 }
+
+export const PLX_CONTINUOUS_MEASUREMENT = plain({
+  uuid: PLX_CONTINUOUS_MEASUREMENT_UUID,
+  name: PLX_CONTINUOUS_MEASUREMENT_NAME,
+  decode: decodePlxContinuousMeasurement,
+  examples: [
+    { hex: '10 61 00 4b 00 34 f0', what: 'PAI present; SpO2 97 %, PR 75, PAI 5.2 %' },
+    { hex: '00 62 00 48 00', what: 'SpO2 98 %, PR 72' },
+    { hex: '03 62 00 48 00 61 00 4a 00 60 00 46 00', what: 'normal, fast and slow SpO2 and PR' },
+    { hex: '1c 62 00 48 00 40 00 08 00 00 fe 07', what: 'status bits; PAI +INFINITY' },
+  ],
+});

@@ -5,6 +5,7 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import type { NameOf } from './named-values.ts';
 import {
@@ -13,6 +14,9 @@ import {
   type PlxDeviceAndSensorStatus,
   type PlxMeasurementStatus,
 } from './plx-status.ts';
+
+/** The Pulse Oximeter service (0x1822, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const PULSE_OXIMETER_SERVICE = '1822';
 
 export const PLX_FEATURES_UUID = '2a60';
 export const PLX_FEATURES_NAME = 'PLX Features';
@@ -92,3 +96,15 @@ export function encodePlxFeatures(features: PlxFeatures): Uint8Array {
   }
   return writer.toBytes();
 }
+
+export const PLX_FEATURES = plain({
+  uuid: PLX_FEATURES_UUID,
+  name: PLX_FEATURES_NAME,
+  decode: decodePlxFeatures,
+  examples: [
+    { hex: '01 00 c0 00', what: 'measurement status support present; early estimate and validated data' },
+    { hex: '00 00', what: 'no features' },
+    { hex: '03 00 e0 7f ff ff 00', what: 'every measurement and device status bit supported' },
+    { hex: 'f8 00', what: 'spot-check timestamp, fast and slow SpO2, PAI, multiple bonds' },
+  ],
+});

@@ -6,6 +6,7 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import type { Decoded } from './decode-result.ts';
 import type { MedicalFloat } from './ieee11073.ts';
@@ -62,3 +63,21 @@ export function encodePlxSpotCheckMeasurement(measurement: PlxSpotCheckMeasureme
   writePlxStatusFields(writer, measurement);
   return writer.toBytes();
 }
+
+export const PLX_SPOT_CHECK_MEASUREMENT = plain({
+  uuid: PLX_SPOT_CHECK_MEASUREMENT_UUID,
+  name: PLX_SPOT_CHECK_MEASUREMENT_NAME,
+  decode: decodePlxSpotCheckMeasurement,
+  examples: [
+    {
+      hex: '01 61 00 4b 00 ea 07 0b 1a 09 1e 00',
+      what: 'timestamp present; SpO2 97 %, PR 75, 2026-11-26 09:30:00',
+    },
+    { hex: '00 62 00 48 00', what: 'SpO2 98 %, PR 72' },
+    {
+      hex: '1f 62 00 48 00 ea 07 0b 18 08 00 00 00 42 30 20 00 2d f0',
+      what: 'every field: timestamp, status bits, PAI 4.5 %, clock not set',
+    },
+    { hex: '10 b1 f3 48 00', what: 'SpO2 94.5 % (exponent -1), clock not set' },
+  ],
+});

@@ -12,6 +12,7 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import { type NameOf, nameOfCode } from './named-values.ts';
 
@@ -216,3 +217,17 @@ export const racpRequests = {
   }),
   abortOperation: (): RacpRequest => ({ opCode: 'abort_operation', operator: 'null' }),
 } as const;
+
+export const RECORD_ACCESS_CONTROL_POINT = plain({
+  uuid: RECORD_ACCESS_CONTROL_POINT_UUID,
+  name: RECORD_ACCESS_CONTROL_POINT_NAME,
+  decode: decodeRecordAccessControlPoint,
+  examples: [
+    { hex: '01 03 01 05 00', what: 'report stored records with sequence number >= 5' },
+    { hex: '01 03 01 2a 00', what: 'report stored records with sequence number >= 42' },
+    { hex: '01 04 01 0a 00 14 00', what: 'report stored records with sequence number 10 to 20' },
+    { hex: '06 00 01 06', what: 'response to report stored records: no records found' },
+    { hex: '05 00 2a 00', what: 'number of stored records: 42' },
+    { hex: '04 01', what: 'report the number of all stored records' },
+  ],
+});

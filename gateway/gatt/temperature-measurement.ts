@@ -15,14 +15,17 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import type { Decoded } from './decode-result.ts';
 import type { MedicalFloat } from './ieee11073.ts';
 import { readTemperatureType, type TemperatureTypeName, writeTemperatureType } from './temperature-type.ts';
 
+/** The Health Thermometer service (0x1809, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const HEALTH_THERMOMETER_SERVICE = '1809';
+
 export const TEMPERATURE_MEASUREMENT_UUID = '2a1c';
 export const TEMPERATURE_MEASUREMENT_NAME = 'Temperature Measurement';
-export const INTERMEDIATE_TEMPERATURE_UUID = '2a1e';
 export const INTERMEDIATE_TEMPERATURE_NAME = 'Intermediate Temperature';
 
 const FLAG = { fahrenheit: 0x01, timeStamp: 0x02, temperatureType: 0x04 } as const;
@@ -75,3 +78,29 @@ export function encodeTemperatureMeasurement(measurement: TemperatureMeasurement
   if (measurement.temperatureType) writeTemperatureType(writer, measurement.temperatureType);
   return writer.toBytes();
 }
+
+export const TEMPERATURE_MEASUREMENT = plain({
+  uuid: TEMPERATURE_MEASUREMENT_UUID,
+  name: TEMPERATURE_MEASUREMENT_NAME,
+  decode: decodeTemperatureMeasurement,
+  examples: [
+    { hex: '06 6e 01 00 ff ea 07 0b 1a 14 00 00 06', what: 'time stamp and type; 36.6 Cel, mouth' },
+    { hex: '00 6e 01 00 ff', what: '36.6 Cel' },
+    {
+      hex: '06 6e 01 00 ff ea 07 0b 18 08 00 00 06',
+      what: 'time stamp and type; 36.6 Cel, 2026-11-24 08:00:00, mouth',
+    },
+    { hex: '01 dc 03 00 ff', what: '98.8 degF' },
+  ],
+});
+
+export const INTERMEDIATE_TEMPERATURE = plain({
+  uuid: '2a1e',
+  name: INTERMEDIATE_TEMPERATURE_NAME,
+  decode: decodeIntermediateTemperature,
+  examples: [
+    { hex: '00 6c 01 00 ff', what: '36.4 Cel, settling' },
+    { hex: '00 6e 01 00 ff', what: '36.6 Cel' },
+    { hex: '05 dc 03 00 ff 02', what: 'type; 98.8 degF, body' },
+  ],
+});

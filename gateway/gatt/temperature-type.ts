@@ -8,6 +8,7 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import type { Decoded } from './decode-result.ts';
 import type { NameOf } from './named-values.ts';
 
@@ -51,3 +52,13 @@ export function decodeTemperatureType(bytes: Uint8Array): Decoded<TemperatureTyp
 export function encodeTemperatureType(value: TemperatureType): Uint8Array {
   return writeTemperatureType(new ByteWriter(), value.temperatureType).toBytes();
 }
+
+export const TEMPERATURE_TYPE = plain({
+  uuid: TEMPERATURE_TYPE_UUID,
+  name: TEMPERATURE_TYPE_NAME,
+  decode: decodeTemperatureType,
+  examples: [
+    { hex: '06', what: 'mouth' },
+    { hex: '02', what: 'body' },
+  ],
+});

@@ -19,9 +19,13 @@
  */
 import { decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type DateTime, readDateTime, writeDateTime } from './date-time.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import { hex } from './named-values.ts';
+
+/** The Weight Scale service (0x181D, Bluetooth SIG Assigned Numbers), as noble spells it. */
+export const WEIGHT_SCALE_SERVICE = '181d';
 
 export const WEIGHT_MEASUREMENT_UUID = '2a9d';
 export const WEIGHT_MEASUREMENT_NAME = 'Weight Measurement';
@@ -183,3 +187,21 @@ export function encodeWeightMeasurement(measurement: WeightMeasurement): Uint8Ar
   }
   return writer.toBytes();
 }
+
+export const WEIGHT_MEASUREMENT = plain({
+  uuid: WEIGHT_MEASUREMENT_UUID,
+  name: WEIGHT_MEASUREMENT_NAME,
+  decode: decodeWeightMeasurement,
+  examples: [
+    {
+      hex: '02 b0 36 ea 07 0b 1a 07 00 00',
+      what: 'time stamp; 70 kg (14000 x 0.005 kg), 2026-11-26 07:00:00',
+    },
+    { hex: '00 b0 36', what: '70 kg' },
+    {
+      hex: '0e b0 36 ea 07 0b 18 08 00 00 01 12 01 d2 06',
+      what: 'time stamp, user 1, BMI 27.4 and height 1.746 m',
+    },
+    { hex: '01 78 3d', what: '157.36 lb' },
+  ],
+});

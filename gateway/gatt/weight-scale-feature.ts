@@ -13,6 +13,7 @@
  */
 import { type ByteReader, decodeGatt } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { plain } from './characteristic.ts';
 import { type Decoded, GattEncodeError } from './decode-result.ts';
 import { bitNames, bitsOf, definedBits, hex, type NameOf } from './named-values.ts';
 
@@ -140,3 +141,14 @@ export function encodeWeightScaleFeature(feature: WeightScaleFeature): Uint8Arra
     resolutionBits(HEIGHT_RESOLUTIONS, HEIGHT_CODE, feature.heightResolution);
   return new ByteWriter().uint32(value, FIELD).toBytes();
 }
+
+export const WEIGHT_SCALE_FEATURE = plain({
+  uuid: WEIGHT_SCALE_FEATURE_UUID,
+  name: WEIGHT_SCALE_FEATURE_NAME,
+  decode: decodeWeightScaleFeature,
+  examples: [
+    { hex: '25 00 00 00', what: 'time stamp, BMI; 0.05 kg resolution' },
+    { hex: '00 00 00 00', what: 'no features, resolutions not specified' },
+    { hex: 'a7 01 00 00', what: 'time stamp, multiple users, BMI; 0.05 kg and 0.001 m resolution' },
+  ],
+});

@@ -20,7 +20,7 @@
  * (`stampedTime`), so no zone or clock correction can change a stored measurement's key
  * when the device sends it again (glucose meter records add their sequence number).
  */
-import { Reading, type ReadingContext, ReadingFlag, type ReadingInput } from '../../common/contract.ts';
+import { Reading, ReadingFlag, type ReadingInput } from '../../common/contract.ts';
 import {
   type ComponentName,
   checkMetricValue,
@@ -28,6 +28,7 @@ import {
   metricRange,
   type Unit,
 } from '../../common/metrics.ts';
+import type { ReadingContext } from '../../common/reading-context.ts';
 import { type DateTime, type DeviceClock, deviceTimeToUtc, type TimeResult } from '../gatt/date-time.ts';
 import {
   describeSpecial,

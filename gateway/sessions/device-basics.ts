@@ -6,8 +6,9 @@
  */
 import { BleDeviceError } from '../ble/ble-errors.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
-import { BATTERY_LEVEL_UUID, decodeBatteryLevel } from '../gatt/battery-level.ts';
+import { BATTERY_LEVEL_UUID, BATTERY_SERVICE, decodeBatteryLevel } from '../gatt/battery-level.ts';
 import {
+  DEVICE_INFORMATION_SERVICE,
   type DeviceInformationUuid,
   decodeDeviceInformationString,
   FIRMWARE_REVISION_UUID,
@@ -15,7 +16,6 @@ import {
   MODEL_NUMBER_UUID,
   SERIAL_NUMBER_UUID,
 } from '../gatt/device-information.ts';
-import { BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE } from '../gatt/service-uuids.ts';
 import type { DeviceIdentity } from '../pairing/pairing-store.ts';
 import { decodedValue } from './characteristic-value.ts';
 import type { SessionEnvironment } from './session-environment.ts';

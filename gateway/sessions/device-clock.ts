@@ -15,9 +15,8 @@
  * by time. It moves only when the clock has drifted a minute further, or was set right.
  */
 import type { ConnectedDevice } from '../ble/connected-device.ts';
-import { CURRENT_TIME_UUID, decodeCurrentTime } from '../gatt/current-time.ts';
+import { CURRENT_TIME_SERVICE, CURRENT_TIME_UUID, decodeCurrentTime } from '../gatt/current-time.ts';
 import { deviceTimeToUtc } from '../gatt/date-time.ts';
-import { CURRENT_TIME_SERVICE } from '../gatt/service-uuids.ts';
 import { DEVICE_CLOCK_TOLERANCE_MS, type ReadingSource } from '../readings/reading-batch.ts';
 import { decodedValue } from './characteristic-value.ts';
 import type { SessionEnvironment } from './session-environment.ts';

@@ -6,7 +6,7 @@
 import { BleCentral } from '../ble/ble-central.ts';
 import type { ConnectedDevice } from '../ble/connected-device.ts';
 import { virtualRadio } from '../ble/test-fixtures.ts';
-import { CgmRecords, createCgmSensor } from './cgm-sensor.ts';
+import { CgmRecords, createCgmSensor } from '../profiles/cgm/simulated-sensor.ts';
 import { GlucoseCurve } from './glucose-physiology.ts';
 import { LocalTime } from './local-time.ts';
 import { SeededNoise } from './seeded-noise.ts';

@@ -19,28 +19,32 @@
  * and height and when their fluid retention first begins are drawn from the seed, so they
  * are the same on every start.
  */
-import { type BloodPressureCuff, createBloodPressureCuff } from './blood-pressure-cuff.ts';
+
 import {
   type BloodPressureProfile,
   HYPERTENSIVE_PRESSURE,
   TREATED_HEART_FAILURE_PRESSURE,
-} from './blood-pressure-physiology.ts';
-import type { WeightProfile } from './body-weight-physiology.ts';
-import { CgmRecords, createCgmSensor } from './cgm-sensor.ts';
-import { createGlucoseMeter } from './glucose-meter.ts';
-import { MeterLog } from './glucose-meter-log.ts';
+} from '../profiles/blood-pressure-monitor/physiology.ts';
+import {
+  type BloodPressureCuff,
+  createBloodPressureCuff,
+} from '../profiles/blood-pressure-monitor/simulated-cuff.ts';
+import { CgmRecords, createCgmSensor } from '../profiles/cgm/simulated-sensor.ts';
+import { createGlucoseMeter } from '../profiles/glucose-meter/simulated-meter.ts';
+import { MeterLog } from '../profiles/glucose-meter/simulated-meter-log.ts';
+import { createHeartRateStrap } from '../profiles/heart-rate/simulated-strap.ts';
+import { COPD_OXYGEN, GENERAL_OXYGEN, type OxygenProfile } from '../profiles/pulse-oximeter/physiology.ts';
+import { createPulseOximeter } from '../profiles/pulse-oximeter/simulated-oximeter.ts';
+import type { WeightProfile } from '../profiles/weight-scale/physiology.ts';
+import { createWeighingScale, type WeighingScale } from '../profiles/weight-scale/simulated-scale.ts';
 import { GlucoseCurve } from './glucose-physiology.ts';
-import { createHeartRateStrap } from './heart-rate-strap.ts';
 import { DAY_MS, LocalTime, MINUTE_MS } from './local-time.ts';
 import type { MeasuringDeviceOptions } from './measuring-device.ts';
-import { COPD_OXYGEN, GENERAL_OXYGEN, type OxygenProfile } from './oxygen-saturation-physiology.ts';
 import type { PatientProfile } from './patient-profile.ts';
-import { createPulseOximeter } from './pulse-oximeter.ts';
 import { SeededNoise } from './seeded-noise.ts';
 import type { SimulationClock } from './simulation-clock.ts';
 import type { BatteryDrain, DeviceIdentity } from './standard-services.ts';
 import type { VirtualDevice } from './virtual-device.ts';
-import { createWeighingScale, type WeighingScale } from './weighing-scale.ts';
 
 export interface HouseholdPatient {
   patientId: string;

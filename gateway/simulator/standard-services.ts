@@ -6,16 +6,16 @@
  * be set wrong.
  */
 import type { VirtualPeripheral, VirtualServiceDefinition } from '../ble/virtual-peripheral.ts';
-import { BATTERY_LEVEL_UUID, encodeBatteryLevel } from '../gatt/battery-level.ts';
-import { CURRENT_TIME_UUID, encodeCurrentTime } from '../gatt/current-time.ts';
+import { BATTERY_LEVEL_UUID, BATTERY_SERVICE, encodeBatteryLevel } from '../gatt/battery-level.ts';
+import { CURRENT_TIME_SERVICE, CURRENT_TIME_UUID, encodeCurrentTime } from '../gatt/current-time.ts';
 import {
+  DEVICE_INFORMATION_SERVICE,
   encodeDeviceInformationString,
   FIRMWARE_REVISION_UUID,
   MANUFACTURER_NAME_UUID,
   MODEL_NUMBER_UUID,
   SERIAL_NUMBER_UUID,
 } from '../gatt/device-information.ts';
-import { BATTERY_SERVICE, CURRENT_TIME_SERVICE, DEVICE_INFORMATION_SERVICE } from '../gatt/service-uuids.ts';
 import { HOUR_MS, type LocalTime, MINUTE_MS } from './local-time.ts';
 import type { Cancel, SimulationClock } from './simulation-clock.ts';
 
