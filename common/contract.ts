@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DEVICE_KIND_NAMES } from './device-kinds.ts';
 import { ComponentName, checkMetricValue, componentsOf, METRICS, Metric, Unit } from './metrics.ts';
+import { ReadingContext } from './reading-context.ts';
 
 export const CONTRACT_VERSION = 'v1';
 const ROOT = `rpm/${CONTRACT_VERSION}`;
@@ -154,83 +155,6 @@ export function deviceRangeBound(flags: readonly string[]): DeviceRangeBound | u
   if (flags.includes('result_above_device_range')) return 'above';
   return undefined;
 }
-
-export const GlucoseSampleType = z.enum([
-  'capillary_whole_blood',
-  'capillary_plasma',
-  'venous_whole_blood',
-  'venous_plasma',
-  'arterial_whole_blood',
-  'arterial_plasma',
-  'undetermined_whole_blood',
-  'undetermined_plasma',
-  'interstitial_fluid',
-  'control_solution',
-]);
-export const GlucoseSampleLocation = z.enum([
-  'finger',
-  'alternate_site',
-  'earlobe',
-  'control_solution',
-  'unknown',
-]);
-export const MealContext = z.enum(['preprandial', 'postprandial', 'fasting', 'casual', 'bedtime']);
-export const BodySensorLocation = z.enum(['other', 'chest', 'wrist', 'finger', 'hand', 'ear_lobe', 'foot']);
-/** Where a temperature was taken (Temperature Type 0x2A1D). */
-export const TemperatureSite = z.enum([
-  'armpit',
-  'body',
-  'ear',
-  'finger',
-  'gastro_intestinal_tract',
-  'mouth',
-  'rectum',
-  'toe',
-  'tympanum',
-]);
-
-/**
- * Metric-specific context: what a clinician needs to trust the number. All optional;
- * unknown keys are refused so that a typo does not silently drop context.
- */
-export const ReadingContext = z.strictObject({
-  /** Heart rate: RR intervals in milliseconds (from 1/1024 s units). */
-  rrIntervalsMs: z.array(z.number().positive().max(5000)).max(64).optional(),
-  /** Heart rate: cumulative energy expended, kilojoules. */
-  energyExpendedKj: z.number().int().nonnegative().optional(),
-  bodySensorLocation: BodySensorLocation.optional(),
-  /** Pulse oximetry: pulse amplitude index, %. */
-  pulseAmplitudeIndex: z.number().nonnegative().max(100).optional(),
-  /** Pulse oximetry: which averaging the value comes from. */
-  spo2Averaging: z.enum(['normal', 'fast', 'slow', 'spot_check']).optional(),
-  /** Glucose: sample type and location (Glucose Measurement type/location nibble). */
-  sampleType: GlucoseSampleType.optional(),
-  sampleLocation: GlucoseSampleLocation.optional(),
-  mealContext: MealContext.optional(),
-  /** Glucose: `meter` (spot test) or `cgm` (continuous). */
-  source: z.enum(['meter', 'cgm']).optional(),
-  /** Device sequence number (glucose record number). */
-  sequenceNumber: z.number().int().nonnegative().max(65535).optional(),
-  /** CGM: rate of change in mg/dL/min as the device reports it. */
-  trendMgdlPerMin: z.number().min(-100).max(100).optional(),
-  /** CGM: quality, %. */
-  qualityPercent: z.number().min(0).max(100).optional(),
-  /** Blood pressure: the pulse rate the cuff measured with it, /min. */
-  pulseRatePerMin: z.number().min(0).max(300).optional(),
-  /** Shared cuffs and scales: the device's user number (0-254) the measurement was taken for. */
-  deviceUserId: z.number().int().min(0).max(254).optional(),
-  /** Weight: the body-mass index (kg/m2) and height (m) the scale reported with it. */
-  bmi: z.number().positive().max(200).optional(),
-  heightM: z.number().positive().max(3).optional(),
-  /** Temperature: where it was taken. */
-  temperatureSite: TemperatureSite.optional(),
-  /** Raw device status bits as received (hex), for support; never interpreted downstream. */
-  deviceStatusHex: z
-    .string()
-    .regex(/^[0-9a-f]{0,16}$/)
-    .optional(),
-});
-export type ReadingContext = z.infer<typeof ReadingContext>;
 
 export const Reading = z
   .strictObject({

@@ -13,7 +13,8 @@
  * - `value` and each component (`diastolic`, `mean`) in the metric's stored unit, converted
  *   exactly (common/units.ts); a reading sent in another unit keeps what was sent in
  *   `reported_unit`, `reported_value` and `reported_<component>`.
- * - Context as fields, one per context key (CONTEXT_FIELDS).
+ * - Context as fields, one per context key (common/reading-context.ts), the glucose source
+ *   as its tag.
  *
  * `rowToReading` is the complete inverse of `readingToLine` for a reading in its stored
  * form (`asStored`: glucose with its source said): a reading replayed after a restart is the
@@ -27,7 +28,6 @@ import {
   glucoseSourceOf,
   isClinicallyReliable,
   Reading,
-  type ReadingContext,
 } from '../common/contract.ts';
 import {
   type ComponentName,
@@ -38,6 +38,7 @@ import {
   VITAL_METRICS,
   type VitalMetric,
 } from '../common/metrics.ts';
+import { CONTEXT_FIELDS, type ReadingContext } from '../common/reading-context.ts';
 import { convertUnit } from '../common/units.ts';
 import {
   firstRow,
@@ -46,29 +47,6 @@ import {
   finiteNumber as num,
   quoteString,
 } from './influx-connection.ts';
-
-type FieldType = 'string' | 'int' | 'float' | 'numbers';
-
-/** Every context key but the glucose source (a tag), with its field. */
-export const CONTEXT_FIELDS = {
-  rrIntervalsMs: { field: 'rr_ms', type: 'numbers' },
-  energyExpendedKj: { field: 'energy_kj', type: 'int' },
-  bodySensorLocation: { field: 'body_location', type: 'string' },
-  pulseAmplitudeIndex: { field: 'pai', type: 'float' },
-  spo2Averaging: { field: 'averaging', type: 'string' },
-  sampleType: { field: 'sample_type', type: 'string' },
-  sampleLocation: { field: 'sample_location', type: 'string' },
-  mealContext: { field: 'meal', type: 'string' },
-  sequenceNumber: { field: 'sequence', type: 'int' },
-  trendMgdlPerMin: { field: 'trend', type: 'float' },
-  qualityPercent: { field: 'quality', type: 'float' },
-  pulseRatePerMin: { field: 'pulse', type: 'float' },
-  deviceUserId: { field: 'user_id', type: 'int' },
-  bmi: { field: 'bmi', type: 'float' },
-  heightM: { field: 'height_m', type: 'float' },
-  temperatureSite: { field: 'site', type: 'string' },
-  deviceStatusHex: { field: 'device_status', type: 'string' },
-} as const satisfies Record<Exclude<keyof ReadingContext, 'source'>, { field: string; type: FieldType }>;
 
 const PRECISION = { convertTime: (d: Date | number | string | undefined) => String(Number(d)) };
 
@@ -102,8 +80,8 @@ export function asStored(reading: Reading): Reading {
 }
 
 function writeContext(point: Point, context: ReadingContext): void {
-  for (const [key, { field, type }] of Object.entries(CONTEXT_FIELDS)) {
-    const value: unknown = context[key as keyof typeof CONTEXT_FIELDS];
+  for (const { key, field, type } of CONTEXT_FIELDS) {
+    const value: unknown = context[key];
     if (value === undefined) continue;
     if (type === 'numbers' && Array.isArray(value)) {
       if (value.length) point.stringField(field, value.join(','));
@@ -141,7 +119,7 @@ export function readingToLine(reading: Reading, gatewayId: string): string {
 
 function readContext(row: InfluxRow): Record<string, unknown> {
   const context: Record<string, unknown> = {};
-  for (const [key, { field, type }] of Object.entries(CONTEXT_FIELDS)) {
+  for (const { key, field, type } of CONTEXT_FIELDS) {
     const value = row[field];
     if (value === null || value === undefined) continue;
     context[key] = type === 'numbers' && typeof value === 'string' ? value.split(',').map(Number) : value;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reading, ReadingFlag, type ReadingInput } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { METRICS, Metric } from '../common/metrics.ts';
+import { CONTEXT_KEYS } from '../common/reading-context.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
-import { asStored, CONTEXT_FIELDS, readingToLine, storedReadings } from '../ingest/readings-storage.ts';
+import { asStored, readingToLine, storedReadings } from '../ingest/readings-storage.ts';
 import { WriteBatcher } from '../ingest/write-batcher.ts';
 import { influxFor, uniqueDatabase } from './helpers.ts';
 
@@ -209,7 +210,7 @@ describe('storage in a real InfluxDB', () => {
     expect(new Set(readings.map((r) => r.metric))).toEqual(new Set(Metric.options));
     expect(new Set(readings.flatMap((r) => r.flags))).toEqual(new Set(flags));
     expect(new Set(readings.flatMap((r) => Object.keys(r.context)))).toEqual(
-      new Set([...Object.keys(CONTEXT_FIELDS), 'source']),
+      new Set(Object.keys(CONTEXT_KEYS)),
     );
 
     const outcomes = await batcher.submit(readings.map((r) => readingToLine(r, 'GW-RT')));
