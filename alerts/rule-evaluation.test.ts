@@ -12,9 +12,16 @@ import {
   leastSquaresSlope,
   type RuleEvaluation,
   startEvaluation,
+  windowAverage,
+  windowChange,
 } from './rule-evaluation.ts';
 import { Rule, type RuleInput } from './rule-schema.ts';
 import { CGM, CUFF, METER, OXIMETER, SCALE, THERMOMETER } from './test-ward.ts';
+
+function asKind<K extends Rule['kind']>(rule: Rule, kind: K): Extract<Rule, { kind: K }> {
+  if (rule.kind !== kind) throw new Error(`${rule.id} is a ${rule.kind} rule, not ${kind}`);
+  return rule as Extract<Rule, { kind: K }>;
+}
 
 function ruleOf(templates: TemplateId[], id: string): Rule {
   const rule = resolveCarePlan({ patientId: 'p-001', templates }).find((r) => r.id === id);
@@ -528,6 +535,29 @@ describe('average rules', () => {
     });
   });
 
+  it('give the screens the mean the rule decides on: calendar days up to today, in the clinic zone', () => {
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+    const readings = readingTrace(CUFF, [...daily(days, 3, '130/86'), '2026-11-27 21:00 150/96'].join('\n'));
+    // On the 27th: 13 readings on 4 days. A week later the 24th-26th have left the window.
+    expect(windowAverage(asKind(week, 'average'), readings, at('2026-11-27 22:00').getTime(), 'UTC')).toEqual(
+      {
+        level: { systolic: (12 * 130 + 150) / 13, diastolic: (12 * 86 + 96) / 13 },
+        unit: 'mm[Hg]',
+        readings: 13,
+        days: 4,
+      },
+    );
+    expect(
+      windowAverage(asKind(week, 'average'), readings, at('2026-12-03 09:00').getTime(), 'UTC'),
+    ).toMatchObject({
+      readings: 4,
+      days: 1,
+    });
+    expect(
+      windowAverage(asKind(week, 'average'), readings, at('2026-12-04 09:00').getTime(), 'UTC'),
+    ).toBeUndefined();
+  });
+
   it('report the mean of the window in the trigger', () => {
     const days = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
     const status = conditionStatus(stateAfter(week, readingTrace(CUFF, daily(days, 3, '130/86').join('\n'))));
@@ -612,6 +642,23 @@ describe('change rules: weight gained within 3 days (heart.weight_gain)', () => 
     expect(message).toContain(
       '130/95 mmHg at 26 Nov, 07:00 UTC, diastolic 15 mmHg above the baseline 80 mmHg',
     );
+  });
+
+  it.each([
+    [
+      'a gain from the lowest of the 3 days before',
+      mornings(80, 80.7, 81.4, 82.2, 82.3),
+      { latest: 82.3, baseline: 80.7 },
+    ],
+    [
+      'not from a lone low reading that jumped back',
+      mornings(80, 80.1, 77.8, 80.1, 80.2),
+      { latest: 80.2, baseline: 80.1 },
+    ],
+  ])('give the screens the change the rule sees: %s', (_what, trace, expected) => {
+    const change = windowChange(asKind(gain, 'change'), readingTrace(SCALE, trace), 'UTC');
+    expect(change).toMatchObject(expected);
+    expect(change?.change).toBeCloseTo(expected.latest - expected.baseline, 9);
   });
 
   it('report the baseline, in the rule unit, in the trigger', () => {

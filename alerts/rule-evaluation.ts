@@ -589,6 +589,30 @@ function clockAverage(
   return flip({ ...state, days }, windowMean(rule, days).verdict, now, null);
 }
 
+/**
+ * What an average rule's window holds of `readings` (in time order) at `now`: the mean of
+ * each part it names over its calendar days up to today, with how many readings on how many
+ * days; undefined when none fall in it. The screens show this figure, so a doctor reads the
+ * mean the rule decides on (though the rule waits for its minimum count before deciding).
+ */
+export function windowAverage(
+  rule: AverageRule,
+  readings: readonly Reading[],
+  now: number,
+  timeZone: string,
+): TriggerReading['mean'] {
+  const parts = levelEntries(rule.level).map(([part]) => part);
+  let state: { cursor: number | null; days: DayTotal[] } = { cursor: null, days: [] };
+  for (const reading of readings) {
+    const taken = windowReading(state, reading, rule.unit, parts, timeZone);
+    if (taken === undefined) continue;
+    const days = withReading(daysInWindow(state.days, taken.day, rule.windowDays), taken.day, taken.values);
+    state = { cursor: taken.time, days };
+  }
+  const days = daysInWindow(state.days, calendarDay(now, timeZone), rule.windowDays);
+  return windowMean({ ...rule, minReadings: 1, minDays: 1 }, days).mean;
+}
+
 // ---------------------------------------------------------------------------
 // Change rules: the latest value against the lowest (or highest) of the days before
 
@@ -631,6 +655,34 @@ function baselineOf(
 function changeWindow(window: ChangeEvaluation['window'], firstDay: CalendarDay): ChangeEvaluation['window'] {
   const inside = window.findIndex(([, day]) => day >= firstDay);
   return window.slice(Math.max(0, inside - 1)).slice(-MAX_WINDOW_READINGS);
+}
+
+/**
+ * What a change rule sees of `readings` (in time order): the latest value and the change
+ * from its baseline (the lowest, rising, or highest, falling, of the window's earlier
+ * readings, a lone reading that jumped back left out), in the rule's unit, signed (a gain is
+ * positive); undefined without a baseline. The screens show this figure.
+ */
+export function windowChange(
+  rule: ChangeRule,
+  readings: readonly Reading[],
+  timeZone: string,
+): { latest: number; baseline: number; change: number } | undefined {
+  let state: { cursor: number | null; window: ChangeEvaluation['window'] } = { cursor: null, window: [] };
+  for (const reading of readings) {
+    const taken = windowReading(state, reading, rule.unit, [rule.part], timeZone);
+    const value = taken?.values[0];
+    if (taken === undefined || value === undefined) continue;
+    const firstDay = shiftDay(taken.day, -rule.windowDays);
+    state = {
+      cursor: taken.time,
+      window: changeWindow([...state.window, [taken.time, taken.day, value]], firstDay),
+    };
+  }
+  const newest = state.window[state.window.length - 1];
+  if (!newest) return undefined;
+  const baseline = baselineOf(rule, state.window, shiftDay(newest[1], -rule.windowDays));
+  return baseline === undefined ? undefined : { latest: newest[2], baseline, change: newest[2] - baseline };
 }
 
 /** A reading a change rule decides on: its value in the rule's unit, and the first day of its window. */

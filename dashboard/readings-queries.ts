@@ -48,63 +48,6 @@ export async function glucoseValues(
   };
 }
 
-/** A home blood-pressure average: what a doctor compares with the home threshold (135/85). */
-export interface BloodPressureAverage {
-  days: number;
-  /** Reliable readings behind it. */
-  readings: number;
-  /** mm[Hg]. */
-  systolic: number;
-  diastolic: number;
-}
-
-/** The mean of the reliable blood pressures of the last `days` days, or null when there are none. */
-export async function bloodPressureAverage(
-  influx: InfluxConnection,
-  patientId: string,
-  nowMs: number,
-  days: number,
-): Promise<BloodPressureAverage | null> {
-  const series = await influx.querySeries(
-    `SELECT mean(value) AS systolic, mean(diastolic) AS diastolic, count(value) AS readings FROM blood_pressure
-     WHERE patient = ${quoteString(patientId)} AND reliable = true
-     AND time > ${nowMs - days * 86400_000}ms AND time <= ${nowMs}ms`,
-  );
-  const row = series[0] && firstRow(series[0]);
-  const [systolic, diastolic, readings] = [row?.systolic, row?.diastolic, row?.readings].map(num);
-  if (systolic === undefined || diastolic === undefined || !readings) return null;
-  return { days, readings, systolic, diastolic };
-}
-
-/** How long a weight change looks back: the heart-failure rule's 3 days (ESC 2021 [K20]). */
-export const WEIGHT_CHANGE_DAYS = 3;
-
-/**
- * Each patient's weight change over the last WEIGHT_CHANGE_DAYS days (kg): the latest
- * reliable weighing minus the first in that span; absent with fewer than two weighings.
- */
-export async function weightChanges(
-  influx: InfluxConnection,
-  patientIds: readonly string[],
-  nowMs: number,
-): Promise<Map<string, number>> {
-  const result = new Map<string, number>();
-  if (!patientIds.length) return result;
-  const series = await influx.querySeries(
-    `SELECT first(value) AS first, last(value) AS last, count(value) AS weighings FROM body_weight
-     WHERE ${tagIn('patient', patientIds)} AND reliable = true
-     AND time > ${nowMs - WEIGHT_CHANGE_DAYS * 86400_000}ms AND time <= ${nowMs}ms GROUP BY patient`,
-  );
-  for (const s of series) {
-    const row = firstRow(s);
-    const [first, last, weighings] = [row?.first, row?.last, row?.weighings].map(num);
-    if (s.tags?.patient && first !== undefined && last !== undefined && (weighings ?? 0) >= 2) {
-      result.set(s.tags.patient, last - first);
-    }
-  }
-  return result;
-}
-
 /** The lowest or highest reliable value of one metric of a patient in [fromMs, toMs], if any. */
 export async function extremeValue(
   influx: InfluxConnection,

@@ -7,9 +7,11 @@
  * `silentAfterMs` (default 2 h: a meter used twice a day is not silent after an hour).
  * Device-level silences that matter clinically (a CGM that stopped) are no-data alerts.
  */
+
 import type { Severity } from '../common/contract.ts';
 import type { SparklineMetric } from '../common/metrics.ts';
 import type { ChartPoint, PatientLatest } from '../ingest/readings-storage.ts';
+import type { WeightChange } from './home-figures.ts';
 import type { DeviceState } from './readings-queries.ts';
 
 export interface ActiveAlertSummary {
@@ -28,8 +30,8 @@ export interface WardTile {
   latest: PatientLatest;
   /** Last 6 h of each metric, 10-minute means. */
   sparklines: Record<SparklineMetric, ChartPoint[]>;
-  /** kg over the last 3 days, for a patient weighed at least twice in them. */
-  weightChangeKg?: number;
+  /** Weight change by the weight-gain rule's arithmetic: kg, from the lowest of `days` days. */
+  weightChange?: WeightChange;
   devices: { deviceId: string; kind: string; batteryPercent: number | null; connected: boolean }[];
   gateways: { gatewayId: string; online: boolean | null }[];
   alerts: ActiveAlertSummary[];
@@ -41,7 +43,7 @@ export interface WardInput {
   patients: { id: string; displayName: string; gatewayIds: string[] }[];
   latest: Map<string, PatientLatest>;
   sparklines: Record<SparklineMetric, Map<string, ChartPoint[]>>;
-  weightChanges: Map<string, number>;
+  weightChanges: Map<string, WeightChange>;
   devices: DeviceState[];
   gateways: Map<string, { online: boolean }>;
   alerts: Map<string, ActiveAlertSummary[]>;
@@ -73,7 +75,7 @@ export function composeWardTiles(input: WardInput): WardTile[] {
           ? 'silent'
           : 'ok';
     const oldestAlert = alerts[0] ? Date.parse(alerts[0].since) : Number.POSITIVE_INFINITY;
-    const weightChangeKg = input.weightChanges.get(p.id);
+    const weightChange = input.weightChanges.get(p.id);
     return {
       patientId: p.id,
       displayName: p.displayName,
@@ -84,7 +86,7 @@ export function composeWardTiles(input: WardInput): WardTile[] {
         spo2: input.sparklines.spo2.get(p.id) ?? [],
         glucose: input.sparklines.glucose.get(p.id) ?? [],
       },
-      ...(weightChangeKg !== undefined && { weightChangeKg }),
+      ...(weightChange && { weightChange }),
       devices: input.devices
         .filter((d) => d.patientId === p.id)
         .map((d) => ({

@@ -22,8 +22,8 @@ import {
 } from '../common/contract.ts';
 import { decodeGlucoseMeasurement } from '../gateway/gatt/glucose-measurement.ts';
 import { hexBytes } from '../gateway/gatt/hex-bytes.ts';
+import { glucoseMeterReadings } from '../gateway/profiles/glucose-meter/readings.ts';
 import { ReadingPublisher, type ReadingPublisherOptions } from '../gateway/reading-publisher.ts';
-import { glucoseMeterReadings } from '../gateway/readings/glucose-meter-readings.ts';
 import { ReadingSpool } from '../gateway/spool/reading-spool.ts';
 import {
   connectClient,

@@ -17,8 +17,9 @@ import type { SessionUser } from '../../records/sessions.ts';
 import type { User } from '../../records/users.ts';
 import type { ruleView } from '../alert-routes.ts';
 import type { GlucoseSummary } from '../glucose-summary.ts';
+import type { BloodPressureAverage } from '../home-figures.ts';
 import type { LiveEvent } from '../live-feed.ts';
-import type { BloodPressureAverage, ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
+import type { ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
 import type { ActiveAlertSummary, WardTile } from '../ward-tiles.ts';
 
 export type Json<T> = T extends Date

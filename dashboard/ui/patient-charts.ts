@@ -80,6 +80,13 @@ const bandText = (b: ChangeBand, unit: string) => {
   return `${b.title}: alert at more than ${b.by} ${unit} ${edge} the ${baseline} of the last ${b.windowDays} days (shaded: ${b.from.toFixed(1)}-${b.to.toFixed(1)} ${unit})`;
 };
 
+/**
+ * A level converted to the chart's unit, to one decimal more than the vital shows: a rule
+ * written as 3.9 mmol/L reads 70.3 mg/dL, not 70.26084.
+ */
+const levelText = (level: number, metric: ChartResponse['metric']) =>
+  String(Number(level.toFixed(METRICS[metric].precision + 1)));
+
 function thresholdList(chart: ChartResponse): HTMLElement | false {
   if (!chart.thresholds.length && !chart.bands.length) return false;
   const unit = vitalLabel(chart.metric).unit;
@@ -91,7 +98,7 @@ function thresholdList(chart: ChartResponse): HTMLElement | false {
       h(
         'li',
         { class: `severity-${t.severity}` },
-        `${t.title}: alert level ${t.level} ${vitalLabel(chart.metric).unit}${t.part ? ` ${t.part}` : ''} (readings ${t.direction} it)`,
+        `${t.title}: alert level ${levelText(t.level, chart.metric)} ${vitalLabel(chart.metric).unit}${t.part ? ` ${t.part}` : ''} (readings ${t.direction} it)`,
       ),
     ),
   );

@@ -76,8 +76,12 @@ function vitalRow(tile: WardTile, vital: Vital, nowMs: number): HTMLElement {
           ` ${trend.label}`,
         ),
       vital === 'body_weight' &&
-        tile.weightChangeKg !== undefined &&
-        h('span', { class: 'weight-change' }, ` ${signed(tile.weightChangeKg)} kg in 3 days`),
+        tile.weightChange &&
+        h(
+          'span',
+          { class: 'weight-change' },
+          ` ${signed(tile.weightChange.kg)} kg in ${tile.weightChange.days} days`,
+        ),
       latest.irregularPulse && h('span', { class: 'tag tag-irregular' }, 'Irregular pulse'),
       !latest.reliable && h('span', { class: 'tag tag-unreliable' }, 'Unreliable'),
       ageLabel(latest.time, nowMs),
