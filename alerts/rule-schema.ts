@@ -92,7 +92,7 @@ export function convertLevel(level: Level, from: Unit, to: Unit): Level {
   return levelFromEntries(levelEntries(level).map(([part, value]) => [part, convertUnit(value, from, to)]));
 }
 
-/** A difference (a rate, a gain) in another unit: the scale of the conversion without its offset (Cel and [degF]). */
+/** A difference (a rate, a gain) in another unit: the scale of the conversion without its offset (for units with one, such as temperatures). */
 export function convertDifference(difference: number, from: Unit, to: Unit): number {
   return convertUnit(difference, from, to) - convertUnit(0, from, to);
 }

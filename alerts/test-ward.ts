@@ -1,6 +1,6 @@
 /**
  * The ward the alerts tests share: patient p-001's devices (a CGM, a meter, an oximeter, a
- * blood-pressure cuff, a scale, a thermometer), the care team that looks after
+ * blood-pressure cuff, a scale and more), the care team that looks after
  * them (two nurses first, then two doctors in turn) and the alert policy.
  */
 import { AlertPolicy } from './alert-lifecycle.ts';

@@ -148,7 +148,7 @@ export const GatewayConfig = z.strictObject({
       speed: z.coerce.number().min(1, 'expected a speed of at least 1').max(1_000_000).default(1),
       since: UtcTimestamp.optional(),
       /**
-       * RPM_VIRTUAL_HISTORY_DAYS: the simulated cuffs, scales and thermometers were in use this
+       * RPM_VIRTUAL_HISTORY_DAYS: the simulated devices that keep measurements were in use this
        * many days before the simulated timeline began, and hold those measurements (default 0).
        */
       historyDays: z.coerce.number().int().min(0).max(30).default(0),

@@ -1,6 +1,6 @@
 /**
  * The session of every device that sends its measurements unasked: heart-rate straps and
- * oximeters (notifications), blood-pressure cuffs, scales and thermometers (indications of
+ * oximeters (notifications), blood-pressure cuffs and scales, say (indications of
  * each measurement, and on connecting of every measurement stored while the gateway was out
  * of reach, oldest first). A device profile says which characteristics to subscribe to, with
  * their decoders and reading mappers; this does the rest, on every connection:

@@ -65,7 +65,7 @@ export interface HouseholdOptions {
    * episodes' days are drawn from the seed alone.
    */
   startedAtMs?: number;
-  /** Cuffs, scales and thermometers hold the measurements of this many days before they were first heard. */
+  /** Devices that keep their measurements (a cuff, a scale) hold those of this many days before they were first heard. */
   historyDays?: number;
 }
 

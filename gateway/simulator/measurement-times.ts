@@ -1,6 +1,6 @@
 /**
  * When a patient measures with a home device that they pick up at set times of day (a blood
- * pressure cuff morning and evening, a scale every morning, a thermometer in the evening):
+ * pressure cuff morning and evening, a scale every morning):
  * each usual time strays by a few minutes from day to day, some sessions are skipped, and
  * some have a second reading a few minutes after the first (home blood pressure guidelines
  * ask for two). Every time is drawn from the seed for its day and falls on a whole second,

@@ -1,6 +1,6 @@
 /**
- * Fixtures for the tests of the devices that indicate stored measurements (cuff, scale,
- * thermometer): the day the tests start on, a gateway-side central subscribed to a device's
+ * Fixtures for the tests of the devices that indicate stored measurements (a cuff, a
+ * scale): the day the tests start on, a gateway-side central subscribed to a device's
  * measurements, and a bench that starts one kind of device on a manual clock and knows when
  * its patient measures. Not used by the gateway itself.
  */

@@ -1,5 +1,5 @@
 /**
- * What the simulated blood pressure cuff, weighing scale and thermometer have in common: a
+ * What the simulated devices that indicate their measurements have in common (a cuff, a scale): a
  * health service with one measurement characteristic (indicate) and a few readable ones,
  * measurements taken on the patient's daily plan (measurement-times.ts), and a memory that
  * keeps each measurement until a gateway has confirmed it (stored-measurements.ts).
@@ -26,7 +26,7 @@ export interface MeasuringDeviceSpec {
   serviceUuid: string;
   /** The measurement characteristic, indicated. */
   measurementUuid: string;
-  /** The service's other characteristics (a feature, the temperature type), read-only. */
+  /** The service's other characteristics (a feature), read-only. */
   readable: readonly VirtualCharacteristicDefinition[];
   plan: MeasurementPlan;
   /** The memory size when the options give none. */

@@ -56,7 +56,7 @@ class ScriptedCentral implements CentralLink {
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
-function thermometerMemory(capacity: number) {
+function deviceMemory(capacity: number) {
   const peripheral = new VirtualPeripheral({
     address: 'c5:00:00:00:00:01',
     name: 'Memory test',
@@ -85,7 +85,7 @@ function thermometerMemory(capacity: number) {
 
 describe('stored measurements', () => {
   it('keeps what was measured unheard and indicates it oldest first, each after the last was confirmed', async () => {
-    const { peripheral, take, subscribe } = thermometerMemory(10);
+    const { peripheral, take, subscribe } = deviceMemory(10);
     take(1, 2, 3);
     const central = new ScriptedCentral(peripheral);
     peripheral.attach(central);
@@ -106,7 +106,7 @@ describe('stored measurements', () => {
   });
 
   it('keeps a measurement whose confirmation never came, and indicates it first to the next central', async () => {
-    const { take, subscribe } = thermometerMemory(10);
+    const { take, subscribe } = deviceMemory(10);
     take(1, 2);
     const first = await subscribe();
     await first.confirm();
@@ -122,7 +122,7 @@ describe('stored measurements', () => {
   });
 
   it('indicates a measurement taken while subscribed at once, and stores it if unconfirmed', async () => {
-    const { take, subscribe } = thermometerMemory(10);
+    const { take, subscribe } = deviceMemory(10);
     const first = await subscribe();
     take(7);
     await settled();
@@ -136,7 +136,7 @@ describe('stored measurements', () => {
   });
 
   it('holds at most its capacity, the oldest overwritten', async () => {
-    const { take, subscribe } = thermometerMemory(3);
+    const { take, subscribe } = deviceMemory(3);
     take(1, 2, 3, 4, 5);
     const central = await subscribe();
     for (let i = 0; i < 3; i++) await central.confirm();

@@ -1,7 +1,6 @@
 /**
- * The memory of a health device that indicates its measurements (blood pressure cuff,
- * weighing scale, thermometer), kept as the Blood Pressure, Weight Scale and Health
- * Thermometer Profiles describe it: a measurement taken while no central has indications
+ * The memory of a health device that indicates its measurements (a blood pressure cuff, a
+ * weighing scale), kept as their Bluetooth profiles (BLP, WSP) describe it: a measurement taken while no central has indications
  * enabled is stored; once a central enables them, the stored ones are indicated oldest first,
  * one at a time, each waiting for the central's confirmation, and each deleted only once it
  * is confirmed. A measurement taken while a central is subscribed goes out at once (after
