@@ -19,7 +19,7 @@
  * meter, so "silent since monitoring began" would be an alert nobody can act on, repeated
  * forever [K11][K16]. A device that sent and then stopped is what these rules are for.
  *
- * Spot measurements (a cuff, a scale, a meter) have no regular interval:
+ * Spot measurements (a cuff, a scale, a thermometer, a meter) have no regular interval:
  * one reading decides unless the rule asks for a confirmation, and then it says how far
  * apart the confirming readings may be (`maxGapMinutes`).
  *
@@ -27,7 +27,9 @@
  * is beyond its level (>= 180 systolic OR >= 110 diastolic), one alert per reading.
  *
  * Disease templates are built on `general_adult` and may replace its rules where they
- * overlap (COPD's SpO2 target replaces the general SpO2 rules).
+ * overlap (COPD's SpO2 target replaces the general SpO2 rules). Temperature is a NEWS2
+ * parameter like pulse and SpO2, so its rules are general (every adult with a
+ * thermometer), not a template of their own.
  */
 import { z } from 'zod';
 import { type ReadingSelection, Rule, RuleId, type RuleInput } from './rule-schema.ts';
@@ -53,6 +55,7 @@ const SPO2: z.input<typeof ReadingSelection> = { metrics: ['spo2'] };
 const PULSE: z.input<typeof ReadingSelection> = { metrics: ['heart_rate', 'pulse_rate'] };
 const CUFF: z.input<typeof ReadingSelection> = { metrics: ['blood_pressure'] };
 const SCALE: z.input<typeof ReadingSelection> = { metrics: ['body_weight'] };
+const THERMOMETER: z.input<typeof ReadingSelection> = { metrics: ['body_temperature'] };
 
 // What kind of threshold each rule is; the rules below add their numbers and sources.
 const CGM_LOW = { kind: 'threshold', readings: CGM_GLUCOSE, unit: 'mg/dL', direction: 'below' } as const;
@@ -73,6 +76,7 @@ const PULSE_AT_OR_ABOVE = {
   inclusive: true,
 } as const;
 const PULSE_AT_OR_BELOW = { ...PULSE_AT_OR_ABOVE, direction: 'below' } as const;
+const TEMPERATURE_AT_OR_ABOVE = { ...PULSE_AT_OR_ABOVE, readings: THERMOMETER, unit: 'Cel' } as const;
 const BP_AT_OR_ABOVE = { ...PULSE_AT_OR_ABOVE, readings: CUFF, unit: 'mm[Hg]' } as const;
 const SYSTOLIC_AT_OR_BELOW = { ...BP_AT_OR_ABOVE, direction: 'below' } as const;
 /** Home blood pressure over a week, judged on enough of it: 12 readings on 4 days. */
@@ -144,6 +148,31 @@ const generalAdult: RuleInput[] = [
     sustain: { minutes: 5 },
     clear: { level: 51 },
     source: ['K6', 'K14', 'K15'],
+  },
+  {
+    ...TEMPERATURE_AT_OR_ABOVE,
+    id: 'general.temperature_high',
+    title: 'High temperature',
+    severity: 'warning',
+    // NEWS2 temperature >= 39.1 °C scores 2 [K6]. A thermometer reading is a spot
+    // measurement taken on purpose: one reading decides, as a meter test does. Clears at
+    // <= 38.0 °C, score 0 (38.1-39.0 scores 1, hysteresis) [K6]. [degF] readings are
+    // compared in Cel, exactly (102.4 [degF] is 39.11 Cel).
+    level: 39.1,
+    clear: { level: 38 },
+    source: ['K6'],
+  },
+  {
+    ...TEMPERATURE_AT_OR_ABOVE,
+    direction: 'below',
+    id: 'general.temperature_low',
+    title: 'Low temperature',
+    severity: 'critical',
+    // NEWS2 temperature <= 35.0 °C scores 3 [K6]; one reading decides. Clears at >= 36.1 °C,
+    // score 0 (35.1-36.0 scores 1, hysteresis) [K6].
+    level: 35,
+    clear: { level: 36.1 },
+    source: ['K6'],
   },
 ];
 

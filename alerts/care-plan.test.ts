@@ -94,13 +94,14 @@ describe('per-patient overrides', () => {
     ]);
   });
 
-  it('convert every kind exactly to another unit of its metric: kPa, [lb_av]', () => {
+  it('convert every kind exactly to another unit of its metric: kPa, [lb_av], [degF]', () => {
     const rules = resolveCarePlan({
       patientId: 'p-001',
       templates: ['hypertension', 'heart_failure'],
       overrides: {
         'hypertension.severe': { unit: 'kPa' },
         'heart.weight_gain': { unit: '[lb_av]' },
+        'general.temperature_high': { unit: '[degF]' },
       },
     });
     // 180/110 mm[Hg] x 0.133322, exactly.
@@ -110,6 +111,12 @@ describe('per-patient overrides', () => {
     });
     // A change converts as a difference: 2 kg is 4.41 lb, with no offset.
     expect(ruleIn(rules, 'heart.weight_gain')).toMatchObject({ unit: '[lb_av]', by: 2 / 0.45359237 });
+    // A level converts as a value: 39.1 Cel is 102.38 [degF], 38 Cel is 100.4 [degF].
+    expect(ruleIn(rules, 'general.temperature_high')).toMatchObject({
+      unit: '[degF]',
+      level: 102.38,
+      clear: { level: 100.4 },
+    });
   });
 
   it('merge levels part by part: a new systolic keeps the diastolic, null stops comparing a part', () => {

@@ -16,7 +16,7 @@ import {
   windowChange,
 } from './rule-evaluation.ts';
 import { Rule, type RuleInput } from './rule-schema.ts';
-import { CGM, CUFF, METER, OXIMETER, SCALE } from './test-ward.ts';
+import { CGM, CUFF, METER, OXIMETER, SCALE, THERMOMETER } from './test-ward.ts';
 
 function asKind<K extends Rule['kind']>(rule: Rule, kind: K): Extract<Rule, { kind: K }> {
   if (rule.kind !== kind) throw new Error(`${rule.id} is a ${rule.kind} rule, not ${kind}`);
@@ -454,6 +454,19 @@ describe('blood pressure rules compare the parts they name', () => {
       `,
     );
     expect(transitions(withMean, readings)).toEqual(['08:10 fired (since 08:10)', '08:30 cleared']);
+  });
+});
+
+describe('temperature in [degF] is compared in Cel', () => {
+  const fever = ruleOf(['general_adult'], 'general.temperature_high');
+  const fahrenheit = { ...THERMOMETER, unit: '[degF]' } as const;
+
+  it.each([
+    ['102.3 [degF] (39.06 Cel, NEWS2 score 1)', '102.3', []],
+    ['102.38 [degF] (exactly 39.1 Cel)', '102.38', ['18:00 fired (since 18:00)']],
+    ['102.4 [degF] (39.11 Cel)', '102.4', ['18:00 fired (since 18:00)']],
+  ])('%s', (_case, value, expected) => {
+    expect(transitions(fever, readingTrace(fahrenheit, `18:00  ${value}`))).toEqual(expected);
   });
 });
 

@@ -3,13 +3,14 @@ import type { AlertEmission } from './alert-lifecycle.ts';
 import { replayFrom, setCarePlan } from './alerts-engine.ts';
 import type { CarePlanInput } from './care-plan.ts';
 import { at, readingTrace, stamp } from './reading-trace.ts';
-import { CUFF, SCALE } from './test-ward.ts';
+import { CUFF, SCALE, THERMOMETER } from './test-ward.ts';
 import { acknowledgeRule, line, type Run, wardLog, withRestart } from './ward-simulation.ts';
 
 const MINUTE = 60_000;
 
 const hypertension: CarePlanInput = { patientId: 'p-001', templates: ['hypertension'] };
 const heartFailure: CarePlanInput = { patientId: 'p-001', templates: ['heart_failure'] };
+const general: CarePlanInput = { patientId: 'p-001', templates: ['general_adult'] };
 
 const lines = (run: Run) => run.emissions.map((e) => line(e));
 const ids = (emissions: readonly AlertEmission[]) => emissions.map((e) => e.event.eventId);
@@ -246,6 +247,36 @@ describe('weight in heart failure (heart.weight_gain)', () => {
   it('fires on time, with the same id, when the server restarts between the gain and its confirmation', () => {
     const run = { ...days, readings: gained, actions };
     expectSameWithRestart(heartFailure, run, '2026-11-27 12:00', wardLog(heartFailure, run));
+  });
+});
+
+describe('temperature (general adult, NEWS2)', () => {
+  it('compares a thermometer in [degF] in Cel: 102.2 (39.0 Cel) is score 1, 102.4 (39.11 Cel) warns, 100.2 (37.89 Cel) resolves', () => {
+    const readings = readingTrace(
+      { ...THERMOMETER, unit: '[degF]' },
+      `
+      17:00  102.2
+      18:00  102.4
+      20:00  101.8
+      23:00  100.2
+      `,
+    );
+    const actions = { '18:05': acknowledgeRule('general.temperature_high', 'nurse.sana') };
+    expect(lines(wardLog(general, { from: '16:55', to: '23:05', readings, actions }))).toEqual([
+      '18:00 fired general.temperature_high 102.4 [degF] -> nurse.amina, nurse.sana',
+      '18:05 acknowledged general.temperature_high',
+      // 101.8 [degF] at 20:00 is 38.78 Cel, NEWS2 score 1: neither fires nor clears.
+      '23:00 resolved general.temperature_high 100.2 [degF]',
+    ]);
+  });
+
+  it('pages critical on 34.8 Cel (NEWS2 score 3)', () => {
+    const run = wardLog(general, {
+      from: '05:55',
+      to: '06:00',
+      readings: readingTrace(THERMOMETER, '06:00  34.8'),
+    });
+    expect(lines(run)).toEqual(['06:00 fired general.temperature_low 34.8 Cel -> nurse.amina, nurse.sana']);
   });
 });
 

@@ -28,6 +28,12 @@ export const SCALE: TraceDevice = {
   metric: 'body_weight',
   unit: 'kg',
 };
+export const THERMOMETER: TraceDevice = {
+  patientId: 'p-001',
+  deviceId: 'thermo-1',
+  metric: 'body_temperature',
+  unit: 'Cel',
+};
 
 export const WARD_TEAM = CareTeam.parse({
   careTeamId: 'ward-a',

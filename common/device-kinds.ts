@@ -16,6 +16,7 @@ export const DEVICE_KIND_LABELS = {
   cgm: 'Glucose sensor (CGM)',
   blood_pressure_monitor: 'Blood pressure monitor',
   weight_scale: 'Weighing scale',
+  thermometer: 'Thermometer',
 } as const;
 export type DeviceKind = keyof typeof DEVICE_KIND_LABELS;
 

@@ -39,6 +39,8 @@ describe('the metric catalogue', () => {
       min: 1.11,
       max: 1102.31,
     });
+    expect(checkMetricValue('body_temperature', '[degF]', 113)).toBeUndefined();
+    expect(checkMetricValue('body_temperature', '[degF]', 113.1)).toMatchObject({ kind: 'range' });
     expect(checkMetricValue('glucose', 'mg/dL', Number.NaN)).toMatchObject({ kind: 'range' });
   });
 

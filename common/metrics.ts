@@ -30,12 +30,24 @@ export const Metric = z.enum([
   'glucose',
   'blood_pressure',
   'body_weight',
+  'body_temperature',
   'battery',
 ]);
 export type Metric = z.infer<typeof Metric>;
 
 /** UCUM codes. */
-export const Unit = z.enum(['/min', '%', 'mg/dL', 'mmol/L', 'mm[Hg]', 'kPa', 'kg', '[lb_av]']);
+export const Unit = z.enum([
+  '/min',
+  '%',
+  'mg/dL',
+  'mmol/L',
+  'mm[Hg]',
+  'kPa',
+  'kg',
+  '[lb_av]',
+  'Cel',
+  '[degF]',
+]);
 export type Unit = z.infer<typeof Unit>;
 
 /** Each unit as a nurse reads it in a sentence: "mmHg", "°C", "lb" (the codes are UCUM's). */
@@ -48,6 +60,8 @@ const UNIT_LABELS: Record<Unit, string> = {
   kPa: 'kPa',
   kg: 'kg',
   '[lb_av]': 'lb',
+  Cel: '°C',
+  '[degF]': '°F',
 };
 
 /** A unit code as words show it; an unknown code as it is. */
@@ -132,6 +146,7 @@ export const VITAL_METRICS = [
   'glucose',
   'blood_pressure',
   'body_weight',
+  'body_temperature',
 ] as const satisfies readonly Metric[];
 export type VitalMetric = (typeof VITAL_METRICS)[number];
 
@@ -248,6 +263,20 @@ export const METRICS: Record<Metric, MetricRow> = {
     codes: { loinc: '29463-7', mdc: { code: 188736, name: 'MDC_MASS_BODY_ACTUAL' } },
     precision: 1,
     chart: { minSpan: 4 },
+  },
+  body_temperature: {
+    label: 'Temperature',
+    words: 'temperature',
+    description: 'Body temperature from a thermometer',
+    storedUnit: 'Cel',
+    displayUnit: '°C',
+    // 20-45 °C: clinical thermometers measure 32-42.9 °C (ISO 80601-2-56 asks at least
+    // 34-42); a severe hypothermia below that must still be stored, not refused.
+    units: ['Cel', '[degF]'],
+    limits: { min: 20, max: 45 },
+    codes: { loinc: '8310-5', mdc: { code: 150364, name: 'MDC_TEMP_BODY' } },
+    precision: 1,
+    chart: { minSpan: 2 },
   },
   battery: {
     label: 'Battery',

@@ -28,6 +28,19 @@ export const GlucoseSampleLocation = z.enum([
 ]);
 export const MealContext = z.enum(['preprandial', 'postprandial', 'fasting', 'casual', 'bedtime']);
 export const BodySensorLocation = z.enum(['other', 'chest', 'wrist', 'finger', 'hand', 'ear_lobe', 'foot']);
+/** Where a temperature was taken (Temperature Type 0x2A1D). */
+export const TemperatureSite = z.enum([
+  'armpit',
+  'body',
+  'ear',
+  'finger',
+  'gastro_intestinal_tract',
+  'mouth',
+  'rectum',
+  'toe',
+  'tympanum',
+]);
+
 /** How a context value is stored: a string, an integer, a float, or a list of numbers (comma-separated). */
 export type ContextFieldType = 'string' | 'int' | 'float' | 'numbers';
 
@@ -74,6 +87,8 @@ export const CONTEXT_KEYS = {
   /** Weight: the body-mass index (kg/m2) and height (m) the scale reported with it. */
   bmi: key(z.number().positive().max(200), { field: 'bmi', type: 'float' }),
   heightM: key(z.number().positive().max(3), { field: 'height_m', type: 'float' }),
+  /** Temperature: where it was taken. */
+  temperatureSite: key(TemperatureSite, { field: 'site', type: 'string' }),
   /** Raw device status bits as received (hex), for support; never interpreted downstream. */
   deviceStatusHex: key(z.string().regex(/^[0-9a-f]{0,16}$/), { field: 'device_status', type: 'string' }),
 };

@@ -7,6 +7,10 @@ describe('unit conversions', () => {
     [3.9, 'mmol/L', 'mg/dL', 70.26084], // 3.9 x 18.0156
     [250, 'mg/dL', 'mmol/L', 2_500_000 / 180_156], // one integer division: correctly rounded,
     [13.9, 'mmol/L', 'mg/dL', 250.41684],
+    [98.6, '[degF]', 'Cel', 37],
+    [37, 'Cel', '[degF]', 98.6],
+    [32, '[degF]', 'Cel', 0],
+    [-40, 'Cel', '[degF]', -40],
     [16, 'kPa', 'mm[Hg]', 16_000_000 / 133_322],
     [150, '[lb_av]', 'kg', 68.0388555],
     [70, '[in_i]', 'm', 1.778],
@@ -18,6 +22,7 @@ describe('unit conversions', () => {
   it('goes there and back to the same decimal', () => {
     for (const [value, a, b] of [
       [5.5, 'mmol/L', 'mg/dL'],
+      [38.2, 'Cel', '[degF]'],
       [72.4, 'kg', '[lb_av]'],
       [17.3, 'kPa', 'mm[Hg]'],
     ] as const) {

@@ -1,9 +1,9 @@
 /**
  * Unit conversions, exact. Every conversion the platform makes is affine with rational
  * coefficients: `to = (from x p + q) / r` with integers p, q, r. A value is taken as the
- * decimal it was written as (3.9: at most 9 decimals), so the whole computation is one
- * integer numerator and one division, correctly rounded: 3.9 mmol/L is 70.26084 mg/dL,
- * never 70.26083999999999.
+ * decimal it was written as (3.9, 98.6: at most 9 decimals), so the whole computation is one
+ * integer numerator and one division, correctly rounded: 98.6 [degF] is exactly 37 Cel, 3.9
+ * mmol/L is 70.26084 mg/dL, never 70.26083999999999.
  *
  * The factors, each from its definition:
  * - glucose: mg/dL = mmol/L x 18.0156, from the molar mass of glucose (C6H12O6, 180.156
@@ -15,6 +15,7 @@
  *   the sixth digit; no cuff resolves either difference.
  * - mass: 1 [lb_av] = 0.45359237 kg exactly (the international avoirdupois pound, 1959).
  * - length: 1 [in_i] = 0.0254 m exactly (the international inch, 1959).
+ * - temperature: Cel = ([degF] - 32) x 5 / 9.
  *
  * Comparisons are done on the unrounded converted value; rounding is for display only.
  */
@@ -34,6 +35,8 @@ const CONVERSIONS = {
   '[lb_av]->kg': { p: 45359237, q: 0, r: 100_000_000 },
   'kg->[lb_av]': { p: 100_000_000, q: 0, r: 45359237 },
   '[in_i]->m': { p: 254, q: 0, r: 10000 },
+  '[degF]->Cel': { p: 5, q: -160, r: 9 },
+  'Cel->[degF]': { p: 9, q: 160, r: 5 },
 } as const satisfies Record<string, Affine>;
 
 type Conversion = keyof typeof CONVERSIONS;

@@ -194,6 +194,15 @@ describe('storage in a real InfluxDB', () => {
         time: at(5),
         context: { bmi: 27.4, heightM: 1.727, deviceUserId: 2 },
       },
+      {
+        ...base,
+        id: 'rt-temp',
+        metric: 'body_temperature',
+        value: 102.4,
+        unit: '[degF]',
+        time: at(6),
+        context: { temperatureSite: 'mouth' },
+      },
       { ...base, id: 'rt-battery', metric: 'battery', value: 64, unit: '%', time: at(7) },
     ];
     const readings = inputs.map((r) => Reading.parse(r));
@@ -271,6 +280,8 @@ describe('storage in a real InfluxDB', () => {
     expect(bp).toMatchObject({ unit: METRICS.blood_pressure.storedUnit, reported_unit: 'kPa' });
     expect(bp?.value).toBe(132.01122095378108); // 17.6 kPa x 1000 / 133.322 Pa per mm[Hg]
     expect(bp?.diastolic).toBe(84.0071406069516); // 11.2 kPa
+    const [temperature] = await rows('body_temperature');
+    expect(temperature?.value).toBe(39.111111111111114); // (102.4 - 32) x 5 / 9
     const [weight] = await rows('body_weight');
     expect(weight?.value).toBe(81.828063548); // 180.4 [lb_av] x 0.45359237 kg, exact
     const [meter] = await rows('glucose');

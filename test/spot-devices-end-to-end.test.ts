@@ -1,9 +1,10 @@
 /**
- * Cuffs and scales through the real pipeline: simulated devices behind noble's
+ * Cuffs, scales and thermometers through the real pipeline: simulated devices behind noble's
  * bindings on the virtual adapter, the gateway (in-process), the embedded broker, the ingest
  * and InfluxDB. A cuff that kept a week of measurements while no gateway listened hands them
  * all over once the gateway pairs it; each is stored once, at the cuff's own time, also when
- * the gateway comes back and the cuff is heard again; a new measurement arrives at once.
+ * the gateway comes back and the cuff is heard again; a new measurement arrives at once; a
+ * thermometer set to Fahrenheit is stored in Celsius, exactly.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAdapter } from '../gateway/ble/open-adapter.ts';
 import { GatewayConfig } from '../gateway/config.ts';
+import { createThermometer } from '../gateway/profiles/thermometer/simulated-thermometer.ts';
+import { testModelOptions } from '../gateway/simulator/device-test-fixtures.ts';
 import { createHousehold, type HouseholdDevice } from '../gateway/simulator/household.ts';
 import { wallClock } from '../gateway/simulator/simulation-clock.ts';
 import { startGateway } from '../gateway/start-gateway.ts';
@@ -25,8 +28,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('cuffs and scales end to end', () => {
-  it('stores a week of kept cuff readings once each, in order, through a gateway restart; a new one at once', async () => {
+describe('cuffs, scales and thermometers end to end', () => {
+  it('stores a week of kept cuff readings once each, in order, through a gateway restart; a new one at once; °F exactly as °C', async () => {
     const server: RunningServer = await startTestServer(uniqueDatabase('spot_e2e'));
     cleanups.push(() => server.close());
     const secret = await registerGateway(server.records, 'gw-spot', ['P-S1', 'P-S2']);
@@ -53,8 +56,12 @@ describe('cuffs and scales end to end', () => {
         historyDays: 7,
         advertisingIntervalMs: 20,
       });
-      const devices: HouseholdDevice[] = [...household];
-      return { devices, cuff: household.find((d) => d.cuff)?.cuff };
+      const thermometer = createThermometer({
+        ...testModelOptions('c4:00:00:00:00:42', clock, 'spot-thermometer'),
+        unit: 'fahrenheit',
+      });
+      const devices: HouseholdDevice[] = [...household, { patientId: 'P-S2', device: thermometer }];
+      return { devices, thermometer, cuff: household.find((d) => d.cuff)?.cuff };
     };
     /** The gateway, pairing the home's devices on first start and starting them. */
     const run = async (devices: HouseholdDevice[]) => {
@@ -82,6 +89,13 @@ describe('cuffs and scales end to end', () => {
       expect(Number(r.mean)).toBeGreaterThan(Number(r.diastolic));
     }
 
+    // 101.3 °F at the thermometer: stored as (101.3 - 32) x 5 / 9 = 38.5 °C exactly.
+    first.thermometer.take(38.5);
+    await expect
+      .poll(async () => server.influx.query("SELECT * FROM body_temperature WHERE patient = 'P-S2'"), POLL)
+      .toEqual([
+        expect.objectContaining({ value: 38.5, unit: 'Cel', reported_value: 101.3, reported_unit: '[degF]' }),
+      ]);
     await stopFirst();
 
     // The gateway comes back (a power cut ended): the cuff, rebuilt from the same seed, holds

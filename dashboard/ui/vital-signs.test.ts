@@ -12,6 +12,7 @@ describe('a vital sign as a tile shows it', () => {
       { value: '132/85', unit: 'mmHg' },
     ],
     [{ value: 81.25 }, 'body_weight', { value: '81.3', unit: 'kg' }],
+    [{ value: 37 }, 'body_temperature', { value: '37.0', unit: '°C' }],
   ] as const)('%o as %s reads %o', (latest, vital, shown) => {
     expect(vitalText(latest, vital)).toEqual(shown);
   });

@@ -112,6 +112,7 @@ describe('BleCentral scanning', () => {
       pulseOximeter({ rssi: -70 }),
       advertiser('a4:c1:38:00:00:10', 'Meter', '1808', -60),
       advertiser('a4:c1:38:00:00:11', 'CGM', '181f', -80),
+      advertiser('a4:c1:38:00:00:12', 'Thermometer', '1809', -85),
       advertiser('a4:c1:38:00:00:13', 'Cycling sensor', '1816', -90),
     ]);
     const nearby = await central.scan(100);
@@ -120,6 +121,7 @@ describe('BleCentral scanning', () => {
       'Meter: glucose_meter 1808',
       'Oximeter: pulse_oximeter 1822',
       'CGM: cgm 181f',
+      'Thermometer: thermometer 1809',
       'Cycling sensor: null 1816',
     ]);
     expect(nearby[0]).toMatchObject({ id: 'a4c138000001', address: 'a4:c1:38:00:00:01' });

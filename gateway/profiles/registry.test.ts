@@ -14,6 +14,7 @@ describe('deviceKindFromServices', () => {
     [['1822', '180d'], 'pulse_oximeter'],
     [['1810'], 'blood_pressure_monitor'],
     [['181d', '180f'], 'weight_scale'],
+    [['1809'], 'thermometer'],
     [['1816'], null],
     [[], null],
   ] as const)('%j -> %s', (services, kind) => {

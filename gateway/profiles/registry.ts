@@ -14,6 +14,7 @@ import type { DeviceProfile } from './device-profile.ts';
 import { glucoseMeterProfile } from './glucose-meter/profile.ts';
 import { heartRateProfile } from './heart-rate/profile.ts';
 import { pulseOximeterProfile } from './pulse-oximeter/profile.ts';
+import { thermometerProfile } from './thermometer/profile.ts';
 import { weightScaleProfile } from './weight-scale/profile.ts';
 
 /** Most specific first: a CGM may also offer the glucose service, an oximeter a heart-rate one. */
@@ -24,6 +25,7 @@ export const DEVICE_PROFILES: readonly DeviceProfile[] = [
   heartRateProfile,
   bloodPressureMonitorProfile,
   weightScaleProfile,
+  thermometerProfile,
 ];
 
 /** The device kind a set of advertised service UUIDs announces, or null for none we read. */
