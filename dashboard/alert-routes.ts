@@ -13,7 +13,7 @@ import type { AlertsService } from '../alerts/alerts-service.ts';
 import { CarePlan, RuleOverride, resolveCarePlan } from '../alerts/care-plan.ts';
 import { TEMPLATES, TemplateId } from '../alerts/care-plan-templates.ts';
 import { describeRule } from '../alerts/rule-description.ts';
-import type { Rule } from '../alerts/rule-schema.ts';
+import { levelEntries, type Part, type Rule } from '../alerts/rule-schema.ts';
 import { SOURCE_LABELS } from '../alerts/source-keys.ts';
 import { PatientId } from '../common/contract.ts';
 import { isInCareTeamOf, listPatients } from '../records/patients.ts';
@@ -31,6 +31,11 @@ export interface AlertRoutesOptions {
 
 const DAY_MS = 86_400_000;
 
+function levelParts(rule: Rule): Part[] {
+  if (rule.kind !== 'threshold' && rule.kind !== 'average') return [];
+  return levelEntries(rule.level).flatMap(([part]) => (part === undefined ? [] : [part]));
+}
+
 export function ruleView(rule: Rule) {
   return {
     ruleId: rule.id,
@@ -40,6 +45,8 @@ export function ruleView(rule: Rule) {
     severity: rule.severity,
     enabled: rule.enabled,
     summary: describeRule(rule),
+    /** The parts a level names, in order (a blood pressure's systolic and diastolic); none for a scalar. */
+    levelParts: levelParts(rule),
     source: rule.source.map((key) => `${key}: ${SOURCE_LABELS[key]}`).join('; '),
   };
 }

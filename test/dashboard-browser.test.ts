@@ -596,10 +596,31 @@ describe('dashboard in a real browser', () => {
       expect(await averages.textContent()).toMatch(/Last 7 days\d{3}\/\d{2,3} mmHg\d+/);
       await screenshot(page, 'patient-blood-pressure');
       await page.context().close();
+
+      // The doctor moves this patient's home target to 140/90, typed as systolic/diastolic.
+      const sana = await openAs('dr.sana');
+      await sana.goto(`${server.httpUrl}/patients/P-1021`);
+      const target = sana
+        .locator('.care-plan-edit tr[data-rule-id="hypertension.home_mean_high"]')
+        .getByLabel('Home blood pressure above target, for review: mean level');
+      await target.fill('140/90');
+      await sana.getByRole('button', { name: 'Save care plan' }).click();
+      await expect
+        .poll(() => sana.locator('.care-plan-edit').getByRole('status').textContent(), UPDATE_TIMEOUT)
+        .toBe('Care plan saved.');
+      expect(
+        await sana.locator('tr[data-rule-id="hypertension.home_mean_high"] .rule-summary').textContent(),
+      ).toContain('140/90 mmHg');
+      await sana.reload();
+      await sana.locator('table.bp-averages').waitFor(UPDATE_TIMEOUT);
+      expect(await sana.locator('.bp-averages .chart-note').textContent()).toContain(
+        'Home threshold 140/90 mmHg',
+      );
+      await sana.context().close();
     } finally {
       await gateway.close();
     }
-  });
+  }, 120_000); // a whole journey: a week handed over, two alerts, a care-plan change
 
   it('opens the patient view with the three charts and the 14-day glucose summary', async () => {
     const page = await openAs('nurse.ayesha');

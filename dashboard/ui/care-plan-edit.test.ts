@@ -10,10 +10,17 @@ const rule = (ruleId: string, kind: CarePlanRule['kind'], enabled = true): CareP
   severity: 'critical',
   enabled,
   summary: '',
+  levelParts: [],
   source: 'K6',
 });
 const spo2 = rule('general.spo2_low', 'threshold');
 const stale = rule('diabetes.cgm_stale', 'no_data');
+const homeMean: CarePlanRule = {
+  ...rule('hypertension.home_mean_high', 'average'),
+  title: 'Home blood pressure above target',
+  metric: 'blood_pressure',
+  levelParts: ['systolic', 'diastolic'],
+};
 const unchanged = (r: CarePlanRule, value = '') => ({ ruleId: r.ruleId, enabled: r.enabled, value });
 
 describe('carePlanUpdate', () => {
@@ -59,6 +66,40 @@ describe('carePlanUpdate', () => {
       ok: false,
       problems: ['Choose at least one template'],
     });
+  });
+});
+
+describe('a blood-pressure level, part by part', () => {
+  it('sends "130/80" as the systolic and diastolic, and "-" keeps a part as the template has it', () => {
+    for (const [typed, level] of [
+      ['130/80', { systolic: 130, diastolic: 80 }],
+      [' 128 / - ', { systolic: 128 }],
+    ] as const) {
+      expect(carePlanUpdate([homeMean], {}, ['hypertension'], [unchanged(homeMean, typed)])).toEqual({
+        ok: true,
+        body: { templates: ['hypertension'], overrides: { 'hypertension.home_mean_high': { level } } },
+      });
+    }
+  });
+
+  it('refuses a level not written as systolic/diastolic, saying how to write it', () => {
+    for (const typed of ['130', '130/80/70', '130/x']) {
+      const update = carePlanUpdate([homeMean], {}, ['hypertension'], [unchanged(homeMean, typed)]);
+      expect(update.ok ? [] : update.problems).toEqual([
+        expect.stringMatching(
+          /^Home blood pressure above target: mean level must be written as systolic\/diastolic/,
+        ),
+      ]);
+    }
+  });
+
+  it('shows an overridden level as it is written', () => {
+    expect(
+      overrideText({ 'hypertension.home_mean_high': { level: { systolic: 130, diastolic: 80 } } }, homeMean),
+    ).toBe('130/80');
+    expect(overrideText({ 'hypertension.home_mean_high': { level: { diastolic: 80 } } }, homeMean)).toBe(
+      '-/80',
+    );
   });
 });
 

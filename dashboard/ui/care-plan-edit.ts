@@ -1,10 +1,11 @@
 /**
  * What a doctor's edits of a care plan become: the body of PUT /api/patients/:id/care-plan.
- * The doctor switches rules on or off, changes the main value of a rule (a threshold's
- * level, a rate, a silence in minutes) or clears it back to the template's value, and
- * picks the templates. Overrides the screen does not edit are kept as they are. Only
- * "is it a number" is checked here; the server checks the rest and says which rule and
- * field are wrong.
+ * The doctor switches rules on or off, changes the main value of a rule (a threshold's or an
+ * average's level, a rate, a silence in minutes, a change) or clears it back to the
+ * template's value, and picks the templates. A blood-pressure level is written as its parts
+ * in order, "130/80" (systolic/diastolic); a part left as "-" keeps the template's value.
+ * Overrides the screen does not edit are kept as they are. Only "is it a number" is checked
+ * here; the server checks the rest and says which rule and field are wrong.
  */
 import type { CarePlanRule, RuleOverrides } from './api-types.ts';
 
@@ -13,7 +14,7 @@ export const EDITABLE_FIELD: Record<CarePlanRule['kind'], { field: string; label
   threshold: { field: 'level', label: 'Alert level' },
   rate: { field: 'ratePerMinute', label: 'Rate per minute' },
   no_data: { field: 'silentMinutes', label: 'Silent after (minutes)' },
-  average: { field: 'minReadings', label: 'Readings needed' },
+  average: { field: 'level', label: 'Mean level' },
   change: { field: 'by', label: 'Change of more than' },
 };
 
@@ -31,7 +32,35 @@ export function readOverrides(raw: unknown): RuleOverrides {
 /** The current override of a rule's editable value, as text for its input ('' when it follows the template). */
 export function overrideText(overrides: RuleOverrides, rule: CarePlanRule): string {
   const value = overrides[rule.ruleId]?.[EDITABLE_FIELD[rule.kind].field];
-  return typeof value === 'number' ? String(value) : '';
+  if (typeof value === 'number') return String(value);
+  if (!isRecord(value) || !rule.levelParts.length) return '';
+  const parts = rule.levelParts.map((part) => (typeof value[part] === 'number' ? String(value[part]) : '-'));
+  return parts.every((p) => p === '-') ? '' : parts.join('/');
+}
+
+/** What the doctor typed as an override value, or why it is none: a number, or "130/80" for the parts. */
+function parsedValue(rule: CarePlanRule, text: string): number | Record<string, number> | string {
+  const { label } = EDITABLE_FIELD[rule.kind];
+  const parts = EDITABLE_FIELD[rule.kind].field === 'level' ? rule.levelParts : [];
+  if (!parts.length) {
+    return Number.isFinite(Number(text))
+      ? Number(text)
+      : `${label.toLowerCase()} must be a number, not "${text}"`;
+  }
+  const written = text.split('/').map((t) => t.trim());
+  const shape = parts.join('/');
+  if (written.length !== parts.length)
+    return `${label.toLowerCase()} must be written as ${shape}, not "${text}"`;
+  const level: Record<string, number> = {};
+  for (const [i, part] of parts.entries()) {
+    const piece = written[i] ?? '';
+    if (piece === '-') continue;
+    if (piece === '' || !Number.isFinite(Number(piece))) {
+      return `${label.toLowerCase()} must be written as ${shape} with numbers (or - to keep a part), not "${text}"`;
+    }
+    level[part] = Number(piece);
+  }
+  return level;
 }
 
 export interface RuleEdit {
@@ -60,11 +89,12 @@ export function carePlanUpdate(
     if (!rule) continue;
     const override = { ...overrides[rule.ruleId] };
     if (edit.enabled !== rule.enabled) override.enabled = edit.enabled;
-    const { field, label } = EDITABLE_FIELD[rule.kind];
+    const { field } = EDITABLE_FIELD[rule.kind];
     const text = edit.value.trim();
-    if (text === '') delete override[field];
-    else if (Number.isFinite(Number(text))) override[field] = Number(text);
-    else problems.push(`${rule.title}: ${label.toLowerCase()} must be a number, not "${text}"`);
+    const value = text === '' ? undefined : parsedValue(rule, text);
+    if (value === undefined) delete override[field];
+    else if (typeof value === 'string') problems.push(`${rule.title}: ${value}`);
+    else override[field] = value;
     if (Object.keys(override).length) overrides[rule.ruleId] = override;
     else delete overrides[rule.ruleId];
   }

@@ -66,12 +66,14 @@ function ruleRow(
 ): { row: HTMLTableRowElement; inputs: RuleInputs } {
   const { label } = EDITABLE_FIELD[rule.kind];
   const enabled = h('input', { type: 'checkbox', checked: rule.enabled, 'aria-label': `${rule.title}: on` });
+  // A blood-pressure level is typed as systolic/diastolic: a decimal keypad has no "/".
+  const parts = EDITABLE_FIELD[rule.kind].field === 'level' ? rule.levelParts : [];
   const value = h('input', {
     type: 'text',
-    inputmode: 'decimal',
+    inputmode: parts.length ? 'text' : 'decimal',
     class: 'rule-value',
     value: overrideText(overrides, rule),
-    placeholder: 'as template',
+    placeholder: parts.length ? `as template (${parts.join('/')})` : 'as template',
     'aria-label': `${rule.title}: ${label.toLowerCase()}`,
   });
   const tr = row(
