@@ -7,9 +7,14 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertEvent, AlertEvent as AlertEventSchema, topics } from '../common/contract.ts';
 import type { RunningServer } from '../server/start-server.ts';
-import { connectGateway, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
-
-const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
+import {
+  connectGateway,
+  MQTT_WITH_SUBSCRIBER,
+  registerGateway,
+  SUBSCRIBER,
+  startTestServer,
+  uniqueDatabase,
+} from './helpers.ts';
 
 describe('an alerts engine that fell too far behind', () => {
   let server: RunningServer;
@@ -18,12 +23,7 @@ describe('an alerts engine that fell too far behind', () => {
 
   beforeAll(async () => {
     server = await startTestServer(uniqueDatabase('alerts_overflow'), {
-      mqtt: {
-        host: '127.0.0.1',
-        port: 0,
-        subscriberUsername: SUBSCRIBER.username,
-        subscriberPassword: SUBSCRIBER.password,
-      },
+      mqtt: MQTT_WITH_SUBSCRIBER,
       alerts: { tickSeconds: 1, maxPendingReadings: 5 },
     });
     subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {

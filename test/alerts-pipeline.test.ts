@@ -18,13 +18,18 @@ import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { subscribeToAlertEvents, testServerConfig, uniqueDatabase } from './helpers.ts';
+import {
+  MQTT_WITH_SUBSCRIBER,
+  SUBSCRIBER,
+  subscribeToAlertEvents,
+  testServerConfig,
+  uniqueDatabase,
+} from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
 
 const MIN = 60_000;
 const WEBHOOK_SECRET = 'pipeline-webhook-secret';
-const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
 
 /** The server's clock, moved by the test. */
 let clockMs = Date.parse('2026-11-24T19:00:00Z');
@@ -155,12 +160,7 @@ describe('alerts through the real pipeline', () => {
     config = testServerConfig(uniqueDatabase('alerts_pipeline'), {
       mode: 'demo',
       timeZone: 'Asia/Karachi',
-      mqtt: {
-        host: '127.0.0.1',
-        port: 0,
-        subscriberUsername: SUBSCRIBER.username,
-        subscriberPassword: SUBSCRIBER.password,
-      },
+      mqtt: MQTT_WITH_SUBSCRIBER,
       alerts: {
         tickSeconds: 1,
         criticalEscalateMinutes: 15,

@@ -81,6 +81,17 @@ export async function connectGateway(
   return connectClient(port, { clientId: gatewayId, username: gatewayId, password: secret, ...options });
 }
 
+/** The read-only subscriber account the integration tests configure (RPM_MQTT_SUBSCRIBER_*). */
+export const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
+
+/** An embedded broker on a free local port with the subscriber account. */
+export const MQTT_WITH_SUBSCRIBER = {
+  host: '127.0.0.1',
+  port: 0,
+  subscriberUsername: SUBSCRIBER.username,
+  subscriberPassword: SUBSCRIBER.password,
+};
+
 /**
  * Subscribes with the read-only subscriber account to every patient's alert events;
  * `events` (a new list, or one kept across server restarts) fills as they arrive,

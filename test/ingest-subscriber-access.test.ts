@@ -10,12 +10,12 @@ import type { RunningServer } from '../server/start-server.ts';
 import {
   connectClient,
   connectGateway,
+  MQTT_WITH_SUBSCRIBER,
   registerGateway,
+  SUBSCRIBER,
   startTestServer,
   uniqueDatabase,
 } from './helpers.ts';
-
-const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
 
 describe('the read-only subscriber account', () => {
   let server: RunningServer;
@@ -25,12 +25,7 @@ describe('the read-only subscriber account', () => {
 
   beforeAll(async () => {
     server = await startTestServer(uniqueDatabase('subscriber_access'), {
-      mqtt: {
-        host: '127.0.0.1',
-        port: 0,
-        subscriberUsername: SUBSCRIBER.username,
-        subscriberPassword: SUBSCRIBER.password,
-      },
+      mqtt: MQTT_WITH_SUBSCRIBER,
     });
     const secret = await registerGateway(server.records, 'GW-SUB', ['P-SUB']);
     gateway = await connectGateway(server.mqttPort, 'GW-SUB', secret);

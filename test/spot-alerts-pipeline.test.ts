@@ -11,12 +11,18 @@ import { type AlertEvent, type ReadingInput, topics } from '../common/contract.t
 import { createLogger } from '../common/log.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { connectGateway, subscribeToAlertEvents, testServerConfig, uniqueDatabase } from './helpers.ts';
+import {
+  connectGateway,
+  MQTT_WITH_SUBSCRIBER,
+  SUBSCRIBER,
+  subscribeToAlertEvents,
+  testServerConfig,
+  uniqueDatabase,
+} from './helpers.ts';
 import { login } from './http-session.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-const SUBSCRIBER = { username: 'integration', password: 'integration-password-1' };
 /** 2026-11-24 00:00 in Karachi: the readings fall on the days before, the clock after them. */
 const MIDNIGHT = Date.parse('2026-11-23T19:00:00Z');
 const clockMs = MIDNIGHT + 12 * 60 * MIN;
@@ -64,12 +70,7 @@ describe('cuff and scale alerts through the real pipeline', () => {
     const config = testServerConfig(uniqueDatabase('spot_alerts'), {
       mode: 'demo',
       timeZone: 'Asia/Karachi',
-      mqtt: {
-        host: '127.0.0.1',
-        port: 0,
-        subscriberUsername: SUBSCRIBER.username,
-        subscriberPassword: SUBSCRIBER.password,
-      },
+      mqtt: MQTT_WITH_SUBSCRIBER,
       alerts: { tickSeconds: 1 },
     });
     server = await startServer(config, createLogger('test-server', config.logLevel), clock);
