@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEVICE_KIND_NAMES } from './device-kinds.ts';
 import { ComponentName, checkMetricValue, componentsOf, METRICS, Metric, Unit } from './metrics.ts';
 import { ReadingContext } from './reading-context.ts';
+import { printable, text, unsafeCharacter } from './text.ts';
 
 export const CONTRACT_VERSION = 'v1';
 const ROOT = `rpm/${CONTRACT_VERSION}`;
@@ -27,9 +28,10 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
  */
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const idSchema = (what: string) =>
-  z
-    .string()
-    .regex(idPattern, `${what} must be 1-64 characters of letters, digits and _ . : - (no / + # or spaces)`);
+  text().regex(
+    idPattern,
+    `${what} must be 1-64 characters of letters, digits and _ . : - (no / + # or spaces)`,
+  );
 export const GatewayId = idSchema('gatewayId');
 export const PatientId = idSchema('patientId');
 export const DeviceId = idSchema('deviceId');
@@ -164,7 +166,7 @@ export const Reading = z
      * `{deviceId}:{metric}:{sequence}:{device's own time}` (a meter whose memory is cleared
      * numbers from 1 again, so the sequence alone is not unique).
      */
-    id: z.string().min(1).max(128),
+    id: text().min(1).max(128),
     patientId: PatientId,
     deviceId: DeviceId,
     metric: Metric,
@@ -347,8 +349,11 @@ export interface ValidReading {
   reading: Reading;
 }
 
+/** The issues as one line, with any unsafe character they quote (a bad key) written as its escape. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  return printable(
+    error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; '),
+  );
 }
 
 /** The reason a refused reading is filed under: its first custom issue's, else invalid_reading. */
@@ -391,8 +396,11 @@ export function validateReadingsPayload(
   const rejected: RejectedReading[] = [];
   const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
   envelope.data.readings.forEach((raw, index) => {
+    // An id that is itself unsafe text is not echoed: the index names the reading.
     const readingId =
-      typeof raw === 'object' && raw && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
+      typeof raw === 'object' && raw && 'id' in raw && typeof raw.id === 'string' && !unsafeCharacter(raw.id)
+        ? raw.id
+        : undefined;
     const parsed = Reading.safeParse(raw);
     if (!parsed.success) {
       rejected.push({
@@ -427,14 +435,14 @@ export const RejectionMessage = z.strictObject({
   gatewayId: GatewayId,
   at: UtcTimestamp,
   /** Set when the whole message was refused. */
-  message: z.strictObject({ reason: RejectionReason, detail: z.string() }).optional(),
+  message: z.strictObject({ reason: RejectionReason, detail: text() }).optional(),
   readings: z
     .array(
       z.strictObject({
         index: z.number().int().nonnegative(),
-        readingId: z.string().optional(),
+        readingId: text().optional(),
         reason: RejectionReason,
-        detail: z.string(),
+        detail: text(),
       }),
     )
     .default([]),
@@ -452,7 +460,7 @@ export const DeviceStatus = z.strictObject({
   deviceId: DeviceId,
   patientId: PatientId,
   kind: DeviceKind,
-  name: z.string().max(64).optional(),
+  name: text().max(64).optional(),
   batteryPercent: z.number().int().min(0).max(100).nullable(),
   rssi: z.number().int().min(-127).max(20).nullable(),
   connected: z.boolean(),
@@ -468,7 +476,7 @@ export const GatewayStatus = z.strictObject({
   gatewayId: GatewayId,
   online: z.boolean(),
   at: UtcTimestamp.optional(),
-  softwareVersion: z.string().max(32).optional(),
+  softwareVersion: text().max(32).optional(),
   /** Readings waiting in the gateway's disk spool. */
   spooled: z.number().int().nonnegative().optional(),
   devices: z.array(DeviceStatus).max(32).default([]),
@@ -494,12 +502,12 @@ export type AlertEventType = z.infer<typeof AlertEventType>;
 /** Server -> subscribers on `rpm/v1/alerts/{patientId}` (QoS 1). */
 export const AlertEvent = z.strictObject({
   /** Deterministic: the same episode of the same rule for the same patient has the same id. */
-  alertId: z.string().min(1).max(128),
+  alertId: text().min(1).max(128),
   /** Unique per event, for idempotent consumers. */
-  eventId: z.string().min(1).max(160),
+  eventId: text().min(1).max(160),
   type: AlertEventType,
   patientId: PatientId,
-  ruleId: z.string().min(1).max(64),
+  ruleId: text().min(1).max(64),
   severity: Severity,
   metric: Metric.optional(),
   /** The reading that triggered the event, in its own unit (a blood pressure's systolic)... */
@@ -507,11 +515,11 @@ export const AlertEvent = z.strictObject({
   /** ...with a compound reading's other parts (a blood pressure's diastolic and mean), in `unit`. */
   components: z.partialRecord(ComponentName, z.number()).optional(),
   unit: Unit.optional(),
-  message: z.string().max(500),
+  message: text().max(500),
   at: UtcTimestamp,
   /** Who acted (acknowledged, resolved, snoozed), by user id. */
-  by: z.string().max(64).optional(),
-  note: z.string().max(1000).optional(),
+  by: text().max(64).optional(),
+  note: text().max(1000).optional(),
   until: UtcTimestamp.optional(),
 });
 export type AlertEvent = z.infer<typeof AlertEvent>;

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayId, PatientId } from '../common/contract.ts';
+import { text } from '../common/text.ts';
 import { listAudit } from '../records/audit-log.ts';
 import {
   assignPatientToCareTeam,
@@ -146,9 +147,9 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     {
       schema: {
         querystring: z.object({
-          targetType: z.string().max(32).optional(),
-          targetId: z.string().max(128).optional(),
-          actor: z.string().max(64).optional(),
+          targetType: text().max(32).optional(),
+          targetId: text().max(128).optional(),
+          actor: text().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
       },

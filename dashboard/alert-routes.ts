@@ -16,6 +16,7 @@ import { describeRule } from '../alerts/rule-description.ts';
 import { levelEntries, type Part, type Rule } from '../alerts/rule-schema.ts';
 import { SOURCE_LABELS } from '../alerts/source-keys.ts';
 import { PatientId } from '../common/contract.ts';
+import { text } from '../common/text.ts';
 import { isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { currentUser, requireRole } from './auth.ts';
@@ -141,8 +142,8 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     if (!stored) throw new RequestRefused(404, `alert '${alertId}' does not exist`);
     return { alert: view(stored) };
   };
-  const params = z.object({ alertId: z.string().min(1).max(128) });
-  const note = z.string().trim().max(1000);
+  const params = z.object({ alertId: text().min(1).max(128) });
+  const note = text().trim().max(1000);
 
   app.post(
     '/api/alerts/:alertId/acknowledge',
@@ -225,7 +226,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
         params: patientParams,
         body: z.strictObject({
           templates: z.array(TemplateId).min(1),
-          overrides: z.record(z.string(), RuleOverride).default({}),
+          overrides: z.record(text(), RuleOverride).default({}),
         }),
       },
     },

@@ -15,6 +15,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { ZodFastify } from '../common/page-security.ts';
+import { text } from '../common/text.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
@@ -58,7 +59,7 @@ export function currentUser(request: FastifyRequest): SessionUser {
   return request.user;
 }
 
-const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+const Login = z.strictObject({ username: text().min(1).max(64), password: text().min(1).max(200) });
 
 /**
  * Adds the session, CSRF and login machinery to `app` itself (not a child scope), so that

@@ -5,6 +5,7 @@
  */
 import { Point } from '@influxdata/influxdb-client';
 import type { GatewayStatus } from '../common/contract.ts';
+import { printable } from '../common/text.ts';
 import { lineOf } from './readings-storage.ts';
 
 export const MEASUREMENT = {
@@ -30,10 +31,10 @@ export function deadLetterToLine(d: DeadLetter): string {
   const point = new Point(MEASUREMENT.deadLetter)
     .tag('gateway', d.gatewayId)
     .tag('reason', d.reason)
-    .stringField('detail', d.detail.slice(0, 1000))
-    .stringField('payload', d.payload.slice(0, MAX_DEAD_LETTER_PAYLOAD))
+    .stringField('detail', printable(d.detail).slice(0, 1000))
+    .stringField('payload', printable(d.payload).slice(0, MAX_DEAD_LETTER_PAYLOAD))
     .timestamp(d.at);
-  if (d.ref) point.stringField('ref', d.ref);
+  if (d.ref) point.stringField('ref', printable(d.ref));
   return lineOf(point);
 }
 

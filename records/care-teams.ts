@@ -4,14 +4,16 @@
  * unacknowledged escalates from order 1 to 2 and on.
  */
 import { z } from 'zod';
+import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
 import { type Role, UserId } from './users.ts';
 
-export const CareTeamId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'expected 2-32 lowercase letters, digits, . _ or -');
+export const CareTeamId = text().regex(
+  /^[a-z0-9][a-z0-9._-]{1,31}$/,
+  'expected 2-32 lowercase letters, digits, . _ or -',
+);
 
 export const CareTeamMembers = z
   .array(z.strictObject({ userId: UserId, escalationOrder: z.number().int().min(1).max(20) }))
@@ -19,7 +21,7 @@ export const CareTeamMembers = z
 
 export const NewCareTeam = z.strictObject({
   id: CareTeamId,
-  name: z.string().trim().min(1).max(80),
+  name: text().trim().min(1).max(80),
   members: CareTeamMembers.default([]),
 });
 export type NewCareTeam = z.input<typeof NewCareTeam>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { GatewayId } from '../common/contract.ts';
+import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { issueGatewaySecret } from './gateway-credentials.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
@@ -12,7 +13,7 @@ import type { RecordsDb, SqlClient } from './records-db.ts';
 
 export const NewGateway = z.strictObject({
   id: GatewayId,
-  label: z.string().trim().max(80).default(''),
+  label: text().trim().max(80).default(''),
 });
 export type NewGateway = z.input<typeof NewGateway>;
 

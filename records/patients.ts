@@ -4,13 +4,14 @@
  */
 import { z } from 'zod';
 import { PatientId } from '../common/contract.ts';
+import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
 
 export const NewPatient = z.strictObject({
   id: PatientId,
-  displayName: z.string().trim().min(1).max(80),
+  displayName: text().trim().min(1).max(80),
 });
 export type NewPatient = z.infer<typeof NewPatient>;
 

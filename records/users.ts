@@ -4,6 +4,7 @@
  * clinical views). Passwords are hashed with scrypt (password-hash.ts).
  */
 import { z } from 'zod';
+import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
@@ -12,16 +13,17 @@ import type { RecordsDb, SqlClient } from './records-db.ts';
 export const Role = z.enum(['nurse', 'doctor', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-export const UserId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'expected 2-32 lowercase letters, digits, . _ or -');
+export const UserId = text().regex(
+  /^[a-z0-9][a-z0-9._-]{1,31}$/,
+  'expected 2-32 lowercase letters, digits, . _ or -',
+);
 
 /** Long enough to resist guessing; no composition rules (NIST SP 800-63B). */
-export const Password = z.string().min(12, 'expected at least 12 characters').max(200);
+export const Password = text().min(12, 'expected at least 12 characters').max(200);
 
 export const NewUser = z.strictObject({
   id: UserId,
-  displayName: z.string().trim().min(1).max(80),
+  displayName: text().trim().min(1).max(80),
   role: Role,
   email: z.email().optional(),
   password: Password,
