@@ -34,7 +34,12 @@ export interface ReadingsIngestOptions {
   metrics: IngestMetrics;
   log: Logger;
   now?: () => Date;
-  /** Called with readings once they are stored (alerts engine, live dashboard feed). */
+  /**
+   * Called with readings once they are stored (alerts engine, live dashboard feed), for each
+   * gateway in the order its messages arrived: a gateway with several messages in flight has
+   * them stored at once, and a later one finishing first must not hand its readings on first,
+   * or the rules would see the home's readings out of order.
+   */
   onStored?: (readings: Reading[], gatewayId: string) => void;
   onStatus?: (status: GatewayStatus) => void;
 }
@@ -65,6 +70,8 @@ function wholeMessage(
 export class ReadingsIngest {
   private lastDeadLetterMs = 0;
   private readonly now: () => Date;
+  /** Per gateway: settles once its latest message so far has handed its readings on (or failed). */
+  private readonly handoffs = new Map<string, Promise<void>>();
 
   constructor(private readonly o: ReadingsIngestOptions) {
     this.now = o.now ?? (() => new Date());
@@ -106,6 +113,30 @@ export class ReadingsIngest {
     gatewayId: string,
     payload: Buffer,
     messageRef: string,
+    signal?: AbortSignal,
+  ): Promise<IngestOutcome> {
+    const earlier = this.handoffs.get(gatewayId) ?? Promise.resolve();
+    let handedOn = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      handedOn = resolve;
+    });
+    const mine = Promise.all([earlier, done]).then(() => undefined);
+    this.handoffs.set(gatewayId, mine);
+    try {
+      return await this.storeReadings(gatewayId, payload, messageRef, earlier, signal);
+    } finally {
+      handedOn();
+      void mine.then(() => {
+        if (this.handoffs.get(gatewayId) === mine) this.handoffs.delete(gatewayId);
+      });
+    }
+  }
+
+  private async storeReadings(
+    gatewayId: string,
+    payload: Buffer,
+    messageRef: string,
+    earlier: Promise<void>,
     signal?: AbortSignal,
   ): Promise<IngestOutcome> {
     const now = this.now();
@@ -165,6 +196,7 @@ export class ReadingsIngest {
     // Stored is stored: the alerts see these readings even if a neighbour's dead letter
     // fails below (the resend then stores and reports them again, which is harmless).
     this.o.metrics.written.inc(stored.length);
+    await earlier;
     if (stored.length) this.o.onStored?.(stored, gatewayId);
     rejected.sort((a, b) => a.index - b.index);
     if (rejected.length) {
