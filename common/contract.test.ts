@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Reading, type ReadingInput } from './contract.ts';
+import { Reading, type ReadingInput, validateReadingsPayload } from './contract.ts';
 
 const base = {
   id: 'r-1',
@@ -75,5 +75,14 @@ describe('the reading contract', () => {
     expect(
       Reading.parse({ ...base, metric: 'spo2', value: 97, unit: '%', time: '2026-11-24T08:00:00Z' }).time,
     ).toBe('2026-11-24T08:00:00.000Z');
+  });
+
+  it('refuses a batch nested thousands deep before any recursive work, saying why', () => {
+    const deep = `{"gatewayId":"gw-1","sentAt":"2026-11-24T08:00:00Z","readings":[${'['.repeat(8000)}${']'.repeat(8000)}]}`;
+    expect(validateReadingsPayload(deep, 'gw-1', new Date('2026-11-24T08:00:00Z'))).toEqual({
+      ok: false,
+      reason: 'bad_envelope',
+      detail: 'payload nests more than 8 levels deep; a readings batch needs at most 8',
+    });
   });
 });

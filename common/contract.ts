@@ -368,6 +368,28 @@ function reasonFor(error: z.ZodError): RejectionReason {
 }
 
 /**
+ * How deep a batch may nest: envelope, readings, a reading, its context, RR intervals (5),
+ * with room to spare. Checked before any recursive work (validation, a dead letter's copy),
+ * so a payload nested thousands deep is refused, not a stack overflow that drops the
+ * connection and, resent, stops the home's data for good.
+ */
+const MAX_BATCH_DEPTH = 8;
+
+/** The nesting depth of parsed JSON, counted without recursion and only up to `limit + 1`. */
+function nestingDepth(json: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[json, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
  * Validates a readings payload published on `rpm/v1/gw/{topicGatewayId}/readings`.
  * Pure: the clock is passed in. Registry checks (patient known, patient on gateway)
  * belong to the ingest, which has the registry.
@@ -382,6 +404,14 @@ export function validateReadingsPayload(
     json = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
   } catch (err) {
     return { ok: false, reason: 'bad_json', detail: `payload is not JSON: ${(err as Error).message}` };
+  }
+  const depth = nestingDepth(json, MAX_BATCH_DEPTH);
+  if (depth > MAX_BATCH_DEPTH) {
+    return {
+      ok: false,
+      reason: 'bad_envelope',
+      detail: `payload nests more than ${MAX_BATCH_DEPTH} levels deep; a readings batch needs at most ${MAX_BATCH_DEPTH}`,
+    };
   }
   const envelope = ReadingsBatchEnvelope.safeParse(json);
   if (!envelope.success) return { ok: false, reason: 'bad_envelope', detail: describeIssues(envelope.error) };

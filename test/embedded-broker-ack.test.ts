@@ -163,6 +163,23 @@ describe('ingest through the embedded broker', () => {
     expect(rows.map((r) => r.value)).toEqual([90]);
   });
 
+  it('acknowledges a batch nested 8,000 deep as a dead letter and stores the batch behind it', async () => {
+    rejections.length = 0;
+    const deep = `{"gatewayId":"GW100","sentAt":"2026-11-24T08:00:00Z","readings":[${'['.repeat(8000)}${']'.repeat(8000)}]}`;
+    // Both go out at once; the poison one must be acknowledged (else it is resent for ever).
+    await Promise.all([
+      gateway.publishAsync(topics.readings('GW100'), deep, { qos: 1 }),
+      gateway.publishAsync(topics.readings('GW100'), batch([reading(31)]), { qos: 1 }),
+    ]);
+    expect(rejections.map((r) => r.message?.detail)).toEqual([
+      'payload nests more than 8 levels deep; a readings batch needs at most 8',
+    ]);
+    const rows = await server.influx.query(
+      "SELECT value FROM heart_rate WHERE time = '2026-11-24T08:00:31Z'",
+    );
+    expect(rows.map((r) => r.value)).toEqual([91]);
+  });
+
   it('refuses a batch whose gatewayId is not the one in its topic', async () => {
     rejections.length = 0;
     await gateway.publishAsync(topics.readings('GW100'), batch([reading(40)], 'GW999'), { qos: 1 });
