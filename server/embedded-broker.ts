@@ -11,7 +11,9 @@
  *   it may publish only its own readings and status, and subscribe only to its own
  *   rejections;
  * - the optional read-only subscriber account (integrations) may subscribe to alert events
- *   and gateway status only (never readings or rejections) and publish nothing;
+ *   and gateway status only (never readings or rejections) and publish nothing; its MQTT
+ *   client ids are its own, the username or `<username>-<anything>` (several integrations),
+ *   so it can never take a gateway's client id and push that gateway off;
  * - anyone else is refused at CONNECT.
  */
 
@@ -141,6 +143,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     if (!username) return refuse('no username');
     if (o.subscriber && subscriberSha256 && username === o.subscriber.username) {
       if (!secretMatches(secret, subscriberSha256)) return refuse('bad credentials');
+      if (client.id !== username && !client.id.startsWith(`${username}-`)) {
+        return refuse(`the subscriber's MQTT client id must be '${username}' or start with '${username}-'`);
+      }
       identities.set(client, { kind: 'subscriber' });
       return callback(null, true);
     }

@@ -13,6 +13,7 @@ import {
   registerGateway,
   SUBSCRIBER,
   startTestServer,
+  subscriberClientId,
   uniqueDatabase,
 } from './helpers.ts';
 
@@ -28,6 +29,7 @@ describe('an alerts engine that fell too far behind', () => {
     });
     subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
       ...SUBSCRIBER,
+      clientId: subscriberClientId(SUBSCRIBER),
       reconnectPeriod: 0,
     });
     await subscriber.subscribeAsync(topics.allAlerts, { qos: 1 });

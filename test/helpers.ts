@@ -102,7 +102,7 @@ export async function subscribeToAlertEvents(
   account: { username: string; password: string },
   events: AlertEvent[] = [],
 ): Promise<{ client: MqttClient; events: AlertEvent[] }> {
-  const client = await connectClient(port, account);
+  const client = await connectClient(port, { ...account, clientId: subscriberClientId(account) });
   await client.subscribeAsync(topics.allAlerts, { qos: 1 });
   client.on('message', (_topic, payload) => events.push(AlertEvent.parse(JSON.parse(String(payload)))));
   return { client, events };
@@ -115,6 +115,10 @@ export async function connectClient(
   if (port === undefined) throw new Error('this server has no embedded broker');
   return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, ...options });
 }
+
+/** The subscriber account's own client id: its username and a suffix, as the broker requires. */
+export const subscriberClientId = (account: { username: string }) =>
+  `${account.username}-${Math.random().toString(16).slice(2, 10)}`;
 
 /**
  * Reading `n` of a test pulse oximeter: SpO2 90-99 %, one every `stepMs` (1 s) from

@@ -14,6 +14,7 @@ import {
   registerGateway,
   SUBSCRIBER,
   startTestServer,
+  subscriberClientId,
   uniqueDatabase,
 } from './helpers.ts';
 
@@ -29,13 +30,26 @@ describe('the read-only subscriber account', () => {
     });
     const secret = await registerGateway(server.records, 'GW-SUB', ['P-SUB']);
     gateway = await connectGateway(server.mqttPort, 'GW-SUB', secret);
-    subscriber = await connectClient(server.mqttPort, SUBSCRIBER);
+    subscriber = await connectClient(server.mqttPort, {
+      ...SUBSCRIBER,
+      clientId: subscriberClientId(SUBSCRIBER),
+    });
     subscriber.on('message', (topic) => received.push(topic));
   });
   afterAll(async () => {
     await subscriber?.endAsync();
     await gateway?.endAsync();
     await server?.close();
+  });
+
+  it("may not take a gateway's client id: refused, and the gateway stays connected", async () => {
+    await expect(connectClient(server.mqttPort, { ...SUBSCRIBER, clientId: 'GW-SUB' })).rejects.toThrow(
+      /Bad username or password|Not authorized/,
+    );
+    await expect(connectClient(server.mqttPort, { ...SUBSCRIBER, clientId: 'mqttjs_1234' })).rejects.toThrow(
+      /Bad username or password|Not authorized/,
+    );
+    expect(gateway.connected).toBe(true);
   });
 
   it('is refused with a wrong password', async () => {
