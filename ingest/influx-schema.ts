@@ -38,12 +38,18 @@ export function deadLetterToLine(d: DeadLetter): string {
   return lineOf(point);
 }
 
+/**
+ * A status is stored at the time it arrived: the ward's online state is the latest status
+ * received, never a time the sender chose (a status dated 2200 once kept a gateway "online"
+ * for good). The gateway's own time travels as `sent_at_ms`.
+ */
 export function gatewayStatusToLines(status: GatewayStatus, receivedAt: number): string[] {
-  const at = status.at ? Date.parse(status.at) : receivedAt;
+  const at = receivedAt;
   const gateway = new Point(MEASUREMENT.gatewayStatus)
     .tag('gateway', status.gatewayId)
     .booleanField('online', status.online)
     .timestamp(at);
+  if (status.at) gateway.intField('sent_at_ms', Date.parse(status.at));
   if (status.spooled !== undefined) gateway.intField('spooled', status.spooled);
   if (status.softwareVersion) gateway.stringField('version', status.softwareVersion);
   const devices = status.devices.map((d) => {

@@ -247,10 +247,8 @@ export class ReadingsIngest {
       await this.deadLetter([wholeMessage(gatewayId, messageRef, payload, 'bad_envelope', detail)], signal);
       return;
     }
-    const outcomes = await this.o.batcher.submit(
-      gatewayStatusToLines(parsed.data, this.now().getTime()),
-      signal,
-    );
+    const status = await this.ownDevicesOnly(parsed.data, messageRef, payload, signal);
+    const outcomes = await this.o.batcher.submit(gatewayStatusToLines(status, this.now().getTime()), signal);
     const refused = outcomes.find((o) => !o.stored);
     if (refused && !refused.stored) {
       await this.deadLetter(
@@ -258,7 +256,39 @@ export class ReadingsIngest {
         signal,
       );
     }
-    this.o.onStatus?.(parsed.data);
-    return parsed.data;
+    this.o.onStatus?.(status);
+    return status;
+  }
+
+  /**
+   * The status with only the devices of patients this gateway serves; the others are
+   * dead-lettered with the reason (a gateway may not report on another home's devices).
+   */
+  private async ownDevicesOnly(
+    status: GatewayStatus,
+    messageRef: string,
+    payload: Buffer,
+    signal?: AbortSignal,
+  ): Promise<GatewayStatus> {
+    if (!status.devices.length) return status;
+    const checks = await this.o.directory.checkPatients(
+      status.gatewayId,
+      status.devices.map((d) => d.patientId),
+    );
+    const foreign = status.devices.filter((d) => checks.get(d.patientId) !== 'ok');
+    if (!foreign.length) return status;
+    await this.deadLetter(
+      [
+        wholeMessage(
+          status.gatewayId,
+          messageRef,
+          payload,
+          'patient_not_on_gateway',
+          `devices of patients this gateway does not serve left out: ${foreign.map((d) => `${d.deviceId} (${d.patientId})`).join(', ')}`,
+        ),
+      ],
+      signal,
+    );
+    return { ...status, devices: status.devices.filter((d) => checks.get(d.patientId) === 'ok') };
   }
 }

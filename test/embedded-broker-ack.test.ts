@@ -210,13 +210,58 @@ describe('ingest through the embedded broker', () => {
         },
       ],
     };
+    const before = Date.now();
     await gateway.publishAsync(topics.status('GW100'), JSON.stringify(status), { qos: 1, retain: true });
-    expect(await server.influx.query('SELECT online, spooled FROM gateway_status')).toEqual([
-      { time: Date.parse(status.at), online: true, spooled: 3 },
-    ]);
+    // Stored at its arrival, with the gateway's own time beside it.
+    const [gatewayRow] = await server.influx.query('SELECT online, spooled, sent_at_ms FROM gateway_status');
+    expect(gatewayRow).toMatchObject({ online: true, spooled: 3, sent_at_ms: Date.parse(status.at) });
+    expect(Number(gatewayRow?.time)).toBeGreaterThanOrEqual(before);
     expect(await server.influx.query('SELECT battery, rssi, connected FROM device_status')).toEqual([
-      { time: Date.parse(status.at), battery: 81, rssi: -67, connected: true },
+      { time: gatewayRow?.time, battery: 81, rssi: -67, connected: true },
     ]);
+  });
+
+  it("leaves out another home's device from a status, and a status dated 2200 keeps no gateway online", async () => {
+    const foreign = {
+      deviceId: 'ox-elsewhere',
+      patientId: 'P101', // GW101's patient
+      kind: 'pulse_oximeter',
+      batteryPercent: 3,
+      rssi: -80,
+      connected: false,
+      lastSeen: null,
+    };
+    const own = {
+      ...foreign,
+      deviceId: 'hr-strap-1',
+      patientId: 'P100',
+      kind: 'heart_rate',
+      batteryPercent: 80,
+    };
+    const future = {
+      gatewayId: 'GW100',
+      online: true,
+      at: '2200-01-01T00:00:00.000Z',
+      devices: [own, foreign],
+    };
+    await gateway.publishAsync(topics.status('GW100'), JSON.stringify(future), { qos: 1 });
+    expect(await server.influx.query("SELECT * FROM device_status WHERE patient = 'P101'")).toEqual([]);
+    const [letter] = await server.influx.query(
+      "SELECT reason, detail FROM dead_letter WHERE reason = 'patient_not_on_gateway' AND gateway = 'GW100'",
+    );
+    expect(letter?.detail).toBe(
+      'devices of patients this gateway does not serve left out: ox-elsewhere (P101)',
+    );
+    await gateway.publishAsync(
+      topics.status('GW100'),
+      JSON.stringify({ gatewayId: 'GW100', online: false }),
+      {
+        qos: 1,
+      },
+    );
+    expect(
+      await server.influx.query("SELECT last(online) FROM gateway_status WHERE gateway = 'GW100'"),
+    ).toEqual([expect.objectContaining({ last: false })]);
   });
 
   it("dead-letters readings for an unknown patient and for another gateway's patient", async () => {
