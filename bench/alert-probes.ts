@@ -66,7 +66,12 @@ export class AlertProbes {
     probes: readonly GatewayLogin[];
     timeoutMs: number;
   }): Promise<AlertProbes> {
-    const subscriber = await mqtt.connectAsync(o.mqttUrl, { ...o.subscriber, reconnectPeriod: 0 });
+    // The subscriber's client ids are its own: its username, or one starting with it.
+    const subscriber = await mqtt.connectAsync(o.mqttUrl, {
+      ...o.subscriber,
+      clientId: `${o.subscriber.username}-probes`,
+      reconnectPeriod: 0,
+    });
     await subscriber.subscribeAsync(topics.allAlerts, { qos: 1 });
     const probes: Probe[] = [];
     for (const login of o.probes) {
