@@ -52,4 +52,31 @@ describe('the server process', () => {
     expect(await run.exited).toBe(0);
     expect(run.out()).toContain('stopped cleanly');
   }, 90_000);
+
+  it('stops when a service manager sends SIGTERM to `npm run server`: no server left behind', async () => {
+    const child = spawn('npm', ['run', '--silent', 'server'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        RPM_INFLUX_URL: influxUrl(),
+        RPM_INFLUX_DATABASE: uniqueDatabase('process_npm'),
+        RPM_HTTP_PORT: '0',
+        RPM_MQTT_PORT: '0',
+        RPM_MQTT_HOST: '127.0.0.1',
+        RPM_DATA_DIR: mkdtempSync(join(tmpdir(), 'rpm-process-npm-')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await expect.poll(() => out, { timeout: 60_000 }).toContain('server ready');
+    const http = /"http":"(http:\/\/[^"]+)"/.exec(out)?.[1];
+    child.kill('SIGTERM'); // to npm, as systemd or Docker would
+    expect(await exited).toBe(0);
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('stopped cleanly');
+    await expect(fetch(`${http}/health`)).rejects.toThrow();
+  }, 90_000);
 });
