@@ -212,7 +212,7 @@ export const METRICS: Record<Metric, MetricRow> = {
     // 2339-0 glucose in blood; exports refine it by source: meter 41653-7 / MDC 160184
     // (capillary whole blood), CGM 99504-3 / MDC_CONC_GLU_ISF 160212 [S1][S2][S5].
     codes: { loinc: '2339-0' },
-    // One reading every 5 minutes (gateway/gateway/profiles/cgm/simulated-sensor.ts; Nightscout calls a CGM
+    // One reading every 5 minutes (gateway/profiles/cgm/simulated-sensor.ts; Nightscout calls a CGM
     // stale after 15 min, three missed readings [NS1]).
     cgmMinutes: 5,
     precision: 0,
