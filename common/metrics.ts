@@ -307,14 +307,24 @@ const CONVERTED_LIMIT_DECIMALS = 2;
  */
 export function metricRange(metric: Metric, unit: Unit, component?: ComponentName): UnitRange | undefined {
   const row = METRICS[metric];
-  const limits = component === undefined ? row.limits : row.components?.[component]?.limits;
+  const limits = limitsOf(metric, component);
   if (!limits || !row.units.includes(unit)) return undefined;
   if (unit === row.storedUnit) return { unit, ...limits };
   const scale = 10 ** CONVERTED_LIMIT_DECIMALS;
-  const [a, b] = [limits.min, limits.max].map((v) => convertUnit(v, row.storedUnit, unit));
+  const a = convertUnit(limits.min, row.storedUnit, unit);
+  const b = convertUnit(limits.max, row.storedUnit, unit);
   // A conversion may reverse the order (none of today's do); the range is the lower to the higher.
-  const [low, high] = [Math.min(a ?? 0, b ?? 0), Math.max(a ?? 0, b ?? 0)];
-  return { unit, min: Math.ceil(low * scale) / scale, max: Math.floor(high * scale) / scale };
+  return {
+    unit,
+    min: Math.ceil(Math.min(a, b) * scale) / scale,
+    max: Math.floor(Math.max(a, b) * scale) / scale,
+  };
+}
+
+/** The limits of `metric` (or one of its components), in its stored unit. */
+function limitsOf(metric: Metric, component?: ComponentName): Limits | undefined {
+  const row = METRICS[metric];
+  return component === undefined ? row.limits : row.components?.[component]?.limits;
 }
 
 /**
@@ -330,8 +340,8 @@ export function checkMetricValue(
 ): RangeProblem | undefined {
   const row = METRICS[metric];
   const range = metricRange(metric, unit, component);
-  if (!range) return { kind: 'unit', allowed: [...row.units] };
-  const limits = (component === undefined ? row.limits : row.components?.[component]?.limits) ?? range;
+  const limits = limitsOf(metric, component);
+  if (!range || !limits) return { kind: 'unit', allowed: [...row.units] };
   const stored = convertUnit(value, unit, row.storedUnit);
   if (!(stored >= limits.min && stored <= limits.max))
     return { kind: 'range', min: range.min, max: range.max };
