@@ -76,22 +76,38 @@ describe('per-patient overrides', () => {
       overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 3.5 } },
     });
     const hypo = ruleIn(rules, 'diabetes.hypo_l1');
+    // The clear level moves with the level: 70 mg/dL (3.886 mmol/L) cleared at 70, so 3.5 clears at 3.5.
     expect(hypo.kind === 'threshold' && [hypo.unit, hypo.level, hypo.clear.level]).toEqual([
       'mmol/L',
       3.5,
-      70 / 18.0156,
+      3.5,
     ]);
-    // The converted clear level (70 mg/dL = 3.886 mmol/L) stays as it was: raising the level
-    // above it alone is refused rather than silently moved.
-    expect(
-      problemsOf({
-        patientId: 'p-001',
-        templates: ['diabetes'],
-        overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 4.0 } },
-      }),
-    ).toEqual([
-      'diabetes.hypo_l1: clear.level: clear level 3.89 mmol/L must be at or above the level 4 mmol/L: a low clears on the way back up',
-    ]);
+  });
+
+  it('move the clear level with the level, part by part, unless the override gives one', () => {
+    const rules = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['diabetes', 'hypertension', 'copd'],
+      overrides: {
+        // The README's example.
+        'diabetes.hypo_l1': { level: 75 },
+        'copd.spo2_low': { level: 86 },
+        'general.temperature_high': { level: 39.5 },
+        'hypertension.home_mean_high': { level: { systolic: 140 } },
+        'hypertension.home_mean_grade2': { level: { diastolic: null } },
+        'hypertension.severe': { level: { systolic: 175 }, clear: { level: { systolic: 150 } } },
+      },
+    });
+    const clearOf = (id: string) => {
+      const rule = ruleIn(rules, id);
+      return rule.kind === 'threshold' || rule.kind === 'average' ? rule.clear.level : undefined;
+    };
+    expect(clearOf('diabetes.hypo_l1')).toBe(75);
+    expect(clearOf('copd.spo2_low')).toBe(89);
+    expect(clearOf('general.temperature_high')).toBe(38.4);
+    expect(clearOf('hypertension.home_mean_high')).toEqual({ systolic: 135, diastolic: 80 });
+    expect(clearOf('hypertension.home_mean_grade2')).toEqual({ systolic: 155 });
+    expect(clearOf('hypertension.severe')).toEqual({ systolic: 150, diastolic: 99 });
   });
 
   it('convert every kind exactly to another unit of its metric: kPa, [lb_av], [degF]', () => {
@@ -181,7 +197,7 @@ describe('refused overrides name the rule and the field', () => {
       problemsOf({
         patientId: 'p-001',
         templates: ['general_adult'],
-        overrides: { 'general.pulse_high': { level: 80 } },
+        overrides: { 'general.pulse_high': { level: 80, clear: { level: 90 } } },
       }),
     ).toEqual([
       'general.pulse_high: clear.level: clear level 90 /min must be below the level 80 /min: a high clears on the way back down',
@@ -215,7 +231,7 @@ describe('refused overrides name the rule and the field', () => {
         templates: ['hypertension'],
         overrides: {
           'hypertension.severe': { level: 170 },
-          'hypertension.home_mean_high': { level: { diastolic: null } },
+          'hypertension.home_mean_high': { level: { diastolic: null }, clear: { level: { systolic: 125 } } },
           'heart.weight_gain': { by: 2 },
         },
       }),

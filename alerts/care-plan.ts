@@ -14,15 +14,26 @@
  * its other levels, rates and changes exactly (3.9 mmol/L is 70.26 mg/dL, 21.3 kPa is
  * 159.76 mm[Hg]); `null` removes an optional part (e.g. `sustain: null` fires on one
  * reading). Levels per part merge part by part: `{ level: { systolic: 170 } }` keeps the
- * template's diastolic level, `{ level: { mean: null } }` stops comparing the mean (the
- * clear level must then drop it too).
+ * template's diastolic level, `{ level: { mean: null } }` stops comparing the mean. A level
+ * given without a clear level moves the clear level with it (movedClearLevel): the README's
+ * `{ "diabetes.hypo_l1": { "level": 75 } }` clears at 75 mg/dL.
  */
 import { z } from 'zod';
 import { PatientId, Severity } from '../common/contract.ts';
 import { Unit } from '../common/metrics.ts';
 import { converts, convertUnit } from '../common/units.ts';
 import { TEMPLATES, TemplateId } from './care-plan-templates.ts';
-import { convertDifference, convertLevel, type Level, Part, Rule, type RuleKind } from './rule-schema.ts';
+import {
+  convertDifference,
+  convertLevel,
+  Level,
+  levelEntries,
+  levelFromEntries,
+  levelOf,
+  Part,
+  Rule,
+  type RuleKind,
+} from './rule-schema.ts';
 
 const SustainPatch = z.strictObject({
   minutes: z.number().optional(),
@@ -177,6 +188,25 @@ function inUnit(rule: Rule, unit: Unit): Rule {
   }
 }
 
+/**
+ * The clear level moved with the level: each part by the amount its level moved, so a
+ * rule keeps its template's hysteresis (hypo_l1 at 75 mg/dL clears at 75, as at 70 it
+ * cleared at 70; SpO2 low at 88 % clears at 91, as at 91 it cleared at 94). A part the new
+ * level no longer names leaves the clear level too. A level of another shape (a number for
+ * blood pressure) moves nothing: the schema refuses it.
+ */
+function movedClearLevel(before: Level, after: Level, clear: Level): Level {
+  if (typeof before !== typeof after) return clear;
+  const decimals = (x: number) => Math.round(x * 1e9) / 1e9;
+  return levelFromEntries(
+    levelEntries(clear).flatMap(([part, value]) => {
+      const [from, to] = [levelOf(before, part), levelOf(after, part)];
+      if (to === undefined) return [];
+      return [[part, from === undefined ? value : decimals(value + to - from)] as const];
+    }),
+  );
+}
+
 function applyOverride(rule: Rule, override: RuleOverride): { rule: Rule } | { problems: string[] } {
   const allowed = OVERRIDABLE[rule.kind];
   const foreign = (Object.keys(override) as OverrideField[]).filter((field) => !allowed.includes(field));
@@ -189,7 +219,14 @@ function applyOverride(rule: Rule, override: RuleOverride): { rule: Rule } | { p
     };
   }
   const base = override.unit === undefined ? rule : inUnit(rule, override.unit);
-  const merged = Rule.safeParse(mergePatch(base, override));
+  const patched = mergePatch(base, override);
+  if ((base.kind === 'threshold' || base.kind === 'average') && override.clear?.level === undefined) {
+    const level = Level.safeParse(patched.level);
+    if (level.success) {
+      patched.clear = { ...base.clear, level: movedClearLevel(base.level, level.data, base.clear.level) };
+    }
+  }
+  const merged = Rule.safeParse(patched);
   if (merged.success) return { rule: merged.data };
   return {
     problems: merged.error.issues.map(
