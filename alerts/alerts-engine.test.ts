@@ -115,7 +115,7 @@ describe('a night-time CGM hypoglycaemia', () => {
     const run = simulate(state.state, { from: '01:30', to: '02:10', readings: night.mgdl });
     expect(run.emissions.map((e) => e.event.message)).toEqual([
       'Low glucose (level 1) on CGM: 56 mg/dL at 24 Nov, 07:10 GMT+5; condition since 24 Nov, 06:55 GMT+5. ' +
-        'Rule: CGM glucose below 70 mg/dL for 15 min (readings at most 10 min apart); clears at 70 mg/dL or above for 15 min.',
+        'Rule: CGM glucose below 70 mg/dL for 15 min (readings at most 20 min apart); clears at 70 mg/dL or above for 15 min.',
     ]);
   });
 

@@ -10,7 +10,7 @@
  * fatigue is itself a safety risk [K11][K12][K13][K16].
  *
  * Sustained conditions count a run of consecutive readings only while they are at most
- * `maxGapMinutes` apart (default twice the device's interval: 10 min for a CGM, 2 min for
+ * `maxGapMinutes` apart (default 20 min for a CGM, twice the interval, 2 min, for
  * continuous SpO2 and pulse; sample-intervals.ts), so two spot checks hours apart never
  * make "held for 3 h".
  *
@@ -184,7 +184,7 @@ const diabetes: RuleInput[] = [
     severity: 'warning',
     // Level 1 hypoglycaemia < 70 mg/dL (3.9 mmol/L) [K1][K2]. A CGM event needs >= 15
     // consecutive minutes below and ends after >= 15 minutes at or above [K1][K4];
-    // "consecutive": readings at most 10 min apart (one lost 5-min reading, PROJECT).
+    // "consecutive": readings at most 20 min apart (a CGM losing packets; common/metrics.ts).
     level: 70,
     sustain: { minutes: 15 },
     clear: { level: 70, sustain: { minutes: 15 } },
@@ -198,7 +198,7 @@ const diabetes: RuleInput[] = [
     // Level 2 hypoglycaemia < 54 mg/dL (3.0 mmol/L) [K1][K2]. The 15 min in K1/K4 define
     // the CGM *event* for statistics, not a delay before an alarm: an alarm should be
     // prompt, and Nightscout's urgent low fires on one reading [NS1]. A second consecutive
-    // reading (at most 10 min apart) guards against one artefactual CGM value [K14][K15].
+    // reading (at most 20 min apart) guards against one artefactual CGM value [K14][K15].
     // Clears after >= 15 min at or above 54 [K1][K4]. (A meter reading < 54 pages at
     // once: diabetes.meter_hypo_l2.)
     level: 54,
@@ -236,7 +236,7 @@ const diabetes: RuleInput[] = [
     severity: 'info',
     // Level 1 hyperglycaemia > 180 mg/dL (10.0 mmol/L) [K3]. Post-meal peaks are expected:
     // a delay of 3 h, within Tidepool's 0-6 h high-alert delay [TP5]. Clears back in range [K3].
-    // CGM only: "held for 3 h" needs continuous readings (at most 10 min apart, PROJECT);
+    // CGM only: "held for 3 h" needs continuous readings (at most 20 min apart, PROJECT);
     // the levels and the time above range are CGM measures [K3]. Meter tests hours apart
     // are separate facts and never form one run, nor mix with CGM values in one.
     level: 180,
@@ -250,7 +250,7 @@ const diabetes: RuleInput[] = [
     title: 'Very high glucose (level 2) on CGM',
     severity: 'warning',
     // Level 2 hyperglycaemia > 250 mg/dL (13.9 mmol/L) [K3]; a delay of 1 h [TP5]. CGM
-    // only, readings at most 10 min apart, as for level 1.
+    // only, readings at most 20 min apart, as for level 1.
     level: 250,
     sustain: { minutes: 60 },
     clear: { level: 250 },

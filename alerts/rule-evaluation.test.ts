@@ -3,7 +3,7 @@ import type { Reading } from '../common/contract.ts';
 import { firedMessage } from './alert-messages.ts';
 import { resolveCarePlan } from './care-plan.ts';
 import type { TemplateId } from './care-plan-templates.ts';
-import { at, readingTrace, stamp } from './reading-trace.ts';
+import { at, readingTrace, stamp, type TraceDevice } from './reading-trace.ts';
 import {
   conditionStatus,
   considersReading,
@@ -15,7 +15,7 @@ import {
   windowAverage,
   windowChange,
 } from './rule-evaluation.ts';
-import { Rule, type RuleInput } from './rule-schema.ts';
+import { levelInUnit, Rule, type RuleInput } from './rule-schema.ts';
 import { CGM, CUFF, METER, OXIMETER, SCALE, THERMOMETER } from './test-ward.ts';
 
 function asKind<K extends Rule['kind']>(rule: Rule, kind: K): Extract<Rule, { kind: K }> {
@@ -181,15 +181,46 @@ describe('threshold rules', () => {
       expect(evaluateReading(hypo, state, r)).toEqual({ state, transition: null });
   });
 
-  it('compare glucose exactly across units: 3.9 mmol/L is 70.26 mg/dL, so 70.1 mg/dL is low', () => {
+  it('compare a reading in its own unit, against the level as the guideline writes it there', () => {
+    // The guidelines' pairs [K1][K3]: each template level, written in mmol/L.
+    const glucoseLevels = Object.fromEntries(
+      ['diabetes.hypo_l1', 'diabetes.hypo_l2', 'diabetes.hyper_l1', 'diabetes.hyper_l2'].map((id) => {
+        const rule = asKind(ruleOf(['diabetes'], id), 'threshold');
+        return [id, levelInUnit('glucose', rule.level, rule.unit, 'mmol/L')];
+      }),
+    );
+    expect(glucoseLevels).toEqual({
+      'diabetes.hypo_l1': 3.9,
+      'diabetes.hypo_l2': 3,
+      'diabetes.hyper_l1': 10,
+      'diabetes.hyper_l2': 13.9,
+    });
+    const mmol: TraceDevice = { ...CGM, unit: 'mmol/L' };
+    const every5 = (from: number, count: number, value: string) =>
+      Array.from(
+        { length: count },
+        (_, i) => `${stamp(at('10:00').getTime() + (from + 5 * i) * 60_000)}  ${value}`,
+      ).join('\n');
+    // 13.9 mmol/L held 70 minutes is at the guideline's "above 13.9 mmol/L (250 mg/dL)", not
+    // above it, although 13.9 x 18.0156 = 250.4 mg/dL; 14.0 is above.
+    const hyper = ruleOf(['diabetes'], 'diabetes.hyper_l2');
+    expect(transitions(hyper, readingTrace(mmol, every5(0, 15, '13.9')))).toEqual([]);
+    expect(transitions(hyper, readingTrace(mmol, every5(0, 15, '14.0')))).toEqual([
+      '11:00 fired (since 10:00)',
+    ]);
+    // 3.9 mmol/L is the guideline's 70 mg/dL: not below it; 3.8 is.
+    const hypo = ruleOf(['diabetes'], 'diabetes.hypo_l1');
+    expect(transitions(hypo, readingTrace(mmol, every5(0, 5, '3.9')))).toEqual([]);
+    expect(transitions(hypo, readingTrace(mmol, every5(0, 5, '3.8')))).toEqual(['10:15 fired (since 10:00)']);
+    // A doctor's level in mmol/L, for a meter that reads mg/dL: 3.9 mmol/L is 70 mg/dL.
     const [mmolRule] = resolveCarePlan({
       patientId: 'p-001',
       templates: ['diabetes'],
       overrides: { 'diabetes.meter_hypo_l1': { unit: 'mmol/L', level: 3.9, clear: { level: 3.9 } } },
     }).filter((r) => r.id === 'diabetes.meter_hypo_l1');
     if (!mmolRule) throw new Error('test setup: meter rule');
-    expect(transitions(mmolRule, readingTrace(METER, '08:00  70.1'))).toEqual(['08:00 fired (since 08:00)']);
-    expect(transitions(mmolRule, readingTrace(METER, '08:00  70.3'))).toEqual([]);
+    expect(transitions(mmolRule, readingTrace(METER, '08:00  70.1'))).toEqual([]);
+    expect(transitions(mmolRule, readingTrace(METER, '08:00  69'))).toEqual(['08:00 fired (since 08:00)']);
   });
 
   it('report the triggering reading and the episode start while firing', () => {
@@ -321,12 +352,21 @@ describe('sustained conditions need continuous readings', () => {
     expect(transitions(ruleOf(['diabetes'], 'diabetes.hyper_l2'), readings)).toEqual([]);
   });
 
-  it('forgive one lost CGM reading (10 min apart) but not two (15 min apart)', () => {
+  it('keep a CGM run through gaps of up to 20 min, not longer', () => {
     const hypo = ruleOf(['diabetes'], 'diabetes.hypo_l1');
-    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:10 64\n02:15 63'))).toEqual([
+    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:20 64'))).toEqual(['02:20 fired (since 02:00)']);
+    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:25 64\n02:30 63\n02:35 62'))).toEqual([]);
+  });
+
+  it('alert on a CGM losing packets whose every reading over an hour is low, 15 min apart', () => {
+    const trace = readingTrace(CGM, '02:00 58\n02:15 58\n02:30 58\n02:45 58\n03:00 58');
+    expect(transitions(ruleOf(['diabetes'], 'diabetes.hypo_l1'), trace)).toEqual([
       '02:15 fired (since 02:00)',
     ]);
-    expect(transitions(hypo, readingTrace(CGM, '02:00 65\n02:15 64\n02:20 63\n02:25 62'))).toEqual([]);
+    const severe = readingTrace(CGM, '02:00 50\n02:15 50');
+    expect(transitions(ruleOf(['diabetes'], 'diabetes.hypo_l2'), severe)).toEqual([
+      '02:15 fired (since 02:00)',
+    ]);
   });
 
   it('do not make a critical low of two SpO2 spot checks minutes apart; a continuous 5 min does', () => {
@@ -378,8 +418,8 @@ describe('CGM level 2 low (below 54 mg/dL)', () => {
       expected: [],
     },
     {
-      behaviour: 'does not join two readings below 54 with 20 min of nothing between',
-      trace: '02:00 53\n02:20 52',
+      behaviour: 'does not join two readings below 54 with 25 min of nothing between',
+      trace: '02:00 53\n02:25 52',
       expected: [],
     },
     {

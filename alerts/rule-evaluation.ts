@@ -51,6 +51,7 @@ import {
   Level,
   levelEntries,
   levelFromEntries,
+  levelInUnit,
   MAX_WINDOW_DAYS,
   type NoDataRule,
   Part,
@@ -439,6 +440,29 @@ function rateVerdict(
   return { verdict: speed < rule.clearRatePerMinute ? 'clear' : 'neither', slope };
 }
 
+/**
+ * A threshold rule's levels in `unit`, the reading's, as the guidelines write them there
+ * (levelInUnit); undefined where the reading is compared in the rule's unit.
+ */
+function thresholdIn(
+  rule: ThresholdRule,
+  metric: Metric,
+  unit: Unit,
+): Parameters<typeof levelVerdict>[0] | undefined {
+  if (unit === rule.unit) return undefined;
+  const inUnit = (level: Level) => levelInUnit(metric, level, rule.unit, unit);
+  const [level, clear] = [inUnit(rule.level), inUnit(rule.clear.level)];
+  const handOver = rule.handOver && inUnit(rule.handOver.level);
+  if (level === undefined || clear === undefined) return undefined;
+  return {
+    direction: rule.direction,
+    inclusive: rule.inclusive,
+    level,
+    clear: { level: clear },
+    ...(rule.handOver && handOver !== undefined && { handOver: { ...rule.handOver, level: handOver } }),
+  };
+}
+
 function stepCondition(
   rule: ThresholdRule | RateRule,
   state: ThresholdEvaluation | RateEvaluation,
@@ -447,8 +471,9 @@ function stepCondition(
   const time = Date.parse(reading.time);
   if (!evaluable(state, reading, rule.unit, time)) return { state, transition: null };
   if (rule.kind === 'threshold' && state.kind === 'threshold') {
-    const values: PartValues = (part) => partValue(reading, part, rule.unit);
-    return advance(rule, state, levelVerdict(rule, values), time, triggerOf(reading));
+    const own = thresholdIn(rule, reading.metric, reading.unit);
+    const values: PartValues = (part) => partValue(reading, part, own ? reading.unit : rule.unit);
+    return advance(rule, state, levelVerdict(own ?? rule, values), time, triggerOf(reading));
   }
   if (rule.kind === 'rate' && state.kind === 'rate') {
     const value = convertUnit(reading.value, reading.unit, rule.unit);

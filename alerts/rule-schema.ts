@@ -24,7 +24,10 @@
  * metrics keep a plain number.
  *
  * Levels are in the rule's `unit`; readings in another unit of the metric are converted
- * exactly (common/units.ts) and never rounded before a comparison.
+ * exactly (common/units.ts) and never rounded before a comparison. Where the guidelines
+ * state a metric's levels in both units (glucose: 70 mg/dL, 3.9 mmol/L), a threshold rule
+ * instead compares the reading in its own unit against the level as written there
+ * (levelInUnit).
  */
 import { z } from 'zod';
 import { Severity } from '../common/contract.ts';
@@ -90,6 +93,28 @@ export function levelFromEntries(entries: readonly (readonly [Part | undefined, 
 /** A level in another unit, each part converted exactly (the units must convert). */
 export function convertLevel(level: Level, from: Unit, to: Unit): Level {
   return levelFromEntries(levelEntries(level).map(([part, value]) => [part, convertUnit(value, from, to)]));
+}
+
+/**
+ * A level as the guidelines write it in another unit of `metric`, where they state its
+ * levels in both (the catalogue's guidelineDecimals): converted exactly, then rounded to
+ * the decimals they write that unit with. 70 mg/dL is 3.9 mmol/L and 250 mg/dL is 13.9
+ * mmol/L, the pairs the guidelines state [K1][K3], so a reading of 13.9 mmol/L is not above
+ * a level of 250 mg/dL, although 13.9 x 18.0156 = 250.4 mg/dL. Undefined where the
+ * guidelines state one unit only (a temperature in °F is converted to the rule's °C).
+ */
+export function levelInUnit(metric: Metric, level: Level, from: Unit, to: Unit): Level | undefined {
+  if (from === to) return level;
+  const decimals = METRICS[metric].guidelineDecimals;
+  const places = decimals?.[to];
+  if (places === undefined || decimals?.[from] === undefined) return undefined;
+  const scale = 10 ** places;
+  return levelFromEntries(
+    levelEntries(level).map(([part, value]) => [
+      part,
+      Math.round(convertUnit(value, from, to) * scale) / scale,
+    ]),
+  );
 }
 
 /** A difference (a rate, a gain) in another unit: the scale of the conversion without its offset (for units with one, such as temperatures). */

@@ -128,8 +128,20 @@ export interface MetricRow {
   continuousMinutes?: number;
   /** Glucose: the CGM's interval; meter tests are spot measurements. */
   cgmMinutes?: number;
+  /**
+   * Glucose: how far apart two CGM readings of one sustained run may be (by default a run
+   * allows twice the interval, one lost reading; see alerts/sample-intervals.ts).
+   */
+  cgmMaxGapMinutes?: number;
   /** Decimals shown. */
   precision: number;
+  /**
+   * The units the guidelines state this metric's levels in, each with the decimals they
+   * write it with, where they state more than one (glucose: 70 mg/dL, 3.9 mmol/L). A rule
+   * compares a reading in such a unit in the reading's own unit (alerts/rule-schema.ts,
+   * levelInUnit); any other reading is converted exactly to the rule's unit.
+   */
+  guidelineDecimals?: Partial<Record<Unit, number>>;
   /**
    * Charted on the patient view, on an axis no narrower than `minSpan` (stored unit); with
    * `sparkline`, also drawn small on the ward tile (continuously monitored vitals).
@@ -215,7 +227,15 @@ export const METRICS: Record<Metric, MetricRow> = {
     // One reading every 5 minutes (gateway/profiles/cgm/simulated-sensor.ts; Nightscout calls a CGM
     // stale after 15 min, three missed readings [NS1]).
     cgmMinutes: 5,
+    // A run of CGM readings tolerates gaps of up to 20 min: a sensor that loses packets, or
+    // a backlog from a sensor that keeps one reading per 15 min in its history (as
+    // FreeStyle Libre does), still shows a low held for an hour; Nightscout calls a CGM
+    // stale only after 15 min [NS1]. Two meter tests are never a run (PROJECT).
+    cgmMaxGapMinutes: 20,
     precision: 0,
+    // The consensus levels are stated in both units, the mmol/L to one decimal: 54/3.0,
+    // 70/3.9, 180/10.0, 250/13.9 [K1][K3].
+    guidelineDecimals: { 'mg/dL': 0, 'mmol/L': 1 },
     chart: { minSpan: 80, sparklineMinSpan: 60 },
   },
   blood_pressure: {
