@@ -85,4 +85,28 @@ describe('the reading contract', () => {
       detail: 'payload nests more than 8 levels deep; a readings batch needs at most 8',
     });
   });
+
+  it('refuses a reading dated before the horizon (a reset device clock) and takes one within it', () => {
+    const now = new Date('2026-11-24T08:00:00Z');
+    const batchOf = (time: string) =>
+      JSON.stringify({
+        gatewayId: 'gw-1',
+        sentAt: now.toISOString(),
+        readings: [{ ...base, time, metric: 'heart_rate', value: 72, unit: '/min' }],
+      });
+    const outcome = (time: string, maxAgeDays?: number) => {
+      const result = validateReadingsPayload(batchOf(time), 'gw-1', now, maxAgeDays);
+      if (!result.ok) throw new Error(result.detail);
+      return [result.valid.length, result.rejected.map((r) => `${r.reason}: ${r.detail}`)] as const;
+    };
+    expect(outcome('2000-01-01T00:00:00Z')).toEqual([
+      0,
+      [
+        "past_timestamp: time 2000-01-01T00:00:00.000Z is more than 90 days before the server clock (2026-11-24T08:00:00.000Z): the device's clock was probably reset (a battery change) and needs setting",
+      ],
+    ]);
+    // 89 days ago: a meter's memory backfilled after a long absence is kept.
+    expect(outcome('2026-08-27T08:00:00Z')).toEqual([1, []]);
+    expect(outcome('2026-08-27T08:00:00Z', 30)[1]).toHaveLength(1);
+  });
 });

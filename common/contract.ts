@@ -20,6 +20,14 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_READINGS_PER_BATCH = 500;
 /** A sample time further than this in the future is a clock fault, not a reading. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * A sample time further than this in the past (the default; RPM_INGEST_MAX_READING_AGE_DAYS)
+ * is a device clock that was reset, not a reading: a meter or cuff whose battery was
+ * changed counts from its epoch (2000-01-01 or similar). 90 days reaches past every device
+ * memory a gateway backfills (a CGM keeps hours to 14 days, a cuff a few weeks of readings)
+ * and the longest window a screen or rule uses (30 days of adherence).
+ */
+export const DEFAULT_MAX_READING_AGE_DAYS = 90;
 
 /**
  * Identifiers are pseudonymous codes, never names: letters, digits and `_ . : -`,
@@ -317,6 +325,7 @@ export const RejectionReason = z.enum([
   'out_of_range',
   'unit_mismatch',
   'future_timestamp',
+  'past_timestamp',
   'unknown_patient',
   'patient_not_on_gateway',
   'storage_rejected',
@@ -398,6 +407,7 @@ export function validateReadingsPayload(
   payload: Buffer | string,
   topicGatewayId: string,
   now: Date,
+  maxAgeDays = DEFAULT_MAX_READING_AGE_DAYS,
 ): BatchValidation {
   let json: unknown;
   try {
@@ -425,6 +435,7 @@ export function validateReadingsPayload(
   const valid: ValidReading[] = [];
   const rejected: RejectedReading[] = [];
   const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  const earliest = now.getTime() - maxAgeDays * 86_400_000;
   envelope.data.readings.forEach((raw, index) => {
     // An id that is itself unsafe text is not echoed: the index names the reading.
     const readingId =
@@ -445,6 +456,13 @@ export function validateReadingsPayload(
         readingId,
         reason: 'future_timestamp',
         detail: `time ${parsed.data.time} is more than ${MAX_CLOCK_SKEW_MS / 60000} min ahead of the server clock (${now.toISOString()})`,
+      });
+    } else if (Date.parse(parsed.data.time) < earliest) {
+      rejected.push({
+        index,
+        readingId,
+        reason: 'past_timestamp',
+        detail: `time ${parsed.data.time} is more than ${maxAgeDays} days before the server clock (${now.toISOString()}): the device's clock was probably reset (a battery change) and needs setting`,
       });
     } else {
       valid.push({ index, reading: parsed.data });

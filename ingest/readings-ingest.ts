@@ -34,6 +34,8 @@ export interface ReadingsIngestOptions {
   metrics: IngestMetrics;
   log: Logger;
   now?: () => Date;
+  /** Readings sampled longer ago than this are refused (`past_timestamp`); default DEFAULT_MAX_READING_AGE_DAYS. */
+  maxReadingAgeDays?: number;
   /**
    * Called with readings once they are stored (alerts engine, live dashboard feed), for each
    * gateway in the order its messages arrived: a gateway with several messages in flight has
@@ -140,7 +142,7 @@ export class ReadingsIngest {
     signal?: AbortSignal,
   ): Promise<IngestOutcome> {
     const now = this.now();
-    const result = validateReadingsPayload(payload, gatewayId, now);
+    const result = validateReadingsPayload(payload, gatewayId, now, this.o.maxReadingAgeDays);
     if (!result.ok) {
       await this.deadLetter(
         [wholeMessage(gatewayId, messageRef, payload, result.reason, result.detail)],

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { RoutingConfig } from '../alerts/notification-routing.ts';
 import { flag, httpUrl, loadConfig, port, positiveInt } from '../common/config.ts';
-import { MAX_PAYLOAD_BYTES } from '../common/contract.ts';
+import { DEFAULT_MAX_READING_AGE_DAYS, MAX_PAYLOAD_BYTES } from '../common/contract.ts';
 import { LogLevel } from '../common/log.ts';
 
 /** An IPv4/IPv6 address or CIDR range, e.g. 127.0.0.1, 10.0.0.0/8, ::1. */
@@ -230,6 +230,15 @@ export const ServerConfig = z
           ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
         }
       }),
+    ingest: z
+      .strictObject({
+        /**
+         * RPM_INGEST_MAX_READING_AGE_DAYS: a reading sampled longer ago is refused and
+         * dead-lettered (`past_timestamp`): a device whose clock was reset.
+         */
+        maxReadingAgeDays: positiveInt().max(3650).default(DEFAULT_MAX_READING_AGE_DAYS),
+      })
+      .default({ maxReadingAgeDays: DEFAULT_MAX_READING_AGE_DAYS }),
     alerts: z
       .strictObject({
         /** RPM_ALERTS_TICK_SECONDS: how often silences, escalations and no-data rules are checked. */

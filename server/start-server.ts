@@ -239,6 +239,7 @@ export async function startServer(
     directory,
     metrics,
     now,
+    maxReadingAgeDays: config.ingest.maxReadingAgeDays,
     log: log.child({ component: 'ingest' }),
     onStored: (readings, gatewayId) => {
       for (const listener of storedListeners) listener(readings, gatewayId);

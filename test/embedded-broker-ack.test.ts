@@ -70,6 +70,7 @@ describe('ingest through the embedded broker', () => {
       { ...reading(13), time: 'yesterday' }, // not a timestamp
       reading(14, { time: new Date(Date.now() + 3_600_000).toISOString() }), // an hour in the future
       reading(15),
+      reading(16, { time: '2000-01-01T00:00:16.000Z' }), // a device clock reset by a battery change
     ];
     await gateway.publishAsync(topics.readings('GW100'), batch(readings), { qos: 1 });
     const stored = await server.influx.query(
@@ -84,6 +85,7 @@ describe('ingest through the embedded broker', () => {
       ['unit_mismatch', 'hr-strap-1:heart_rate:12'],
       ['invalid_reading', 'hr-strap-1:heart_rate:13'],
       ['future_timestamp', 'hr-strap-1:heart_rate:14'],
+      ['past_timestamp', 'hr-strap-1:heart_rate:16'],
     ]);
     await expect.poll(() => rejections.length).toBe(1);
     expect(rejections[0]?.readings.map((r) => [r.index, r.reason])).toEqual([
@@ -91,7 +93,9 @@ describe('ingest through the embedded broker', () => {
       [2, 'unit_mismatch'],
       [3, 'invalid_reading'],
       [4, 'future_timestamp'],
+      [6, 'past_timestamp'],
     ]);
+    expect(rejections[0]?.readings[4]?.detail).toContain('more than 3650 days before the server clock');
     expect(rejections[0]?.readings[0]?.detail).toContain(
       '900 /min is outside the physiological limits for heart_rate',
     );

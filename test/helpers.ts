@@ -39,6 +39,9 @@ export function testServerConfig(database: string, overrides: Record<string, unk
     http: { host: '127.0.0.1', port: 0 },
     mqtt: { host: '127.0.0.1', port: 0 },
     influx: { url: influxUrl(), database, flushMs: 20 },
+    // The tests' traces are dated in November 2026; a server on the real clock must still
+    // take them in years to come (the 90-day default is tested in common/contract.test.ts).
+    ingest: { maxReadingAgeDays: 3650 },
     ...overrides,
   });
 }
