@@ -6,6 +6,7 @@ import {
   alertIdFor,
   type LifecycleContext,
   openAlert,
+  pageLateAlert,
   remindAlert,
   resolveAlert,
 } from './alert-lifecycle.ts';
@@ -29,9 +30,12 @@ const ctx = (time: string, silenced = false): LifecycleContext => ({
   silenced,
 });
 
-function open(ruleId: string, time = '10:00'): AlertChange {
+function open(ruleId: string, time = '10:00', arrivedLate = false): AlertChange {
   const episode = { start: at('09:40').getTime(), trigger: null };
-  return openAlert({ patientId: 'p-001', rule: ruleOf(ruleId), episode, message: 'test alert' }, ctx(time));
+  return openAlert(
+    { patientId: 'p-001', rule: ruleOf(ruleId), episode, message: 'test alert', arrivedLate },
+    ctx(time),
+  );
 }
 
 /** Reminds at each time; one line per event: `10:16 escalated level 1`. */
@@ -102,6 +106,30 @@ describe('reminders of an unacknowledged alert', () => {
     });
     expect(remindAt(acknowledged, ['10:10', '10:15', '11:00'])).toEqual([]);
     expect(remindAlert(alert, ctx('10:20', true)).emissions).toEqual([]);
+  });
+
+  it('are never sent for an episode whose readings arrived late, until a fresh reading pages it', () => {
+    const late = open('diabetes.hypo_l2', '10:00', true);
+    expect(late.emissions.map((e) => [e.event.type, e.silenced])).toEqual([['fired', true]]);
+    expect(late.alert).toMatchObject({ arrivedLate: true, nextEscalationAt: null, nextRenotifyAt: null });
+    expect(remindAt(late.alert, ['10:10', '10:20', '11:00'])).toEqual([]);
+    const resolved = resolveAlert(
+      late.alert,
+      { cause: 'condition_cleared', by: null, reading: null },
+      ctx('10:30'),
+    );
+    expect(resolved.emissions.map((e) => [e.event.type, e.silenced])).toEqual([['resolved', true]]);
+    // Still going on at 10:30: it pages now, and is reminded and escalated from now.
+    const paged = pageLateAlert(late.alert, 'still going on', ctx('10:30'));
+    expect(paged.emissions.map((e) => [e.event.type, e.silenced, e.event.message])).toEqual([
+      ['renotified', false, 'still going on'],
+    ]);
+    expect(remindAt(paged.alert, ['10:41', '10:46'])).toEqual([
+      '10:41 renotified level 0',
+      '10:46 escalated level 1',
+    ]);
+    const acknowledged = acknowledgeAlert(late.alert, { by: 'nurse.amina' }, ctx('10:20')).alert;
+    expect(pageLateAlert(acknowledged, 'still going on', ctx('10:30')).emissions).toEqual([]);
   });
 
   it('are not sent for a resolved alert, and resolving or acknowledging it again changes nothing', () => {

@@ -79,6 +79,13 @@ export const AlertPolicy = z.strictObject({
   maxSnoozeMinutes: Minutes.default(24 * 60),
   /** Resolved alerts are kept this long so a replay of their readings does not fire them again. */
   resolvedRetentionMinutes: Minutes.default(48 * 60),
+  /**
+   * An episode whose readings reach the engine longer than this after they were taken (a
+   * home gateway back from a power cut with its backlog, a server replaying after a restart)
+   * happened while they were in transit: it is recorded for review and pages nobody, unless
+   * a reading within this window shows it still going on (see AlertRecord.arrivedLate).
+   */
+  pagingWindowMinutes: Minutes.default(60),
   /** Times in messages are written in this IANA zone. */
   timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Karachi').default('UTC'),
 });
@@ -119,6 +126,12 @@ export const AlertRecord = z.strictObject({
     .nullable(),
   /** Events emitted so far, i.e. the next event's sequence number. */
   eventCount: z.number().int().min(0),
+  /**
+   * The episode's readings arrived more than the policy's paging window after they were
+   * taken: recorded and shown for review, notifying nobody, never reminded nor escalated.
+   * A fresh reading that shows it still going on pages it after all (pageLateAlert).
+   */
+  arrivedLate: z.boolean().default(false),
 });
 export type AlertRecord = z.infer<typeof AlertRecord>;
 
@@ -200,9 +213,10 @@ function emit(
     ...(fields.note === undefined ? {} : { note: fields.note }),
     ...(fields.until === undefined ? {} : { until: fields.until }),
   };
+  const silenced = fields.silenced ?? (ctx.silenced || alert.arrivedLate);
   return {
     alert: { ...alert, eventCount: alert.eventCount + 1 },
-    emissions: [{ event, escalationLevel: alert.escalationLevel, silenced: fields.silenced ?? ctx.silenced }],
+    emissions: [{ event, escalationLevel: alert.escalationLevel, silenced }],
   };
 }
 
@@ -227,11 +241,12 @@ function reminderSchedule(alert: AlertRecord, from: number, policy: AlertPolicy)
   };
 }
 
+/** `arrivedLate`: the episode's readings came after the paging window (AlertRecord.arrivedLate). */
 export function openAlert(
-  input: { patientId: string; rule: Rule; episode: Episode; message: string },
+  input: { patientId: string; rule: Rule; episode: Episode; message: string; arrivedLate: boolean },
   ctx: LifecycleContext,
 ): AlertChange {
-  const { patientId, rule, episode } = input;
+  const { patientId, rule, episode, arrivedLate } = input;
   const episodeStart = iso(episode.start);
   const draft: AlertRecord = {
     alertId: alertIdFor(patientId, rule.id, episodeStart),
@@ -250,8 +265,9 @@ export function openAlert(
     acknowledged: null,
     resolved: null,
     eventCount: 0,
+    arrivedLate,
   };
-  const alert = { ...draft, ...reminderSchedule(draft, ctx.now, ctx.policy) };
+  const alert = arrivedLate ? draft : { ...draft, ...reminderSchedule(draft, ctx.now, ctx.policy) };
   return emit(alert, 'fired', ctx, { message: input.message, reading: episode.trigger });
 }
 
@@ -318,9 +334,20 @@ export function snoozeAlert(alert: AlertRecord, silence: Silence, ctx: Lifecycle
   });
 }
 
+/**
+ * A late alert (arrivedLate) that a fresh reading shows still going on: it pages now, as
+ * a notification saying since when, and is reminded and escalated from now on. An alert
+ * someone has acknowledged already is in hand and pages nobody.
+ */
+export function pageLateAlert(alert: AlertRecord, message: string, ctx: LifecycleContext): AlertChange {
+  if (alert.status !== 'firing' || !alert.arrivedLate) return { alert, emissions: [] };
+  const paging = { ...alert, arrivedLate: false, ...reminderSchedule(alert, ctx.now, ctx.policy) };
+  return emit(paging, 'renotified', ctx, { message, reading: alert.trigger });
+}
+
 /** The snooze ended: an unacknowledged alert is re-notified now and its escalation clock restarts. */
 export function endSnooze(alert: AlertRecord, ctx: LifecycleContext): AlertChange {
-  if (alert.status !== 'firing') return { alert, emissions: [] };
+  if (alert.status !== 'firing' || alert.arrivedLate) return { alert, emissions: [] };
   const rescheduled = { ...alert, ...reminderSchedule(alert, ctx.now, ctx.policy) };
   return emit(rescheduled, 'renotified', ctx, {
     message: snoozeEndedMessage(alert, ctx.policy.timeZone),

@@ -100,6 +100,21 @@ export function firedMessage(
   );
 }
 
+/** A fired alert's message for an episode whose readings arrived after the paging window. */
+export function arrivedLateMessage(fired: string, arrivedAt: number, timeZone: string): string {
+  return withinLimit(
+    `Happened while the readings were in transit (gateway offline); they arrived ${formatTime(arrivedAt, timeZone)}. For review: nobody was paged. ${fired}`,
+  );
+}
+
+/** A late alert that a fresh reading shows still going on (pageLateAlert). */
+export function stillGoingOnMessage(alert: AlertRecord, reading: TriggerReading, timeZone: string): string {
+  return withinLimit(
+    `${alert.title}: still going on, since ${formatTime(alert.episodeStart, timeZone)} ` +
+      `(its first readings arrived late); now ${describeReading(reading, timeZone)}.`,
+  );
+}
+
 export function reminderMessage(alert: AlertRecord, timeZone: string): string {
   return withinLimit(
     `Not yet acknowledged: ${alert.title} (alert since ${formatTime(alert.firedAt, timeZone)}).`,

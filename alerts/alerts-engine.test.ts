@@ -126,6 +126,52 @@ describe('a night-time CGM hypoglycaemia', () => {
   });
 });
 
+describe('a backlog that arrives after a power cut', () => {
+  /** CGM readings every 5 min at `value` over [from, to), as a trace. */
+  const steady = (from: string, to: string, value: number) => {
+    const rows: string[] = [];
+    for (let t = at(from).getTime(); t < at(to).getTime(); t += 5 * MINUTE) {
+      rows.push(`${new Date(t).toISOString().slice(11, 16)} ${value}`);
+    }
+    return readingTrace(CGM, rows.join('\n'));
+  };
+
+  it('records a night-time low that began and ended in transit for review, paging nobody', () => {
+    // The gateway was dark from 01:30 to 08:00; its backlog arrives at once.
+    const backlog = [...night.mgdl, ...steady('03:25', '08:00', 100)];
+    const { emissions, state } = ingest(engineWith([diabetes]), backlog, at('08:00'));
+    expect(emissions.map((e) => line(e))).toEqual([
+      '08:00 fired diabetes.hypo_l1 56 mg/dL (silenced)',
+      '08:00 fired diabetes.hypo_l2 51 mg/dL (silenced)',
+      '08:00 resolved diabetes.hypo_l2 75 mg/dL (silenced)',
+      '08:00 resolved diabetes.hypo_l1 82 mg/dL (silenced)',
+    ]);
+    expect(emissions[0]?.event.message).toMatch(
+      /^Happened while the readings were in transit \(gateway offline\); they arrived 24 Nov, 08:00 UTC\. For review: nobody was paged\. Low glucose \(level 1\) on CGM: 56 mg\/dL at 24 Nov, 02:10 UTC/,
+    );
+    // Nothing is reminded or escalated later (the CGM then falls silent: that is its own alert).
+    const later = tick(state, at('09:00')).emissions.filter((e) => e.event.ruleId !== 'diabetes.cgm_stale');
+    expect(later).toEqual([]);
+  });
+
+  it('pages an episode still going on when its readings arrive, saying since when', () => {
+    const backlog = steady('06:00', '08:00', 60);
+    const { emissions, state } = ingest(engineWith([diabetes]), backlog, at('08:00'));
+    expect(emissions.map((e) => line(e))).toEqual([
+      '08:00 fired diabetes.hypo_l1 60 mg/dL (silenced)',
+      '08:00 renotified diabetes.hypo_l1 -> nurse.amina, nurse.sana',
+    ]);
+    expect(emissions[1]?.event.message).toBe(
+      'Low glucose (level 1) on CGM: still going on, since 24 Nov, 06:00 UTC (its first readings arrived late); now 60 mg/dL at 24 Nov, 07:00 UTC.',
+    );
+    // From now on it is an alert like any other: reminded while nobody acknowledges it.
+    const later = tick(state, at('08:31')).emissions.filter((e) => e.event.ruleId !== 'diabetes.cgm_stale');
+    expect(later.map((e) => line(e))).toEqual([
+      '08:31 renotified diabetes.hypo_l1 -> nurse.amina, nurse.sana',
+    ]);
+  });
+});
+
 describe('SpO2', () => {
   it('fires nothing for a dip shorter than the 5 sustained minutes', () => {
     const readings = readingTrace(

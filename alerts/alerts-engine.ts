@@ -21,7 +21,7 @@
  *   zone, the clinic's: the engine knows no other (UTC by default).
  */
 import { z } from 'zod';
-import { PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
+import { isClinicallyReliable, PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
 import {
   type AlertChange,
   type AlertEmission,
@@ -35,16 +35,18 @@ import {
   type LifecycleContext,
   Note,
   openAlert,
+  pageLateAlert,
   remindAlert,
   resolveAlert,
   Silence,
   snoozeAlert,
   UserId,
 } from './alert-lifecycle.ts';
-import { firedMessage } from './alert-messages.ts';
+import { arrivedLateMessage, firedMessage, stillGoingOnMessage } from './alert-messages.ts';
 import { CarePlan, type CarePlanInput, resolveCarePlan } from './care-plan.ts';
 import {
   carryProgress,
+  conditionStatus,
   considersReading,
   type Episode,
   type EvaluationStep,
@@ -56,6 +58,7 @@ import {
   resumeCleared,
   resumeFiring,
   startEvaluation,
+  triggerOf,
 } from './rule-evaluation.ts';
 import { Rule, RuleId } from './rule-schema.ts';
 
@@ -211,8 +214,35 @@ function applyStep(
     return;
   }
   const episode = { start: transition.episodeStart, trigger: transition.trigger };
-  const message = firedMessage(rule, episode, step.state, state.policy.timeZone);
-  commit(p, -1, openAlert({ patientId: p.plan.patientId, rule, episode, message }, ctx), out);
+  const { timeZone } = state.policy;
+  const fired = firedMessage(rule, episode, step.state, timeZone);
+  const arrivedLate =
+    transition.trigger !== null && Date.parse(transition.trigger.time) < pagingFrom(state, now);
+  const message = arrivedLate ? arrivedLateMessage(fired, now, timeZone) : fired;
+  commit(p, -1, openAlert({ patientId: p.plan.patientId, rule, episode, message, arrivedLate }, ctx), out);
+}
+
+/** Readings taken before this reach the engine too late to page (AlertPolicy.pagingWindowMinutes). */
+function pagingFrom(state: EngineState, now: number): number {
+  return now - state.policy.pagingWindowMinutes * MINUTE_MS;
+}
+
+/** A fresh reading shows a late alert's episode still going on: it pages now. */
+function pageIfStillGoing(
+  state: EngineState,
+  p: PatientAlertState,
+  rule: Rule,
+  reading: Reading,
+  now: number,
+  out: AlertEmission[],
+): void {
+  const index = activeIndex(p, rule.id);
+  const alert = p.alerts[index];
+  const evaluation = p.evaluations[rule.id];
+  if (!alert?.arrivedLate || !evaluation || conditionStatus(evaluation).status !== 'firing') return;
+  if (Date.parse(reading.time) < pagingFrom(state, now) || !isClinicallyReliable(reading)) return;
+  const message = stillGoingOnMessage(alert, triggerOf(reading), state.policy.timeZone);
+  commit(p, index, pageLateAlert(alert, message, contextFor(state, p, rule.id, now)), out);
 }
 
 /** The clock: no-data rules fire when silent too long and clear when recent data arrived; averages lose old days. */
@@ -257,6 +287,7 @@ export function ingestChanges(state: EngineState, readings: readonly Reading[], 
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
       const step = evaluateReading(rule, evaluation, reading, state.policy.timeZone);
       applyStep(state, p, rule, step, nowMs, emissions);
+      pageIfStillGoing(state, p, rule, reading, nowMs, emissions);
     }
   }
   for (const p of touched.values()) checkClock(state, p, nowMs, emissions);

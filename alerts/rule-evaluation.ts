@@ -261,7 +261,8 @@ function partValue(reading: Reading, part: Part | undefined, unit: Unit): number
   return value === undefined ? undefined : convertUnit(value, reading.unit, unit);
 }
 
-function triggerOf(reading: Reading, detail: TriggerDetail = {}): TriggerReading {
+/** A reading as an alert quotes it, with what the rule saw besides (a rate, a mean, a baseline). */
+export function triggerOf(reading: Reading, detail: TriggerDetail = {}): TriggerReading {
   const bound = deviceRangeBound(reading.flags);
   const { components } = reading;
   return {

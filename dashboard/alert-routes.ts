@@ -82,6 +82,9 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
         bound: a.trigger.bound,
       }),
       firedAt: a.firedAt,
+      episodeStart: a.episodeStart,
+      // Its readings arrived after the paging window (a gateway back from a power cut): for review.
+      arrivedLate: a.arrivedLate,
       escalationLevel: a.escalationLevel,
       ...(a.acknowledged && {
         acknowledgedBy: a.acknowledged.by,

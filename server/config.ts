@@ -255,6 +255,14 @@ export const ServerConfig = z
           .max(24 * 60)
           .default(30),
         /**
+         * RPM_ALERTS_PAGING_WINDOW_MINUTES: an episode whose readings arrive longer than this
+         * after they were taken (a gateway back from a power cut) is recorded for review and
+         * pages nobody, unless a fresher reading shows it still going on.
+         */
+        pagingWindowMinutes: positiveInt()
+          .max(7 * 24 * 60)
+          .default(60),
+        /**
          * RPM_ALERTS_MAX_PENDING_READINGS: readings waiting for evaluation (a memory bound, about
          * 500 bytes each); beyond it the engine drops its queue and rebuilds from InfluxDB.
          */
@@ -265,6 +273,7 @@ export const ServerConfig = z
         criticalEscalateMinutes: 15,
         criticalRenotifyMinutes: 10,
         warningRenotifyMinutes: 30,
+        pagingWindowMinutes: 60,
         maxPendingReadings: 100_000,
       }),
     notify: z

@@ -206,6 +206,7 @@ export async function startServer(
     influx,
     policy: {
       timeZone: config.timeZone,
+      pagingWindowMinutes: config.alerts.pagingWindowMinutes,
       severities: {
         info: { renotifyMinutes: null, escalateAfterMinutes: null },
         warning: { renotifyMinutes: config.alerts.warningRenotifyMinutes, escalateAfterMinutes: null },

@@ -184,6 +184,7 @@ describe('alerts through the real pipeline', () => {
       ['P-2003', 'ward-b'],
       ['P-2004', 'ward-b'],
       ['P-2005', 'ward-b'],
+      ['P-2006', 'ward-b'],
     ] as const) {
       expect(
         (await admin.send('POST', '/api/admin/patients', { id, displayName: `Patient ${id}` })).status,
@@ -334,6 +335,69 @@ describe('alerts through the real pipeline', () => {
     clockMs += MIN;
     await new Promise((r) => setTimeout(r, 2500));
     expect(summary('P-2004')).toEqual([]);
+  });
+
+  it('records a night-time low whose readings arrived after a power cut for review, paging nobody, also after a restart', async () => {
+    const start = Date.parse('2026-11-26T20:00:00Z'); // 01:00 in Karachi
+    clockMs = start + 420 * MIN + 30_000;
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD); // the earlier session has expired
+    expect(
+      (
+        await doctorB.send('PUT', '/api/patients/P-2006/care-plan', {
+          templates: ['diabetes'],
+          overrides: {},
+        })
+      ).status,
+    ).toBe(200);
+    // Below 70 from minute 35, below 54 from minute 55, back at 100 by minute 120; then
+    // steady until the gateway is back at minute 420 with its whole backlog.
+    const values = [100, 95, 90, 85, 80, 75, 70, 66, 62, 58, 55, 52, 50, 49, 48, 48, 50];
+    const recovery = [60, 68, 72, 78, 85, 90, 95, 100];
+    const steady = Array.from({ length: 59 }, () => 100);
+    const backlog = [...values, ...recovery, ...steady].map((v, i) => cgm('P-2006', start, i * 5, v));
+    await publish(backlog);
+    const episode = [
+      'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l2 fired',
+      'diabetes.hypo_l2 resolved',
+      'diabetes.hypo_l1 resolved',
+    ];
+    await settle('P-2006', episode);
+    const recent = async () =>
+      (
+        (await (await doctorB.get('/api/alerts?scope=recent&patientId=P-2006')).json()) as {
+          alerts: {
+            ruleId: string;
+            state: string;
+            arrivedLate: boolean;
+            episodeStart: string;
+            message: string;
+          }[];
+        }
+      ).alerts;
+    const review = await recent();
+    expect(review.map((a) => [a.ruleId, a.state, a.arrivedLate]).sort()).toEqual([
+      ['diabetes.hypo_l1', 'resolved', true],
+      ['diabetes.hypo_l2', 'resolved', true],
+    ]);
+    // The worklist says when it happened (06:35 in Karachi, 5 h 45 min before it arrived).
+    const l1 = review.find((a) => a.ruleId === 'diabetes.hypo_l1');
+    expect(l1?.episodeStart).toBe(new Date(start + 35 * MIN).toISOString());
+    expect(l1?.message).toMatch(/^Happened while the readings were in transit \(gateway offline\)/);
+    // Nobody was paged: no webhook, no email for this patient.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(hooked('P-2006')).toEqual([]);
+    expect(smtp.mails.filter((m) => m.subject.includes('patient P-2006'))).toEqual([]);
+    // A restart replays the same readings from InfluxDB: nothing fires again.
+    await stopPipelineServer();
+    await startPipelineServer();
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(summary('P-2006')).toEqual(episode);
+    expect((await recent()).map((a) => [a.ruleId, a.state, a.arrivedLate]).sort()).toEqual([
+      ['diabetes.hypo_l1', 'resolved', true],
+      ['diabetes.hypo_l2', 'resolved', true],
+    ]);
   });
 
   it('neither duplicates nor loses an alert across a restart in the middle of an episode', async () => {

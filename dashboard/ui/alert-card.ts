@@ -97,8 +97,16 @@ export function renderAlertCard(alert: Alert, o: AlertCardOptions): HTMLElement 
       o.showPatient &&
         h('a', { href: patientPath(alert.patientId), class: 'alert-patient' }, alert.patientName),
       o.showPatient && ` (${alert.patientId}) · `,
-      `Started ${formatClock(fired)} (${timeAgo(fired, o.nowMs)})`,
+      alert.arrivedLate
+        ? `Happened ${formatClock(Date.parse(alert.episodeStart))}, arrived ${formatClock(fired)} (${timeAgo(fired, o.nowMs)})`
+        : `Started ${formatClock(fired)} (${timeAgo(fired, o.nowMs)})`,
     ),
+    alert.arrivedLate &&
+      h(
+        'p',
+        { class: 'alert-late' },
+        'Arrived late, while the gateway was offline: for review, nobody was paged.',
+      ),
     alert.message && h('p', { class: 'alert-message' }, alert.message),
     h('p', { class: 'alert-status' }, alertStatusText(alert, o.nowMs)),
     h(

@@ -12,6 +12,8 @@ const alert = (alertId: string, severity: Alert['severity'], firedAt: string): A
   state: 'firing',
   message: '',
   firedAt: `2026-11-26T${firedAt}:00Z`,
+  episodeStart: `2026-11-26T${firedAt}:00Z`,
+  arrivedLate: false,
   escalationLevel: 0,
   history: [],
 });

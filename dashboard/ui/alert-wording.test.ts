@@ -16,6 +16,8 @@ const base: Alert = {
   state: 'firing',
   message: '',
   firedAt: '2026-11-26T09:40:00Z',
+  episodeStart: '2026-11-26T09:25:00Z',
+  arrivedLate: false,
   escalationLevel: 0,
   history: [],
 };

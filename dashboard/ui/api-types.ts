@@ -117,6 +117,10 @@ export interface Alert {
   /** The device's LO / HI: `value` is only a bound. */
   bound?: 'below' | 'above';
   firedAt: string;
+  /** When the condition began (first reading of the run). */
+  episodeStart: string;
+  /** Its readings arrived after the paging window (gateway offline): recorded for review, nobody paged. */
+  arrivedLate: boolean;
   escalationLevel: number;
   acknowledgedBy?: string;
   acknowledgedAt?: string;
