@@ -92,6 +92,13 @@ export function firedMessage(
   timeZone: string,
 ): string {
   if (rule.kind === 'no_data' && evaluation.kind === 'no_data') {
+    const fault = evaluation.lastUnreliable;
+    if (rule.watch === 'faults' && fault) {
+      return withinLimit(
+        `${rule.title}: cannot monitor: ${fault.deviceId} reports ${fault.flags.join(', ')} since ` +
+          `${formatTime(fault.since, timeZone)}, and no reliable ${describeReadings(rule.readings)} reading since.`,
+      );
+    }
     return withinLimit(`${rule.title}: ${describeSilence(rule, evaluation, timeZone)}`);
   }
   const reading = episode.trigger ? `${describeReading(episode.trigger, timeZone)}; ` : '';

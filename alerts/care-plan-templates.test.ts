@@ -15,6 +15,8 @@ describe('care plan templates', () => {
       'general.pulse_very_low | heart rate or pulse rate at or below 40 /min for 5 min (readings at most 2 min apart); clears at 51 /min or above | critical | K6 K14 K15',
       'general.temperature_high | temperature at or above 39.1 °C (one reading); clears at 38 °C or below | warning | K6',
       'general.temperature_low | temperature at or below 35 °C (one reading); clears at 36.1 °C or above | critical | K6',
+      'general.spo2_unmonitored | the SpO2 device sending only readings it flags unreliable for 15 min; clears on a reliable reading, or when it stops sending for as long | warning | K6 K14 K15 PROJECT',
+      'general.pulse_unmonitored | the heart rate or pulse rate device sending only readings it flags unreliable for 15 min; clears on a reliable reading, or when it stops sending for as long | info | K6 K14 K15 PROJECT',
       'diabetes.hypo_l1 | CGM glucose below 70 mg/dL for 15 min (readings at most 20 min apart); clears at 70 mg/dL or above for 15 min | warning | K1 K2 K4',
       'diabetes.hypo_l2 | CGM glucose below 54 mg/dL for 2 consecutive readings (readings at most 20 min apart); clears at 54 mg/dL or above for 15 min | critical | NS1 K1 K2 K4 K14 K15',
       'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); where diabetes.meter_hypo_l2 fires, it alerts instead; clears at 70 mg/dL or above | warning | K1',

@@ -176,6 +176,33 @@ const generalAdult: RuleInput[] = [
   },
 ];
 
+/**
+ * Monitoring interrupted: an oximeter or strap that keeps sending, but only readings it
+ * flags (no finger contact, a signal fault), leaves the patient unmonitored while it looks
+ * in use. 15 min: longer than the 5 min the critical SpO2 and pulse rules need [K6][K14],
+ * so a fault that hides a critical episode is told within the time the warning rules take;
+ * a moment's movement artefact is not [K14][K15] (PROJECT).
+ */
+const FAULTS = { kind: 'no_data', watch: 'faults', silentMinutes: 15 } as const;
+const monitoringInterrupted: RuleInput[] = [
+  {
+    ...FAULTS,
+    id: 'general.spo2_unmonitored',
+    title: 'SpO2 cannot be monitored: the oximeter reports faults',
+    severity: 'warning',
+    readings: SPO2,
+    source: ['K6', 'K14', 'K15', 'PROJECT'],
+  },
+  {
+    ...FAULTS,
+    id: 'general.pulse_unmonitored',
+    title: 'Pulse cannot be monitored: the device reports faults',
+    severity: 'info',
+    readings: PULSE,
+    source: ['K6', 'K14', 'K15', 'PROJECT'],
+  },
+];
+
 const diabetes: RuleInput[] = [
   {
     ...CGM_LOW,
@@ -452,7 +479,7 @@ export const TEMPLATES: Record<TemplateId, CarePlanTemplate> = {
     title: 'General adult (NEWS2 Scale 1)',
     builtOn: [],
     replaces: [],
-    rules: generalAdult,
+    rules: [...generalAdult, ...monitoringInterrupted],
   }),
   diabetes: CarePlanTemplate.parse({
     id: 'diabetes',

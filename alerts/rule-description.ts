@@ -143,6 +143,8 @@ export function describeRule(rule: Rule): string {
       );
     }
     case 'no_data':
-      return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
+      return rule.watch === 'faults'
+        ? `the ${what} device sending only readings it flags unreliable for ${formatMinutes(rule.silentMinutes)}; clears on a reliable reading, or when it stops sending for as long`
+        : `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
   }
 }

@@ -328,7 +328,9 @@ describe('no-data rules', () => {
     expect(clockTransitions(state, ['02:31'])).toEqual(['02:31 fired']);
     expect(state.kind === 'no_data' && state.lastUnreliable).toEqual({
       time: at('02:30').getTime(),
+      since: at('02:10').getTime(),
       flags: ['sensor_fault'],
+      deviceId: 'cgm-1',
     });
     const onlyFlagged = fed(readingTrace(CGM, '02:00 40 calibrating\n02:10 40 calibrating'));
     expect(clockTransitions(onlyFlagged, ['02:30', '02:31'])).toEqual(['02:31 fired']);
@@ -342,6 +344,58 @@ describe('no-data rules', () => {
     expect(clockTransitions(state, ['02:41'])).toEqual([]);
     for (const r of readingTrace(CGM, '02:40 100')) state = evaluateReading(stale, state, r).state;
     expect(clockTransitions(state, ['02:42'])).toEqual(['02:42 cleared']);
+  });
+});
+
+describe('monitoring interrupted (general.spo2_unmonitored)', () => {
+  const faults = ruleOf(['copd'], 'general.spo2_unmonitored');
+  /** The clock at each time, after the readings taken by then; one line per transition. */
+  function run(trace: string, times: string[]): string[] {
+    let state = startEvaluation(faults);
+    const readings = readingTrace(OXIMETER, trace);
+    return times.flatMap((time) => {
+      const now = at(time).getTime();
+      for (const r of readings.filter((r) => Date.parse(r.time) <= now)) {
+        state = evaluateReading(faults, state, r).state;
+      }
+      const step = evaluateClock(faults, state, now);
+      state = step.state;
+      return step.transition ? [`${time} ${step.transition.type}`] : [];
+    });
+  }
+  const flaggedEveryMinute = (from: number, to: number) =>
+    Array.from(
+      { length: to - from + 1 },
+      (_, i) => `10:${String(from + i).padStart(2, '0')} 84 signal_fault`,
+    );
+
+  it('fires when an oximeter sends only flagged readings for 15 min, and names the device and the fault', () => {
+    const trace = ['09:58 93', ...flaggedEveryMinute(0, 30)].join('\n');
+    expect(run(trace, ['10:14', '10:15', '10:30'])).toEqual(['10:15 fired']);
+    let state = startEvaluation(faults);
+    for (const r of readingTrace(OXIMETER, trace)) state = evaluateReading(faults, state, r).state;
+    const step = evaluateClock(faults, state, at('10:30').getTime());
+    expect(step.transition).toMatchObject({ type: 'fired', episodeStart: at('10:00').getTime() });
+    expect(
+      firedMessage(faults, { start: at('10:00').getTime(), trigger: null }, step.state, 'Asia/Karachi'),
+    ).toBe(
+      'SpO2 cannot be monitored: the oximeter reports faults: cannot monitor: ox-1 reports signal_fault since 24 Nov, 15:00 GMT+5, and no reliable SpO2 reading since.',
+    );
+  });
+
+  it('clears on a reliable reading, or once the device stops sending (put away)', () => {
+    const fault = flaggedEveryMinute(0, 20);
+    expect(run([...fault, '10:21 95'].join('\n'), ['10:20', '10:22'])).toEqual([
+      '10:20 fired',
+      '10:22 cleared',
+    ]);
+    expect(run(fault.join('\n'), ['10:20', '10:35', '10:36'])).toEqual(['10:20 fired', '10:36 cleared']);
+  });
+
+  it('fires nothing for a few flagged readings between reliable ones, nor for a device that is silent', () => {
+    const movement = ['10:00 95', '10:01 80 signal_fault', '10:02 96', '10:10 80 signal_fault', '10:11 96'];
+    expect(run(movement.join('\n'), ['10:30', '11:00'])).toEqual([]);
+    expect(run('10:00 95', ['10:30', '12:00'])).toEqual([]);
   });
 });
 

@@ -137,8 +137,14 @@ export const NoDataEvaluation = z.strictObject({
    */
   lastDataAt: EpochMs.nullable(),
   lastReading: TriggerReading.nullable(),
-  /** The newest unreliable reading, so the message can say the device is sending but flagged. */
-  lastUnreliable: z.strictObject({ time: EpochMs, flags: z.array(ReadingFlag) }).nullable(),
+  /**
+   * The newest unreliable reading, so the message can say the device is sending but
+   * flagged, and `since`: the first of the flagged readings that followed the newest
+   * reliable one (the start of a fault).
+   */
+  lastUnreliable: z
+    .strictObject({ time: EpochMs, since: EpochMs, flags: z.array(ReadingFlag), deviceId: z.string() })
+    .nullable(),
   episode: Episode.nullable(),
 });
 /** One calendar day of an average window: its readings and the sum of each named part (level order), in the rule's unit. */
@@ -493,11 +499,14 @@ function stepCondition(
 function stepNoData(state: NoDataEvaluation, reading: Reading): EvaluationStep {
   const time = Date.parse(reading.time);
   if (!isClinicallyReliable(reading)) {
-    if (state.lastUnreliable && state.lastUnreliable.time >= time) return { state, transition: null };
+    const previous = state.lastUnreliable;
+    if (previous && previous.time >= time) return { state, transition: null };
     const flags = reading.flags.filter((flag) => UNRELIABLE_FLAGS.has(flag));
     // A device that sends only flagged readings is there, and silent for clinical purposes.
     const lastDataAt = state.lastDataAt ?? time;
-    return { state: { ...state, lastDataAt, lastUnreliable: { time, flags } }, transition: null };
+    const since = previous && faultGoesOn(state, previous) ? previous.since : time;
+    const lastUnreliable = { time, since, flags, deviceId: reading.deviceId };
+    return { state: { ...state, lastDataAt, lastUnreliable }, transition: null };
   }
   if (state.lastDataAt !== null && time <= state.lastDataAt) return { state, transition: null };
   return { state: { ...state, lastDataAt: time, lastReading: triggerOf(reading) }, transition: null };
@@ -828,7 +837,41 @@ export function evaluateClock(
   return { state, transition: null };
 }
 
+/** No reliable reading came after this flagged one: the device's fault goes on. */
+function faultGoesOn(state: NoDataEvaluation, flagged: { time: number }): boolean {
+  return state.lastReading === null || state.lastDataAt === null || flagged.time > state.lastDataAt;
+}
+
+/**
+ * Monitoring interrupted (`watch: 'faults'`): fires once the device has sent only flagged
+ * readings for `silentMinutes` and is still sending them; clears on a reliable reading, or
+ * when the flagged readings stop for `silentMinutes` (the device was put away).
+ */
+function clockFaults(rule: NoDataRule, state: NoDataEvaluation, now: number): EvaluationStep {
+  const span = rule.silentMinutes * MINUTE_MS;
+  const fault = state.lastUnreliable;
+  const ongoing = fault !== null && faultGoesOn(state, fault) && now - fault.time <= span;
+  if (!state.episode && ongoing && fault.time - fault.since >= span) {
+    const episode = { start: fault.since, trigger: null };
+    return {
+      state: { ...state, episode },
+      transition: { type: 'fired', episodeStart: episode.start, trigger: null },
+    };
+  }
+  if (state.episode && !ongoing) {
+    const reliable = state.lastDataAt !== null && state.lastDataAt > state.episode.start && state.lastReading;
+    return {
+      state: { ...state, episode: null },
+      transition: reliable
+        ? { type: 'cleared', at: state.lastDataAt ?? now, reading: state.lastReading }
+        : { type: 'cleared', at: now, reading: null },
+    };
+  }
+  return { state, transition: null };
+}
+
 function clockNoData(rule: NoDataRule, state: NoDataEvaluation, now: number): EvaluationStep {
+  if (rule.watch === 'faults') return clockFaults(rule, state, now);
   const { lastDataAt } = state;
   // Not watching until the source has sent a reading for this patient.
   if (lastDataAt === null) return { state, transition: null };

@@ -9,7 +9,8 @@
  *   optionally only while the value is below or above a gate level.
  * - `no_data`: no clinically reliable reading of the selected metric for longer than
  *   expected (a silent CGM, a meter not used today), watched only once the patient's
- *   device of that kind has sent a reading.
+ *   device of that kind has sent a reading; or, watching `faults`, a device that keeps
+ *   sending only readings it flags unreliable (monitoring interrupted).
  * - `average`: the mean of the reliable readings of the last N calendar days (home blood
  *   pressure over a week), judged only with enough readings on enough distinct days, so
  *   that one morning never decides a week; a separate clear level gives hysteresis.
@@ -258,6 +259,13 @@ const rateShape = {
 const noDataShape = {
   ...common,
   kind: z.literal('no_data'),
+  /**
+   * `silence` (the default): fires when no reliable reading came for `silentMinutes`. `faults`
+   * (monitoring interrupted): fires when the device keeps sending, but for `silentMinutes`
+   * only readings it flags unreliable (no contact, a signal fault); it clears on a reliable
+   * reading, or once the device has sent nothing for `silentMinutes` (put away, not faulty).
+   */
+  watch: z.enum(['silence', 'faults']).default('silence'),
   /** Fires when the newest reliable reading is older than this. */
   silentMinutes: z
     .number()

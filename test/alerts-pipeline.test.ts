@@ -337,6 +337,19 @@ describe('alerts through the real pipeline', () => {
     expect(summary('P-2004')).toEqual([]);
   });
 
+  it("tells the care team when a COPD patient's oximeter has sent only faulty readings for 15 minutes", async () => {
+    const start = Date.parse('2026-11-26T12:00:00Z');
+    clockMs = start + 20 * MIN + 10_000;
+    await publish(spo2Run('P-2002', start, 20, 84, ['signal_fault']));
+    await settle('P-2002', ['general.spo2_unmonitored fired']);
+    expect(eventsOf('P-2002')[0]?.message).toBe(
+      'SpO2 cannot be monitored: the oximeter reports faults: cannot monitor: ox-P-2002 reports signal_fault since 26 Nov, 17:00 GMT+5, and no reliable SpO2 reading since.',
+    );
+    clockMs += MIN;
+    await publish([spo2('P-2002', clockMs - 30_000, 91)]);
+    await settle('P-2002', ['general.spo2_unmonitored fired', 'general.spo2_unmonitored resolved']);
+  });
+
   it('records a night-time low whose readings arrived after a power cut for review, paging nobody, also after a restart', async () => {
     const start = Date.parse('2026-11-26T20:00:00Z'); // 01:00 in Karachi
     clockMs = start + 420 * MIN + 30_000;
