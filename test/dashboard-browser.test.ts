@@ -893,10 +893,12 @@ describe('alert screens and care plans', () => {
     await rule.waitFor(UPDATE_TIMEOUT);
     const value = rule.getByLabel('Low oxygen saturation: alert level');
 
-    await value.fill('95');
+    // (A level alone moves its clear level with it, so only a value beyond what SpO2 can be is refused.)
+    await value.fill('150');
     await doctor.getByRole('button', { name: 'Save care plan' }).click();
     const refusal = doctor.locator('.care-plan-edit').getByRole('alert');
     await expect.poll(() => refusal.textContent(), UPDATE_TIMEOUT).toContain('general.spo2_low');
+    expect(await refusal.textContent()).toContain('150 % is outside the range of spo2');
 
     await doctor
       .locator('.care-plan-edit tr[data-rule-id="general.spo2_low"]')
