@@ -86,6 +86,12 @@ export const AlertPolicy = z.strictObject({
    * a reading within this window shows it still going on (see AlertRecord.arrivedLate).
    */
   pagingWindowMinutes: Minutes.default(60),
+  /**
+   * A home gateway that sent no status for this long counts as offline, as if its last
+   * will had come (ours sends one every minute; the broker sends the will when the
+   * connection drops).
+   */
+  gatewayStatusMinutes: Minutes.default(10),
   /** Times in messages are written in this IANA zone. */
   timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Karachi').default('UTC'),
 });

@@ -92,6 +92,13 @@ export function firedMessage(
   timeZone: string,
 ): string {
   if (rule.kind === 'no_data' && evaluation.kind === 'no_data') {
+    const { gateway } = evaluation;
+    if (rule.watch === 'gateway' && gateway) {
+      return withinLimit(
+        `${rule.title}: ${gateway.id} offline since ${formatTime(gateway.since, timeZone)}: power or ` +
+          'internet. Readings are kept on the gateway and will arrive when it is back; device alerts wait until then.',
+      );
+    }
     const fault = evaluation.lastUnreliable;
     if (rule.watch === 'faults' && fault) {
       return withinLimit(

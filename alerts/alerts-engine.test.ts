@@ -5,6 +5,7 @@ import {
   acknowledge,
   createEngine,
   type EngineState,
+  gatewayStatus,
   ingest,
   replayFrom,
   resolve,
@@ -168,6 +169,111 @@ describe('a backlog that arrives after a power cut', () => {
     const later = tick(state, at('08:31')).emissions.filter((e) => e.event.ruleId !== 'diabetes.cgm_stale');
     expect(later.map((e) => line(e))).toEqual([
       '08:31 renotified diabetes.hypo_l1 -> nurse.amina, nurse.sana',
+    ]);
+  });
+});
+
+describe('a six-hour power cut at a home with a CGM, an oximeter and a meter', () => {
+  const plan: CarePlanInput = { patientId: 'p-001', templates: ['diabetes', 'copd'] };
+  const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+  /** One reading every `every` minutes over [from, to), valued by `value(minute)`. */
+  const series = (
+    device: Parameters<typeof readingTrace>[0],
+    from: string,
+    to: string,
+    every: number,
+    value: (t: number) => number,
+  ) => {
+    const rows: string[] = [];
+    for (let t = at(from).getTime(); t < at(to).getTime(); t += every * MINUTE)
+      rows.push(`${hhmm(t)} ${value(t)}`);
+    return readingTrace(device, rows.join('\n'));
+  };
+  // A night-time low while the gateway was dark: down from 110 (02:30) to 62 (03:00), at
+  // 62 until 03:40, back up to 110 by 04:10, slower than a rapid fall.
+  const glucose = (t: number) => {
+    const minutes = (from: string) => (t - at(from).getTime()) / MINUTE;
+    if (t < at('02:30').getTime() || t >= at('04:10').getTime()) return 110;
+    if (t < at('03:00').getTime()) return Math.round(110 - 1.6 * minutes('02:30'));
+    if (t < at('03:40').getTime()) return 62;
+    return Math.round(62 + 1.6 * minutes('03:40'));
+  };
+  const home = (from: string, to: string) => [
+    ...series(CGM, from, to, 5, glucose),
+    ...series(OXIMETER, from, to, 1, () => 95),
+  ];
+  const status =
+    (online: boolean, spooled = 0): Action =>
+    (state, now) =>
+      gatewayStatus(state, { gatewayId: 'gw-1', online, spooled, at: now, patientIds: ['p-001'] }, now);
+  /** The gateway's status every minute over [from, to), as ours sends it while connected. */
+  const onlineEveryMinute = (from: string, to: string): Record<string, Action> => {
+    const actions: Record<string, Action> = {};
+    for (let t = at(from).getTime(); t < at(to).getTime(); t += MINUTE) actions[hhmm(t)] = status(true);
+    return actions;
+  };
+
+  it('raises one offline alert and no device alert, and the night-time low arrives as one review item that paged nobody', () => {
+    const before = [...home('00:00', '01:00'), ...readingTrace(METER, '00:30 120')];
+    const backlog = home('01:00', '07:00');
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '08:00',
+      // Live readings again after the backlog (the gateway's spool is first in, first out).
+      readings: [...before, ...home('07:05', '08:00')],
+      actions: {
+        ...onlineEveryMinute('00:00', '01:00'),
+        ...onlineEveryMinute('07:03', '08:01'),
+        '01:00': status(false), // the last will: the power went
+        '07:00': status(true, backlog.length), // back, with its spool
+        '07:01': (state, now) => ingest(state, backlog, now),
+        '07:02': status(true, 0),
+      },
+    });
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '01:30 fired general.gateway_offline',
+      '07:00 resolved general.gateway_offline',
+      '07:01 fired diabetes.hypo_l1 62 mg/dL (silenced)',
+      '07:01 resolved diabetes.hypo_l1 94 mg/dL (silenced)',
+    ]);
+    const offline = run.emissions[0]?.event;
+    expect(offline?.message).toBe(
+      'Home gateway offline: gw-1 offline since 24 Nov, 01:00 UTC: power or internet. Readings are kept on the gateway and will arrive when it is back; device alerts wait until then.',
+    );
+    expect(offline?.severity).toBe('info');
+  });
+
+  it('counts a gateway that sends no status for 10 minutes as offline, and holds no-data alerts while it catches up', () => {
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '02:00',
+      readings: home('00:00', '00:50'),
+      actions: onlineEveryMinute('00:00', '00:50'),
+    });
+    // No status after 00:49: offline from 00:59 (last heard of at 00:49, so the alert at
+    // 01:19); the CGM's silence (from 00:45) waits.
+    expect(run.emissions.map((e) => line(e))).toEqual(['01:19 fired general.gateway_offline']);
+  });
+
+  it('still raises a silent device once its gateway is back and has caught up', () => {
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '02:00',
+      readings: [...home('00:00', '01:00'), ...series(OXIMETER, '01:10', '02:00', 1, () => 95)],
+      actions: {
+        ...onlineEveryMinute('00:00', '00:30'),
+        '00:30': status(false),
+        ...onlineEveryMinute('01:10', '02:01'),
+      },
+    });
+    // The CGM sent nothing after 00:55 and still sends nothing once the gateway is back:
+    // the gateway explained the silence only while it was offline.
+    expect(run.emissions.map((e) => line(e))).toEqual([
+      '01:00 fired general.gateway_offline',
+      '01:10 resolved general.gateway_offline',
+      // Silent since 00:55: due at 01:26 whatever the gateway did in between.
+      '01:26 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+      '01:56 renotified diabetes.cgm_stale -> nurse.amina, nurse.sana',
     ]);
   });
 });
@@ -420,8 +526,9 @@ describe('unreliable readings', () => {
 describe('duplicates and replays', () => {
   it('change nothing: the same readings again, in any order, give no event and the same state', () => {
     const { state } = nightRun(night.mgdl);
-    const again = ingest(state, [...night.mgdl].reverse(), at('03:31'));
-    const twice = ingest(again.state, [...night.mgdl, ...night.mgdl], at('03:32'));
+    // (As a replay: a live backlog this late would mark the home as catching up.)
+    const again = ingest(state, [...night.mgdl].reverse(), at('03:31'), 'replay');
+    const twice = ingest(again.state, [...night.mgdl, ...night.mgdl], at('03:32'), 'replay');
     expect([...again.emissions, ...twice.emissions]).toEqual([]);
     expect(twice.state).toEqual(state);
   });

@@ -53,6 +53,7 @@ import {
   evaluateClock,
   evaluateReading,
   historyMinutes,
+  type OfflineGateway,
   RuleEvaluation,
   restartEvaluation,
   resumeCleared,
@@ -64,6 +65,18 @@ import { Rule, RuleId } from './rule-schema.ts';
 
 const MINUTE_MS = 60_000;
 
+/** What the engine knows of one of the patient's home gateways, from its status messages. */
+export const GatewayLink = z.strictObject({
+  online: z.boolean(),
+  /** Since when it has been online (or offline): the status that changed it. */
+  since: z.number().int(),
+  /** The latest status received. */
+  statusAt: z.number().int(),
+  /** Readings waiting in its spool, as it last said: non-zero while it catches up. */
+  spooled: z.number().int().nonnegative(),
+});
+export type GatewayLink = z.infer<typeof GatewayLink>;
+
 export const PatientAlertState = z.strictObject({
   plan: CarePlan,
   /** The resolved rules, disabled ones included (the dashboard shows the whole plan). */
@@ -73,6 +86,10 @@ export const PatientAlertState = z.strictObject({
   /** Active alerts and those resolved within `resolvedRetentionMinutes`. */
   alerts: z.array(AlertRecord),
   silences: z.array(Silence),
+  /** The patient's home gateways, by id. */
+  gateways: z.record(z.string(), GatewayLink).default({}),
+  /** When readings last arrived later than the paging window (a backlog): the home is catching up. */
+  lateReadingsAt: z.number().int().nullable().default(null),
 });
 export type PatientAlertState = z.infer<typeof PatientAlertState>;
 
@@ -80,6 +97,8 @@ export const EngineState = z.strictObject({
   version: z.literal(1),
   policy: AlertPolicy,
   patients: z.record(PatientId, PatientAlertState),
+  /** The patients each gateway served at its latest status, so a patient taken off it loses the link. */
+  households: z.record(z.string(), z.array(PatientId)).default({}),
 });
 export type EngineState = z.infer<typeof EngineState>;
 
@@ -142,7 +161,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function createEngine(policy: AlertPolicyInput = {}): EngineState {
-  return { version: 1, policy: AlertPolicy.parse(policy), patients: {} };
+  return { version: 1, policy: AlertPolicy.parse(policy), patients: {}, households: {} };
 }
 
 /** Validates a state persisted with JSON.stringify. */
@@ -154,7 +173,13 @@ export function restoreEngine(json: unknown): EngineState {
 // Working on one patient: each step copies the patient's state, then edits the copy.
 
 function copyPatient(p: PatientAlertState): PatientAlertState {
-  return { ...p, evaluations: { ...p.evaluations }, alerts: [...p.alerts], silences: [...p.silences] };
+  return {
+    ...p,
+    evaluations: { ...p.evaluations },
+    alerts: [...p.alerts],
+    silences: [...p.silences],
+    gateways: { ...p.gateways },
+  };
 }
 
 function isSilenced(p: PatientAlertState, ruleId: string, now: number): boolean {
@@ -245,12 +270,44 @@ function pageIfStillGoing(
   commit(p, index, pageLateAlert(alert, message, contextFor(state, p, rule.id, now)), out);
 }
 
-/** The clock: no-data rules fire when silent too long and clear when recent data arrived; averages lose old days. */
+/** After readings arrived late, the home counts as catching up for this long (more of its backlog may follow). */
+const CATCH_UP_MS = 5 * MINUTE_MS;
+
+/** The patient's gateways that are offline now: their last will came, or no status for gatewayStatusMinutes. */
+function offlineGateways(state: EngineState, p: PatientAlertState, now: number): OfflineGateway[] {
+  const stale = state.policy.gatewayStatusMinutes * MINUTE_MS;
+  return Object.entries(p.gateways).flatMap(([gatewayId, link]) => {
+    if (!link.online) return [{ gatewayId, since: link.since }];
+    return now - link.statusAt > stale ? [{ gatewayId, since: link.statusAt }] : [];
+  });
+}
+
+/**
+ * While a gateway of the patient's is offline or catching up (its status reports spooled
+ * readings, or readings arrived later than the paging window in the last few minutes), a
+ * device's silence says nothing about the patient: no-data alerts wait.
+ */
+function silenceExplained(p: PatientAlertState, offline: readonly OfflineGateway[], now: number): boolean {
+  if (offline.length > 0) return true;
+  if (Object.values(p.gateways).some((link) => link.spooled > 0)) return true;
+  return p.lateReadingsAt !== null && now - p.lateReadingsAt < CATCH_UP_MS;
+}
+
+/**
+ * The clock: no-data rules fire when silent too long (unless the gateway explains the
+ * silence) and clear when recent data arrived; gateway rules follow the gateways' status;
+ * averages lose old days.
+ */
 function checkClock(state: EngineState, p: PatientAlertState, now: number, out: AlertEmission[]): void {
+  const offline = offlineGateways(state, p, now);
+  const explained = silenceExplained(p, offline, now);
   for (const rule of p.rules) {
     const evaluation = p.evaluations[rule.id];
     if (evaluation === undefined) continue;
-    applyStep(state, p, rule, evaluateClock(rule, evaluation, now, state.policy.timeZone), now, out);
+    const step = evaluateClock(rule, evaluation, now, state.policy.timeZone, offline);
+    const held = rule.kind === 'no_data' && rule.watch === 'silence' && step.transition?.type === 'fired';
+    if (held && explained) continue;
+    applyStep(state, p, rule, step, now, out);
   }
 }
 
@@ -267,9 +324,16 @@ export interface PatientChanges {
  * Feeds readings (any order: they are sorted by sample time; readings of patients
  * without a care plan are ignored) and returns only the patients they changed, so that a
  * caller holding many patients does work in proportion to the readings, not to everyone.
+ * `replay`: readings read back from storage after a restart, not a home catching up.
  */
-export function ingestChanges(state: EngineState, readings: readonly Reading[], now: Date): PatientChanges {
+export function ingestChanges(
+  state: EngineState,
+  readings: readonly Reading[],
+  now: Date,
+  arrival: 'live' | 'replay' = 'live',
+): PatientChanges {
   const nowMs = now.getTime();
+  const lateBefore = pagingFrom(state, nowMs);
   const ordered = readings
     .map((reading) => ({ reading, time: Date.parse(reading.time) }))
     .sort(
@@ -282,6 +346,8 @@ export function ingestChanges(state: EngineState, readings: readonly Reading[], 
     if (original === undefined) continue;
     const p = touched.get(reading.patientId) ?? copyPatient(original);
     touched.set(reading.patientId, p);
+    // A live reading taken before the paging window is a backlog arriving: the home catches up.
+    if (arrival === 'live' && Date.parse(reading.time) < lateBefore) p.lateReadingsAt = nowMs;
     for (const rule of p.rules) {
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
@@ -294,9 +360,83 @@ export function ingestChanges(state: EngineState, readings: readonly Reading[], 
   return { patients: Object.fromEntries(touched), emissions };
 }
 
+export interface GatewayStatusInput {
+  gatewayId: string;
+  online: boolean;
+  /** Readings waiting in its spool (0 when the status does not say). */
+  spooled: number;
+  /** When the status arrived. */
+  at: Date;
+  /** The patients the gateway serves now. */
+  patientIds: readonly string[];
+}
+
+/** Each patient's link to the gateway as this status says, and the patients it touched (copies). */
+function linkPatients(
+  state: EngineState,
+  status: GatewayStatusInput,
+  touched: Record<string, PatientAlertState>,
+): EngineState['households'] {
+  const at = status.at.getTime();
+  const served = new Set(status.patientIds);
+  for (const patientId of new Set([...(state.households[status.gatewayId] ?? []), ...served])) {
+    const original = touched[patientId] ?? state.patients[patientId];
+    if (original === undefined) continue;
+    const p = touched[patientId] ?? copyPatient(original);
+    const prior = p.gateways[status.gatewayId];
+    if (served.has(patientId)) {
+      const since = prior && prior.online === status.online ? prior.since : at;
+      p.gateways[status.gatewayId] = { online: status.online, since, statusAt: at, spooled: status.spooled };
+    } else {
+      delete p.gateways[status.gatewayId];
+    }
+    touched[patientId] = p;
+  }
+  return { ...state.households, [status.gatewayId]: [...served].sort() };
+}
+
+/**
+ * A gateway's status (online with its spool, or its last will): the link of each patient
+ * it serves, and its rules that follow gateways. A patient no longer on the gateway loses
+ * the link. Returns the patients it changed and the households it serves.
+ */
+export function gatewayStatusChanges(
+  state: EngineState,
+  status: GatewayStatusInput,
+  now: Date,
+): PatientChanges & { households: EngineState['households'] } {
+  const patients: Record<string, PatientAlertState> = {};
+  const households = linkPatients(state, status, patients);
+  const emissions: AlertEmission[] = [];
+  for (const p of Object.values(patients)) checkClock(state, p, now.getTime(), emissions);
+  return { patients, emissions, households };
+}
+
+/**
+ * The gateways as their latest stored statuses say, after a rebuild (before the replay and
+ * the tick that follows it): an outage that began before a restart is still one.
+ */
+export function restoreGateways(state: EngineState, statuses: readonly GatewayStatusInput[]): EngineState {
+  const patients: Record<string, PatientAlertState> = {};
+  let next = state;
+  for (const status of statuses) next = { ...next, households: linkPatients(next, status, patients) };
+  return { ...next, patients: { ...next.patients, ...patients } };
+}
+
+/** gatewayStatusChanges as a whole step. */
+export function gatewayStatus(state: EngineState, status: GatewayStatusInput, now: Date): EngineStep {
+  const { patients, emissions, households } = gatewayStatusChanges(state, status, now);
+  return { state: { ...state, households, patients: { ...state.patients, ...patients } }, emissions };
+}
+
 /** Feeds readings and returns the next state and the alerts they fire or resolve. */
-export function ingest(state: EngineState, readings: readonly Reading[], now: Date): EngineStep {
-  const { patients, emissions } = ingestChanges(state, readings, now);
+export function ingest(
+  state: EngineState,
+  readings: readonly Reading[],
+  now: Date,
+  arrival: 'live' | 'replay' = 'live',
+): EngineStep {
+  const { patients, emissions } = ingestChanges(state, readings, now, arrival);
   return { state: { ...state, patients: { ...state.patients, ...patients } }, emissions };
 }
 
@@ -397,7 +537,7 @@ function carePlanChange(
   const old = state.patients[plan.patientId];
   const p: PatientAlertState = old
     ? { ...copyPatient(old), plan, rules }
-    : { plan, rules, evaluations: {}, alerts: [], silences: [] };
+    : { plan, rules, evaluations: {}, alerts: [], silences: [], gateways: {}, lateReadingsAt: null };
   const enabled = rules.filter((rule) => rule.enabled);
   p.evaluations = Object.fromEntries(
     enabled.map((rule) => [

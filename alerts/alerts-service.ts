@@ -13,13 +13,15 @@
  * - A write that fails (database down) is retried until it succeeds: the steps are
  *   idempotent, and later steps wait behind it.
  */
-import type { AlertEvent, Reading } from '../common/contract.ts';
+import type { AlertEvent, GatewayStatus, Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { METRICS, type Metric } from '../common/metrics.ts';
+import { gatewayStates } from '../ingest/gateway-states.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { storedReadings } from '../ingest/readings-storage.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import { listCareTeams } from '../records/care-teams.ts';
+import { listGateways } from '../records/gateways.ts';
 import type { RecordsDb, SqlClient } from '../records/records-db.ts';
 import type { AlertEmission, AlertPolicyInput, AlertRecord, Silence } from './alert-lifecycle.ts';
 import {
@@ -37,11 +39,14 @@ import {
   createEngine,
   type EngineState,
   type EngineStep,
+  type GatewayStatusInput,
+  gatewayStatusChanges,
   ingestChanges,
   type PatientChanges,
   rebuildEngine,
   replayFrom,
   resolve,
+  restoreGateways,
   setCarePlan,
   snooze,
   tick,
@@ -75,6 +80,9 @@ const REPLAY_CHUNK = 200;
  * before the window (or a reading every 5 minutes, as a CGM sends) is seen whole.
  */
 const REPLAY_MARGIN_MINUTES = 10;
+
+/** A gateway's stored status is looked up this far back at a rebuild (one silent longer is forgotten). */
+const GATEWAY_LOOKBACK_MS = 30 * 24 * 60 * 60_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const RETRY_MAX_MS = 30_000;
@@ -131,9 +139,57 @@ export class AlertsService {
       silences: await loadSilences(this.o.records, now),
       replayFrom: from,
     });
+    this.state = restoreGateways(this.state, await this.storedGatewayStatuses(now));
     const replayed = await this.replay(now);
     await this.apply((s) => tick(s, this.o.now()));
     this.o.log.info({ patients: plans.length, replayed }, 'alerts engine rebuilt');
+  }
+
+  /** Each registered gateway's latest stored status, with the patients it serves now. */
+  private async storedGatewayStatuses(now: Date): Promise<GatewayStatusInput[]> {
+    const gateways = (await listGateways(this.o.records)).filter((g) => g.patientIds.length > 0);
+    const stored = await gatewayStates(
+      this.o.influx,
+      gateways.map((g) => g.id),
+      now.getTime() - GATEWAY_LOOKBACK_MS,
+    );
+    return gateways.flatMap((g) => {
+      const s = stored.get(g.id);
+      return s
+        ? [
+            {
+              gatewayId: g.id,
+              online: s.online,
+              spooled: s.spooled,
+              at: new Date(s.at),
+              patientIds: g.patientIds,
+            },
+          ]
+        : [];
+    });
+  }
+
+  /**
+   * A gateway's status, as the ingest received it (now): the engine follows each home's
+   * gateway (offline alerts; no-data alerts held while it is offline or catching up).
+   */
+  onGatewayStatus(status: GatewayStatus, patientIds: readonly string[]): void {
+    void this.enqueue(async () => {
+      await this.ensurePlans(patientIds);
+      const now = this.o.now();
+      const input = {
+        gatewayId: status.gatewayId,
+        online: status.online,
+        spooled: status.spooled ?? 0,
+        at: now,
+        patientIds,
+      };
+      const changes = gatewayStatusChanges(this.state, input, now);
+      await this.commit(changes);
+      this.state = { ...this.state, households: changes.households };
+    }).catch((err: Error) =>
+      this.o.log.error({ err: err.message, gatewayId: status.gatewayId }, 'alerts: gateway status failed'),
+    );
   }
 
   /** Replays each metric's recent readings, as far back as the rules on it look. */
@@ -163,7 +219,7 @@ export class AlertsService {
           (row) => this.o.log.warn(row, 'alerts: a stored reading is unreadable, left out of the rebuild'),
         );
         count += readings.length;
-        if (readings.length) await this.commit(ingestChanges(this.state, readings, now));
+        if (readings.length) await this.commit(ingestChanges(this.state, readings, now, 'replay'));
       }
     }
     return count;

@@ -17,6 +17,7 @@ describe('care plan templates', () => {
       'general.temperature_low | temperature at or below 35 °C (one reading); clears at 36.1 °C or above | critical | K6',
       'general.spo2_unmonitored | the SpO2 device sending only readings it flags unreliable for 15 min; clears on a reliable reading, or when it stops sending for as long | warning | K6 K14 K15 PROJECT',
       'general.pulse_unmonitored | the heart rate or pulse rate device sending only readings it flags unreliable for 15 min; clears on a reliable reading, or when it stops sending for as long | info | K6 K14 K15 PROJECT',
+      'general.gateway_offline | the home gateway offline for 30 min (its last will, or no status); clears when it is back | info | PROJECT',
       'diabetes.hypo_l1 | CGM glucose below 70 mg/dL for 15 min (readings at most 20 min apart); clears at 70 mg/dL or above for 15 min | warning | K1 K2 K4',
       'diabetes.hypo_l2 | CGM glucose below 54 mg/dL for 2 consecutive readings (readings at most 20 min apart); clears at 54 mg/dL or above for 15 min | critical | NS1 K1 K2 K4 K14 K15',
       'diabetes.meter_hypo_l1 | meter glucose below 70 mg/dL (one reading); where diabetes.meter_hypo_l2 fires, it alerts instead; clears at 70 mg/dL or above | warning | K1',

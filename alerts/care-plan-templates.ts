@@ -203,6 +203,27 @@ const monitoringInterrupted: RuleInput[] = [
   },
 ];
 
+/**
+ * The home gateway offline: outside the cities the power goes for hours a day (load-
+ * shedding), and the gateway with it. One alert per patient of the household says why
+ * their tiles are silent, instead of one no-data alert per device as if the patient had
+ * stopped measuring; the readings are kept on the gateway and arrive when it is back.
+ * Info by default (a doctor may raise it for a patient who must not go unwatched); after
+ * 30 min, so a router restart or a short cut pages nobody (PROJECT).
+ */
+const gatewayOffline: RuleInput = {
+  kind: 'no_data',
+  watch: 'gateway',
+  id: 'general.gateway_offline',
+  title: 'Home gateway offline',
+  severity: 'info',
+  readings: {
+    metrics: ['heart_rate', 'spo2', 'glucose', 'blood_pressure', 'body_weight', 'body_temperature'],
+  },
+  silentMinutes: 30,
+  source: ['PROJECT'],
+};
+
 const diabetes: RuleInput[] = [
   {
     ...CGM_LOW,
@@ -479,7 +500,7 @@ export const TEMPLATES: Record<TemplateId, CarePlanTemplate> = {
     title: 'General adult (NEWS2 Scale 1)',
     builtOn: [],
     replaces: [],
-    rules: [...generalAdult, ...monitoringInterrupted],
+    rules: [...generalAdult, ...monitoringInterrupted, gatewayOffline],
   }),
   diabetes: CarePlanTemplate.parse({
     id: 'diabetes',

@@ -143,8 +143,13 @@ export function describeRule(rule: Rule): string {
       );
     }
     case 'no_data':
-      return rule.watch === 'faults'
-        ? `the ${what} device sending only readings it flags unreliable for ${formatMinutes(rule.silentMinutes)}; clears on a reliable reading, or when it stops sending for as long`
-        : `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
+      switch (rule.watch) {
+        case 'faults':
+          return `the ${what} device sending only readings it flags unreliable for ${formatMinutes(rule.silentMinutes)}; clears on a reliable reading, or when it stops sending for as long`;
+        case 'gateway':
+          return `the home gateway offline for ${formatMinutes(rule.silentMinutes)} (its last will, or no status); clears when it is back`;
+        case 'silence':
+          return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
+      }
   }
 }

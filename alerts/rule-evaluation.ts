@@ -146,6 +146,8 @@ export const NoDataEvaluation = z.strictObject({
     .strictObject({ time: EpochMs, since: EpochMs, flags: z.array(ReadingFlag), deviceId: z.string() })
     .nullable(),
   episode: Episode.nullable(),
+  /** `watch: 'gateway'`: the gateway found offline, and since when. */
+  gateway: z.strictObject({ id: z.string(), since: EpochMs }).nullable(),
 });
 /** One calendar day of an average window: its readings and the sum of each named part (level order), in the rule's unit. */
 const DayTotal = z.strictObject({
@@ -240,6 +242,7 @@ export function startEvaluation(rule: Rule): RuleEvaluation {
         lastReading: null,
         lastUnreliable: null,
         episode: null,
+        gateway: null,
       };
     case 'average':
       return { kind: 'average', cursor: null, decidesAfter: null, episode: null, days: [] };
@@ -826,14 +829,51 @@ export function evaluateReading(
  * recent again; an average rule judges its mean again when a day leaves its window.
  * Returns the same state object when nothing changed.
  */
+/** A home gateway of the patient's that is offline, since when (the engine's view of its status). */
+export interface OfflineGateway {
+  gatewayId: string;
+  since: number;
+}
+
 export function evaluateClock(
   rule: Rule,
   state: RuleEvaluation,
   now: number,
   timeZone = 'UTC',
+  offline: readonly OfflineGateway[] = [],
 ): EvaluationStep {
-  if (rule.kind === 'no_data' && state.kind === 'no_data') return clockNoData(rule, state, now);
+  if (rule.kind === 'no_data' && state.kind === 'no_data') {
+    if (rule.watch === 'gateway') return clockGateway(rule, state, now, offline);
+    return clockNoData(rule, state, now);
+  }
   if (rule.kind === 'average' && state.kind === 'average') return clockAverage(rule, state, now, timeZone);
+  return { state, transition: null };
+}
+
+/**
+ * The patient's gateway offline (`watch: 'gateway'`): fires once the earliest-offline of
+ * their gateways has been offline for `silentMinutes`; clears when none is offline.
+ */
+function clockGateway(
+  rule: NoDataRule,
+  state: NoDataEvaluation,
+  now: number,
+  offline: readonly OfflineGateway[],
+): EvaluationStep {
+  const first = [...offline].sort((a, b) => a.since - b.since)[0];
+  if (!state.episode && first && now - first.since >= rule.silentMinutes * MINUTE_MS) {
+    const episode = { start: first.since, trigger: null };
+    return {
+      state: { ...state, episode, gateway: { id: first.gatewayId, since: first.since } },
+      transition: { type: 'fired', episodeStart: episode.start, trigger: null },
+    };
+  }
+  if (state.episode && !first) {
+    return {
+      state: { ...state, episode: null, gateway: null },
+      transition: { type: 'cleared', at: now, reading: null },
+    };
+  }
   return { state, transition: null };
 }
 

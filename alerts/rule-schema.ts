@@ -264,8 +264,11 @@ const noDataShape = {
    * (monitoring interrupted): fires when the device keeps sending, but for `silentMinutes`
    * only readings it flags unreliable (no contact, a signal fault); it clears on a reliable
    * reading, or once the device has sent nothing for `silentMinutes` (put away, not faulty).
+   * `gateway`: fires when the patient's home gateway has been offline for `silentMinutes`
+   * (its last will, or no status for the alert policy's gatewayStatusMinutes); clears when
+   * it is back. While a gateway is offline or catching up, `silence` rules are held back.
    */
-  watch: z.enum(['silence', 'faults']).default('silence'),
+  watch: z.enum(['silence', 'faults', 'gateway']).default('silence'),
   /** Fires when the newest reliable reading is older than this. */
   silentMinutes: z
     .number()

@@ -109,7 +109,7 @@ export function restarted(
   const replayed = stored.filter(
     (r) => Date.parse(r.time) >= from && Date.parse(r.time) < restartAt.getTime(),
   );
-  return ingest(rebuilt, replayed, restartAt);
+  return ingest(rebuilt, replayed, restartAt, 'replay');
 }
 
 /** The ward log of one plan, set when the run starts. */

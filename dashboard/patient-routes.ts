@@ -3,12 +3,14 @@
  * the ward view's tiles, the patient view (devices, adherence, 14-day glucose summary) and
  * its charts, downsampled by InfluxDB. Opening a patient view is audited.
  */
+
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AlertsService } from '../alerts/alerts-service.ts';
 import { PatientId } from '../common/contract.ts';
 import { CHART_METRICS, METRICS, type SparklineMetric } from '../common/metrics.ts';
+import { gatewayStates } from '../ingest/gateway-states.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { chartSeries, latestValues, type UnreadableRow } from '../ingest/readings-storage.ts';
 import { getPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
@@ -22,7 +24,6 @@ import {
   daysWithReadings,
   deviceStates,
   extremeValue,
-  gatewayStates,
   glucoseValues,
 } from './readings-queries.ts';
 import { RequestRefused } from './request-refused.ts';

@@ -128,22 +128,3 @@ export async function deviceStates(
     ];
   });
 }
-
-/** Each gateway's last known connectivity (its retained status, or its last will). */
-export async function gatewayStates(
-  influx: InfluxConnection,
-  gatewayIds: readonly string[],
-  sinceMs: number,
-): Promise<Map<string, { online: boolean; at: number }>> {
-  const result = new Map<string, { online: boolean; at: number }>();
-  if (!gatewayIds.length) return result;
-  const series = await influx.querySeries(
-    `SELECT last(online) AS online FROM gateway_status WHERE ${tagIn('gateway', gatewayIds)} AND time >= ${sinceMs}ms GROUP BY gateway`,
-  );
-  for (const s of series) {
-    const row = firstRow(s);
-    if (s.tags?.gateway && row)
-      result.set(s.tags.gateway, { online: row.online === true, at: num(row.time) ?? 0 });
-  }
-  return result;
-}

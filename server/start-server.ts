@@ -247,8 +247,15 @@ export async function startServer(
     },
     onStatus: (status) => {
       directory.patientsOf(status.gatewayId).then(
-        (patients) => feed.publish({ type: 'gateway', patientIds: [...patients], status }),
-        (err: Error) => log.warn({ err: err.message, gatewayId: status.gatewayId }, 'live feed: no patients'),
+        (patients) => {
+          alerts.onGatewayStatus(status, [...patients]);
+          feed.publish({ type: 'gateway', patientIds: [...patients], status });
+        },
+        (err: Error) =>
+          log.warn(
+            { err: err.message, gatewayId: status.gatewayId },
+            'gateway status: its patients are unknown',
+          ),
       );
     },
   });

@@ -178,6 +178,8 @@ describe('alerts through the real pipeline', () => {
     await startPipelineServer();
     const admin = await login(server.httpUrl, 'admin', DEMO_PASSWORD);
     // Demo homes: gw-home-1 serves ward A's and ward B's patients below.
+    // P-2007 lives in the second demo home, whose gateway the power-cut test takes offline.
+    const homeOf = (id: string) => (id === 'P-2007' ? 'gw-home-2' : 'gw-home-1');
     for (const [id, team] of [
       ['P-2001', 'ward-a'],
       ['P-2002', 'ward-b'],
@@ -185,11 +187,12 @@ describe('alerts through the real pipeline', () => {
       ['P-2004', 'ward-b'],
       ['P-2005', 'ward-b'],
       ['P-2006', 'ward-b'],
+      ['P-2007', 'ward-b'],
     ] as const) {
       expect(
         (await admin.send('POST', '/api/admin/patients', { id, displayName: `Patient ${id}` })).status,
       ).toBe(201);
-      expect((await admin.send('PUT', `/api/admin/gateways/gw-home-1/patients/${id}`)).status).toBe(200);
+      expect((await admin.send('PUT', `/api/admin/gateways/${homeOf(id)}/patients/${id}`)).status).toBe(200);
       expect((await admin.send('PUT', `/api/admin/care-teams/${team}/patients/${id}`)).status).toBe(200);
     }
     doctorA = await login(server.httpUrl, 'dr.farooq', DEMO_PASSWORD);
@@ -348,6 +351,93 @@ describe('alerts through the real pipeline', () => {
     clockMs += MIN;
     await publish([spo2('P-2002', clockMs - 30_000, 91)]);
     await settle('P-2002', ['general.spo2_unmonitored fired', 'general.spo2_unmonitored resolved']);
+  });
+
+  it('a six-hour power cut: one offline alert, no device alert (also across a server restart), and the night-time low as one review item that paged nobody', async () => {
+    const start = Date.parse('2026-11-27T18:00:00Z'); // 23:00 in Karachi
+    clockMs = start;
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    const plan = { templates: ['diabetes', 'copd'], overrides: {} };
+    expect((await doctorB.send('PUT', '/api/patients/P-2007/care-plan', plan)).status).toBe(200);
+    const [credentials] = readDemoGateways(config.dataDir).filter((c) => c.gatewayId === 'gw-home-2');
+    if (!credentials) throw new Error('test setup: no gw-home-2');
+    const status = (online: boolean, spooled: number) =>
+      JSON.stringify({ gatewayId: 'gw-home-2', online, at: clock.now().toISOString(), spooled, devices: [] });
+    const home = () =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
+        clientId: 'gw-home-2',
+        username: 'gw-home-2',
+        password: credentials.secret,
+        reconnectPeriod: 0,
+        will: {
+          topic: topics.status('gw-home-2'),
+          payload: Buffer.from(JSON.stringify({ gatewayId: 'gw-home-2', online: false })),
+          qos: 1,
+          retain: true,
+        },
+      });
+    const send = async (client: mqtt.MqttClient, readings: ReadingInput[]) =>
+      client.publishAsync(
+        topics.readings('gw-home-2'),
+        JSON.stringify({ gatewayId: 'gw-home-2', sentAt: clock.now().toISOString(), readings }),
+        { qos: 1 },
+      );
+    const oximeter = (at: number): ReadingInput => ({ ...spo2('P-2007', at, 96), deviceId: 'ox-P-2007' });
+    // A CGM and an oximeter every 5 minutes, a low from 02:00 to 02:40 in Karachi.
+    const glucose = (minute: number) =>
+      minute < 150 ? 110 : minute < 180 ? Math.round(110 - 1.6 * (minute - 150)) : minute < 220 ? 62 : 110;
+    const household = (from: number, to: number) =>
+      Array.from({ length: (to - from) / 5 }, (_, i) => from + i * 5).flatMap((minute) => [
+        cgm('P-2007', start, minute, glucose(minute)),
+        oximeter(start + minute * MIN),
+      ]);
+
+    let gateway = await home();
+    await gateway.publishAsync(topics.status('gw-home-2'), status(true, 0), { qos: 1, retain: true });
+    await send(gateway, household(-30, 5));
+    // The power goes: the connection drops without a DISCONNECT, and the broker sends the will.
+    gateway.stream.destroy();
+    await new Promise((r) => setTimeout(r, 1500));
+    clockMs = start + 3 * 60 * MIN;
+    await settle('P-2007', ['general.gateway_offline fired']);
+    const [offline] = eventsOf('P-2007');
+    expect(offline).toMatchObject({ severity: 'info' });
+    expect(offline?.message).toMatch(
+      /^Home gateway offline: gw-home-2 offline since 27 Nov, 23:0\d GMT\+5: power or internet/,
+    );
+
+    // The server restarts in the middle of the outage: the gateway is still offline, and
+    // still explains the CGM's silence.
+    await stopPipelineServer();
+    await startPipelineServer();
+    clockMs = start + 6 * 60 * MIN;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(summary('P-2007')).toEqual(['general.gateway_offline fired']);
+
+    // The power is back: the gateway reconnects, says how much it spooled, sends it, catches up.
+    doctorB = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    const backlog = household(5, 360);
+    gateway = await home();
+    await gateway.publishAsync(topics.status('gw-home-2'), status(true, backlog.length), {
+      qos: 1,
+      retain: true,
+    });
+    await send(gateway, backlog);
+    await gateway.publishAsync(topics.status('gw-home-2'), status(true, 0), { qos: 1, retain: true });
+    await settle('P-2007', [
+      'general.gateway_offline fired',
+      'general.gateway_offline resolved',
+      'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l1 resolved',
+    ]);
+    const alerts = (await (await doctorB.get('/api/alerts?scope=recent&patientId=P-2007')).json()) as {
+      alerts: { ruleId: string; arrivedLate: boolean }[];
+    };
+    expect(alerts.alerts.find((a) => a.ruleId === 'diabetes.hypo_l1')?.arrivedLate).toBe(true);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(hooked('P-2007')).toEqual([]);
+    expect(smtp.mails.filter((m) => m.subject.includes('patient P-2007'))).toEqual([]);
+    await gateway.endAsync();
   });
 
   it('records a night-time low whose readings arrived after a power cut for review, paging nobody, also after a restart', async () => {
