@@ -263,6 +263,13 @@ export const ServerConfig = z
           .max(7 * 24 * 60)
           .default(60),
         /**
+         * RPM_ALERTS_GATEWAY_STATUS_MINUTES: a home gateway that sent no status for this long
+         * counts as offline (ours sends one every minute; the broker sends its last will).
+         */
+        gatewayStatusMinutes: positiveInt()
+          .max(24 * 60)
+          .default(10),
+        /**
          * RPM_ALERTS_MAX_PENDING_READINGS: readings waiting for evaluation (a memory bound, about
          * 500 bytes each); beyond it the engine drops its queue and rebuilds from InfluxDB.
          */
@@ -274,6 +281,7 @@ export const ServerConfig = z
         criticalRenotifyMinutes: 10,
         warningRenotifyMinutes: 30,
         pagingWindowMinutes: 60,
+        gatewayStatusMinutes: 10,
         maxPendingReadings: 100_000,
       }),
     notify: z

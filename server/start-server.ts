@@ -207,6 +207,7 @@ export async function startServer(
     policy: {
       timeZone: config.timeZone,
       pagingWindowMinutes: config.alerts.pagingWindowMinutes,
+      gatewayStatusMinutes: config.alerts.gatewayStatusMinutes,
       severities: {
         info: { renotifyMinutes: null, escalateAfterMinutes: null },
         warning: { renotifyMinutes: config.alerts.warningRenotifyMinutes, escalateAfterMinutes: null },
