@@ -92,6 +92,12 @@ export const AlertPolicy = z.strictObject({
    * connection drops).
    */
   gatewayStatusMinutes: Minutes.default(10),
+  /**
+   * A reading that arrives after newer ones (a phone app sending newest first) re-evaluates
+   * its rules over the stored readings, if it is at most this far behind the clock; an
+   * older one is stored and shown but its span is not judged again.
+   */
+  reorderHorizonMinutes: Minutes.default(6 * 60),
   /** Times in messages are written in this IANA zone. */
   timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Karachi').default('UTC'),
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { AlertEvent, type Reading } from '../common/contract.ts';
+import type { AlertEmission } from './alert-lifecycle.ts';
 import {
   AlertActionError,
   acknowledge,
+  activeAlerts,
   createEngine,
   type EngineState,
   gatewayStatus,
   ingest,
+  ingestChanges,
+  type PatientChanges,
+  reevaluateChanges,
+  reorderWindow,
   replayFrom,
   resolve,
   restoreEngine,
@@ -275,6 +281,67 @@ describe('a six-hour power cut at a home with a CGM, an oximeter and a meter', (
       '01:26 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
       '01:56 renotified diabetes.cgm_stale -> nurse.amina, nurse.sana',
     ]);
+  });
+});
+
+describe('readings that arrive out of order', () => {
+  /**
+   * The alerts service's part: each message ingested as it arrives; readings that came after
+   * newer ones re-evaluate their rules over what storage holds by then (every reading so far).
+   */
+  function deliver(start: EngineState, messages: Reading[][], now: Date) {
+    let state = start;
+    const emissions: AlertEmission[] = [];
+    const stored: Reading[] = [];
+    const apply = (changes: PatientChanges) => {
+      state = { ...state, patients: { ...state.patients, ...changes.patients } };
+      emissions.push(...changes.emissions);
+    };
+    for (const message of messages) {
+      stored.push(...message);
+      const changes = ingestChanges(state, message, now);
+      apply(changes);
+      for (const late of changes.outOfOrder ?? []) {
+        const window = reorderWindow(state, late, now);
+        if (!window) continue;
+        const inWindow = stored.filter(
+          (r) => window.metrics.includes(r.metric) && Date.parse(r.time) >= window.fromMs,
+        );
+        apply(reevaluateChanges(state, late, inWindow, now));
+      }
+    }
+    return { state, emissions, stored };
+  }
+  // A 25-minute low at 64 mg/dL, as a phone app uploads it: newest first, one per message.
+  const low = readingTrace(CGM, '02:05 64\n02:10 64\n02:15 64\n02:20 64\n02:25 64\n02:30 64');
+
+  it('fires a low sent newest first, one reading per message, as it fires the same readings in order', () => {
+    const inOrder = deliver(engineWith([diabetes]), [low], at('02:31'));
+    const newestFirst = deliver(
+      engineWith([diabetes]),
+      [...low].reverse().map((r) => [r]),
+      at('02:31'),
+    );
+    const lines = (run: { emissions: AlertEmission[] }) =>
+      run.emissions.map((e) => line(e, { values: false }));
+    expect(lines(inOrder)).toEqual(['02:31 fired diabetes.hypo_l1 -> nurse.amina, nurse.sana']);
+    expect(lines(newestFirst)).toEqual(lines(inOrder));
+    // A server restart replays the stored readings in time order: nothing new, nothing lost.
+    const replay = restarted(diabetes, newestFirst.state, at('02:32'), newestFirst.stored);
+    expect(replay.emissions).toEqual([]);
+    expect(activeAlerts(replay.state).map((a) => a.ruleId)).toEqual(['diabetes.hypo_l1']);
+  });
+
+  it('keeps an alert already raised when an earlier reading of its episode arrives later (its id and start stay)', () => {
+    const { emissions, state } = deliver(
+      engineWith([diabetes]),
+      [low.slice(1), low.slice(0, 1)],
+      at('02:31'),
+    );
+    expect(emissions.map((e) => line(e, { values: false }))).toEqual([
+      '02:31 fired diabetes.hypo_l1 -> nurse.amina, nurse.sana',
+    ]);
+    expect(activeAlerts(state)[0]?.episodeStart).toBe(at('02:10').toISOString());
   });
 });
 

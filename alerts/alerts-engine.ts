@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { isClinicallyReliable, PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
+import type { Metric } from '../common/metrics.ts';
 import {
   type AlertChange,
   type AlertEmission,
@@ -46,6 +47,7 @@ import { arrivedLateMessage, firedMessage, stillGoingOnMessage } from './alert-m
 import { CarePlan, type CarePlanInput, resolveCarePlan } from './care-plan.ts';
 import {
   carryProgress,
+  comesBefore,
   conditionStatus,
   considersReading,
   type Episode,
@@ -318,6 +320,8 @@ function checkClock(state: EngineState, p: PatientAlertState, now: number, out: 
 export interface PatientChanges {
   patients: Record<string, PatientAlertState>;
   emissions: AlertEmission[];
+  /** Readings that came after newer ones (ingestChanges only): re-evaluate them (reevaluateChanges). */
+  outOfOrder?: OutOfOrder[];
 }
 
 /**
@@ -341,6 +345,7 @@ export function ingestChanges(
     );
   const touched = new Map<string, PatientAlertState>();
   const emissions: AlertEmission[] = [];
+  const outOfOrder: OutOfOrder[] = [];
   for (const { reading } of ordered) {
     const original = state.patients[reading.patientId];
     if (original === undefined) continue;
@@ -351,13 +356,112 @@ export function ingestChanges(
     for (const rule of p.rules) {
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
+      if (arrival === 'live' && comesBefore(evaluation, reading)) {
+        noteOutOfOrder(outOfOrder, reading);
+        continue;
+      }
       const step = evaluateReading(rule, evaluation, reading, state.policy.timeZone);
       applyStep(state, p, rule, step, nowMs, emissions);
       pageIfStillGoing(state, p, rule, reading, nowMs, emissions);
     }
   }
   for (const p of touched.values()) checkClock(state, p, nowMs, emissions);
-  return { patients: Object.fromEntries(touched), emissions };
+  return { patients: Object.fromEntries(touched), emissions, outOfOrder };
+}
+
+/**
+ * Readings of a patient's metric that arrived after a newer one of a rule on it was
+ * evaluated (a phone app sending newest first, a second device, a resend): the caller
+ * re-evaluates those rules over the stored readings (reevaluateChanges), so the alerts
+ * are those of the readings in time order, as a rebuild from storage would give.
+ */
+export interface OutOfOrder {
+  patientId: string;
+  metric: Metric;
+  /** The earliest such reading. */
+  time: number;
+}
+
+function noteOutOfOrder(list: OutOfOrder[], reading: Reading): void {
+  const time = Date.parse(reading.time);
+  const known = list.find((o) => o.patientId === reading.patientId && o.metric === reading.metric);
+  if (known) known.time = Math.min(known.time, time);
+  else list.push({ patientId: reading.patientId, metric: reading.metric, time });
+}
+
+/** The rules of a patient that re-evaluate when readings of `metric` came out of order. */
+function reorderedRules(p: PatientAlertState, metric: Metric): Rule[] {
+  return p.rules.filter(
+    (rule) => rule.kind !== 'no_data' && rule.readings.metrics.includes(metric) && p.evaluations[rule.id],
+  );
+}
+
+/**
+ * What to read back from storage to re-evaluate: the metrics of the rules concerned and
+ * the time from which they need readings (the earliest late reading, less each rule's
+ * history), or undefined when none of the patient's rules needs it. A reading more than
+ * the policy's reorder horizon behind the newest evaluated is not re-evaluated: it is
+ * stored and shown, and the span it belongs to is not judged again.
+ */
+export function reorderWindow(
+  state: EngineState,
+  late: OutOfOrder,
+  now: Date,
+): { metrics: Metric[]; fromMs: number } | undefined {
+  const p = state.patients[late.patientId];
+  if (p === undefined) return undefined;
+  const horizon = now.getTime() - state.policy.reorderHorizonMinutes * MINUTE_MS;
+  if (late.time < horizon) return undefined;
+  const rules = reorderedRules(p, late.metric);
+  if (rules.length === 0) return undefined;
+  const history = Math.max(...rules.map((rule) => historyMinutes(rule))) * MINUTE_MS;
+  return {
+    metrics: [...new Set(rules.flatMap((rule) => rule.readings.metrics))],
+    fromMs: late.time - history,
+  };
+}
+
+/**
+ * Re-evaluates the patient's rules on `late.metric` over the stored readings from
+ * reorderWindow's start until now, in time order: each rule starts afresh, aligned with
+ * its latest alert as after a restart (an active alert resumes, a resolved episode is not
+ * raised again), so the result is what a rebuild from storage gives.
+ */
+export function reevaluateChanges(
+  state: EngineState,
+  late: OutOfOrder,
+  stored: readonly Reading[],
+  now: Date,
+): PatientChanges {
+  const original = state.patients[late.patientId];
+  if (original === undefined) return { patients: {}, emissions: [], outOfOrder: [] };
+  const nowMs = now.getTime();
+  const p = copyPatient(original);
+  const rules = reorderedRules(p, late.metric);
+  for (const rule of rules) {
+    p.evaluations[rule.id] = alignedWithAlerts(startEvaluation(rule), p.alerts, rule.id);
+  }
+  const emissions: AlertEmission[] = [];
+  const ordered = [...stored]
+    .filter((r) => r.patientId === late.patientId)
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const reading of ordered) {
+    for (const rule of rules) {
+      const evaluation = p.evaluations[rule.id];
+      if (evaluation === undefined || !considersReading(rule, reading)) continue;
+      applyStep(
+        state,
+        p,
+        rule,
+        evaluateReading(rule, evaluation, reading, state.policy.timeZone),
+        nowMs,
+        emissions,
+      );
+      pageIfStillGoing(state, p, rule, reading, nowMs, emissions);
+    }
+  }
+  checkClock(state, p, nowMs, emissions);
+  return { patients: { [late.patientId]: p }, emissions, outOfOrder: [] };
 }
 
 export interface GatewayStatusInput {
@@ -686,6 +790,29 @@ export interface RebuildInput {
 }
 
 /**
+ * A fresh evaluation of a rule aligned with its latest alert (see rebuildEngine): an
+ * active alert resumes firing after its trigger reading; after a resolved one only
+ * readings later than its resolution decide.
+ */
+function alignedWithAlerts(
+  evaluation: RuleEvaluation,
+  alerts: readonly AlertRecord[],
+  ruleId: string,
+): RuleEvaluation {
+  const latest = alerts
+    .filter((a) => a.ruleId === ruleId)
+    .sort((a, b) => Number(isActive(a)) - Number(isActive(b)) || a.firedAt.localeCompare(b.firedAt))
+    .at(-1);
+  if (latest === undefined) return evaluation;
+  const { resolved } = latest;
+  if (resolved === null) return resumeFiring(evaluation, episodeOf(latest), evaluatedUpTo(latest));
+  const at = Date.parse(resolved.reading?.time ?? resolved.at);
+  return resolved.cause === 'condition_cleared'
+    ? resumeCleared(evaluation, at)
+    : restartEvaluation(evaluation, at);
+}
+
+/**
  * An engine rebuilt from persisted records, to be followed by `ingest(replayed readings)`
  * and `tick`. Each rule is aligned with the latest alert of its patient and rule: an
  * active alert resumes firing after its trigger reading; after a resolved one only
@@ -714,21 +841,7 @@ export function rebuildEngine(input: RebuildInput): EngineState {
     p.alerts = alerts.filter((a) => a.patientId === patientId);
     p.silences = silences.filter((s) => s.patientId === patientId);
     for (const [ruleId, evaluation] of Object.entries(p.evaluations)) {
-      const latest = p.alerts
-        .filter((a) => a.ruleId === ruleId)
-        .sort((a, b) => Number(isActive(a)) - Number(isActive(b)) || a.firedAt.localeCompare(b.firedAt))
-        .at(-1);
-      if (latest === undefined) continue;
-      const { resolved } = latest;
-      if (resolved === null) {
-        p.evaluations[ruleId] = resumeFiring(evaluation, episodeOf(latest), evaluatedUpTo(latest));
-        continue;
-      }
-      const at = Date.parse(resolved.reading?.time ?? resolved.at);
-      p.evaluations[ruleId] =
-        resolved.cause === 'condition_cleared'
-          ? resumeCleared(evaluation, at)
-          : restartEvaluation(evaluation, at);
+      p.evaluations[ruleId] = alignedWithAlerts(evaluation, p.alerts, ruleId);
     }
     patients[patientId] = p;
   }

@@ -13,7 +13,7 @@
  * - A write that fails (database down) is retried until it succeeds: the steps are
  *   idempotent, and later steps wait behind it.
  */
-import type { AlertEvent, GatewayStatus, Reading } from '../common/contract.ts';
+import { type AlertEvent, type GatewayStatus, MAX_CLOCK_SKEW_MS, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { METRICS, type Metric } from '../common/metrics.ts';
 import { gatewayStates } from '../ingest/gateway-states.ts';
@@ -42,8 +42,11 @@ import {
   type GatewayStatusInput,
   gatewayStatusChanges,
   ingestChanges,
+  type OutOfOrder,
   type PatientChanges,
   rebuildEngine,
+  reevaluateChanges,
+  reorderWindow,
   replayFrom,
   resolve,
   restoreGateways,
@@ -250,7 +253,10 @@ export class AlertsService {
       this.pending = [];
       try {
         await this.ensurePlans(batch.map((r) => r.patientId));
-        await this.commit(ingestChanges(this.state, batch, this.o.now()));
+        const now = this.o.now();
+        const step = ingestChanges(this.state, batch, now);
+        await this.commit(step);
+        for (const late of step.outOfOrder ?? []) await this.reevaluate(late, now);
       } catch (err) {
         // The readings are stored: the rebuild evaluates them from InfluxDB, none is lost.
         this.rebuildFromInflux(
@@ -259,6 +265,34 @@ export class AlertsService {
         );
       }
     });
+  }
+
+  /**
+   * Readings that came after newer ones: their rules judge again the stored readings in time
+   * order (reevaluateChanges), so the outcome is the same whatever order they arrived in.
+   */
+  private async reevaluate(late: OutOfOrder, now: Date): Promise<void> {
+    const window = reorderWindow(this.state, late, now);
+    if (window === undefined) return;
+    const readings: Reading[] = [];
+    for (const metric of window.metrics) {
+      readings.push(
+        ...(await storedReadings(
+          this.o.influx,
+          metric,
+          [late.patientId],
+          window.fromMs,
+          now.getTime() + MAX_CLOCK_SKEW_MS,
+          (row) =>
+            this.o.log.warn(row, 'alerts: a stored reading is unreadable, left out of a re-evaluation'),
+        )),
+      );
+    }
+    this.o.log.info(
+      { patientId: late.patientId, metric: late.metric, readings: readings.length },
+      'alerts: readings out of order; re-evaluating their rules',
+    );
+    await this.commit(reevaluateChanges(this.state, late, readings, now));
   }
 
   /** Drops what waits and rebuilds the engine from the records and InfluxDB (which hold every stored reading). */

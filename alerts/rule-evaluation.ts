@@ -11,9 +11,10 @@
  *   unmonitored, which is what a no-data alert is for (its message says the device did
  *   send flagged readings).
  * - Readings are evaluated in time order. A reading no newer than the newest one already
- *   evaluated for the rule (a duplicate, a replay, or a late reading from a second device)
- *   changes nothing: the alert follows the patient's current state, and a replayed
- *   reading with the same id has the same time. The caller sorts each batch by time.
+ *   evaluated for the rule (a duplicate, a replay) changes nothing here; the caller sorts
+ *   each batch by time, and when a reading arrives well after newer ones (comesBefore)
+ *   the engine evaluates the rule afresh over the stored readings in time order
+ *   (alerts-engine.ts, reevaluateChanges).
  * - A run is unbroken while no reliable reading contradicts it: a gap in the data neither
  *   breaks nor extends it, and its duration is from its first to its latest reading.
  * - Blood pressure: a condition holds when any part the rule names is beyond its level
@@ -221,6 +222,23 @@ export class EvaluationMismatchError extends Error {
 
 function mismatch(rule: Rule, state: RuleEvaluation): never {
   throw new EvaluationMismatchError(rule.id, rule.kind, state.kind);
+}
+
+/**
+ * Readings this little older than the newest a rule evaluated are taken as they come (and
+ * passed over): two devices streaming one pulse a second apart, whose batches interleave,
+ * would otherwise re-evaluate every few seconds. A minute is below every sustain and gap.
+ */
+const REORDER_TOLERANCE_MS = 60_000;
+
+/**
+ * A reliable reading more than a minute older than the newest this rule has evaluated: it
+ * arrived out of order. No-data rules keep only the newest reading, so order does not
+ * matter to them.
+ */
+export function comesBefore(state: RuleEvaluation, reading: Reading): boolean {
+  if (state.kind === 'no_data' || state.cursor === null || !isClinicallyReliable(reading)) return false;
+  return Date.parse(reading.time) < state.cursor - REORDER_TOLERANCE_MS;
 }
 
 export function considersReading(rule: Rule, reading: Reading): boolean {

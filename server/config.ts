@@ -270,6 +270,13 @@ export const ServerConfig = z
           .max(24 * 60)
           .default(10),
         /**
+         * RPM_ALERTS_REORDER_HORIZON_MINUTES: a reading that arrives after newer ones re-evaluates
+         * its rules over the stored readings if it is at most this old.
+         */
+        reorderHorizonMinutes: positiveInt()
+          .max(7 * 24 * 60)
+          .default(360),
+        /**
          * RPM_ALERTS_MAX_PENDING_READINGS: readings waiting for evaluation (a memory bound, about
          * 500 bytes each); beyond it the engine drops its queue and rebuilds from InfluxDB.
          */
@@ -282,6 +289,7 @@ export const ServerConfig = z
         warningRenotifyMinutes: 30,
         pagingWindowMinutes: 60,
         gatewayStatusMinutes: 10,
+        reorderHorizonMinutes: 360,
         maxPendingReadings: 100_000,
       }),
     notify: z

@@ -208,6 +208,7 @@ export async function startServer(
       timeZone: config.timeZone,
       pagingWindowMinutes: config.alerts.pagingWindowMinutes,
       gatewayStatusMinutes: config.alerts.gatewayStatusMinutes,
+      reorderHorizonMinutes: config.alerts.reorderHorizonMinutes,
       severities: {
         info: { renotifyMinutes: null, escalateAfterMinutes: null },
         warning: { renotifyMinutes: config.alerts.warningRenotifyMinutes, escalateAfterMinutes: null },

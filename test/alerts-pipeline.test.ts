@@ -188,6 +188,7 @@ describe('alerts through the real pipeline', () => {
       ['P-2005', 'ward-b'],
       ['P-2006', 'ward-b'],
       ['P-2007', 'ward-b'],
+      ['P-2008', 'ward-a'],
     ] as const) {
       expect(
         (await admin.send('POST', '/api/admin/patients', { id, displayName: `Patient ${id}` })).status,
@@ -438,6 +439,23 @@ describe('alerts through the real pipeline', () => {
     expect(hooked('P-2007')).toEqual([]);
     expect(smtp.mails.filter((m) => m.subject.includes('patient P-2007'))).toEqual([]);
     await gateway.endAsync();
+  });
+
+  it('fires a CGM low that a phone app sends newest first, one reading per message, as it would in order', async () => {
+    const start = Date.parse('2026-11-28T02:00:00Z');
+    clockMs = start + 31 * MIN;
+    doctorA = await login(server.httpUrl, 'dr.farooq', DEMO_PASSWORD);
+    const plan = { templates: ['diabetes'], overrides: {} };
+    expect((await doctorA.send('PUT', '/api/patients/P-2008/care-plan', plan)).status).toBe(200);
+    const low = [5, 10, 15, 20, 25, 30].map((minute) => cgm('P-2008', start, minute, 64));
+    for (const reading of [...low].reverse()) await publish([reading]);
+    await settle('P-2008', ['diabetes.hypo_l1 fired']);
+    await delivered('P-2008', ['diabetes.hypo_l1 fired']);
+    // After a restart the stored readings, replayed in time order, agree: nothing fires again.
+    await stopPipelineServer();
+    await startPipelineServer();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(summary('P-2008')).toEqual(['diabetes.hypo_l1 fired']);
   });
 
   it('records a night-time low whose readings arrived after a power cut for review, paging nobody, also after a restart', async () => {
