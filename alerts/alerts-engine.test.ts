@@ -249,6 +249,28 @@ describe('a six-hour power cut at a home with a CGM, an oximeter and a meter', (
     expect(offline?.severity).toBe('info');
   });
 
+  it('raises no CGM silence while a backlog arrives in several messages from a gateway that does not report its spool', () => {
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '07:30',
+      readings: [...home('00:00', '01:00'), ...home('07:05', '07:30')],
+      actions: {
+        ...onlineEveryMinute('00:00', '01:00'),
+        '01:00': status(false),
+        ...onlineEveryMinute('07:00', '07:31'),
+        '07:01': (state, now) => ingest(state, home('01:00', '03:00'), now),
+        '07:02': (state, now) => ingest(state, home('03:00', '05:00'), now),
+        '07:03': (state, now) => ingest(state, home('05:00', '07:00'), now),
+      },
+    });
+    expect(run.emissions.map((e) => line(e, { values: false }))).toEqual([
+      '01:30 fired general.gateway_offline',
+      '07:00 resolved general.gateway_offline',
+      '07:02 fired diabetes.hypo_l1 (silenced)',
+      '07:02 resolved diabetes.hypo_l1 (silenced)',
+    ]);
+  });
+
   it('counts a gateway that sends no status for 10 minutes as offline, and holds no-data alerts while it catches up', () => {
     const run = simulate(engineWith([plan], '00:00'), {
       from: '00:00',

@@ -285,13 +285,16 @@ function offlineGateways(state: EngineState, p: PatientAlertState, now: number):
 }
 
 /**
- * While a gateway of the patient's is offline or catching up (its status reports spooled
- * readings, or readings arrived later than the paging window in the last few minutes), a
- * device's silence says nothing about the patient: no-data alerts wait.
+ * While a gateway of the patient's is offline or catching up (back online in the last few
+ * minutes, its status reports spooled readings, or readings arrived later than the paging
+ * window in the last few minutes), a device's silence says nothing about the patient:
+ * no-data alerts wait.
  */
 function silenceExplained(p: PatientAlertState, offline: readonly OfflineGateway[], now: number): boolean {
   if (offline.length > 0) return true;
-  if (Object.values(p.gateways).some((link) => link.spooled > 0)) return true;
+  // Just back online, or still sending its spool: its backlog is on the way.
+  const links = Object.values(p.gateways);
+  if (links.some((link) => link.spooled > 0 || now - link.since < CATCH_UP_MS)) return true;
   return p.lateReadingsAt !== null && now - p.lateReadingsAt < CATCH_UP_MS;
 }
 
