@@ -108,6 +108,12 @@ export function firedMessage(
     }
     return withinLimit(`${rule.title}: ${describeSilence(rule, evaluation, timeZone)}`);
   }
+  if (rule.kind === 'schedule') {
+    return withinLimit(
+      `${rule.title}: no ${describeReadings(rule.readings)} reading for the measurement prescribed at ` +
+        `${formatTime(episode.start, timeZone)}. Rule: ${describeRule(rule)}.`,
+    );
+  }
   const reading = episode.trigger ? `${describeReading(episode.trigger, timeZone)}; ` : '';
   return withinLimit(
     `${rule.title}: ${reading}condition since ${formatTime(episode.start, timeZone)}. Rule: ${describeRule(rule)}.`,

@@ -310,8 +310,9 @@ function checkClock(state: EngineState, p: PatientAlertState, now: number, out: 
     const evaluation = p.evaluations[rule.id];
     if (evaluation === undefined) continue;
     const step = evaluateClock(rule, evaluation, now, state.policy.timeZone, offline);
-    const held = rule.kind === 'no_data' && rule.watch === 'silence' && step.transition?.type === 'fired';
-    if (held && explained) continue;
+    // A silent device, or a measurement not taken, may be in the backlog still on its way.
+    const watchesReadings = (rule.kind === 'no_data' && rule.watch === 'silence') || rule.kind === 'schedule';
+    if (watchesReadings && explained && step.transition?.type === 'fired') continue;
     applyStep(state, p, rule, step, now, out);
   }
 }

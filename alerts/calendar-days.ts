@@ -34,3 +34,30 @@ export function calendarDay(time: number, timeZone: string): CalendarDay {
 export function shiftDay(day: CalendarDay, days: number): CalendarDay {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** Minutes after local midnight of `time` in `timeZone` (0-1439). */
+function minuteOfDay(time: number, timeZone: string): number {
+  const formatter =
+    clockFormatters.get(timeZone) ??
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  clockFormatters.set(timeZone, formatter);
+  const { hour, minute } = Object.fromEntries(formatter.formatToParts(time).map((p) => [p.type, p.value]));
+  return Number(hour) * 60 + Number(minute);
+}
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The instant the clinic's clock shows `minutes` after midnight on `day` (a prescribed
+ * "07:00"). Found from the zone's offset at that time, checked once more so a day on which
+ * the clocks change lands on the right side.
+ */
+export function localInstant(day: CalendarDay, minutes: number, timeZone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const shown =
+      Date.parse(`${calendarDay(guess, timeZone)}T00:00:00Z`) + minuteOfDay(guess, timeZone) * 60_000;
+    guess += wall - shown;
+  }
+  return guess;
+}

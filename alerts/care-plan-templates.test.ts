@@ -27,6 +27,7 @@ describe('care plan templates', () => {
       'diabetes.rapid_fall | CGM glucose falling at 2 mg/dL/min or faster (least-squares slope over 15 min, at least 3 readings spanning 10 min) while below 100 mg/dL; clears when falling slower than 1 mg/dL/min | warning | K5 K1',
       'diabetes.cgm_stale | no reliable CGM glucose reading for more than 30 min (watched once it has sent a reading) | warning | NS1',
       'diabetes.meter_unused | no reliable meter glucose reading for more than 26 h (watched once it has sent a reading) | info | PROJECT',
+      'diabetes.meter_schedule | a meter glucose measurement prescribed at 07:00 not taken from 2 h before to 2 h after (watched once the device has sent a reading); clears with the next reading | info | PROJECT',
       'copd.spo2_low | SpO2 at or below 85 % for 5 min (readings at most 2 min apart); clears at 88 % or above | warning | K6 K10 K14 K15',
       'copd.spo2_very_low | SpO2 at or below 83 % for 5 min (readings at most 2 min apart); clears at 88 % or above | critical | K6 K10 K14 K15',
       'heart.pulse_high | heart rate or pulse rate at or above 111 /min for 10 min (readings at most 2 min apart); clears at 90 /min or below | warning | K6 K14 K15',
@@ -37,6 +38,7 @@ describe('care plan templates', () => {
       'hypertension.severe | blood pressure at or above 180/110 mmHg (either part) for 2 consecutive readings (readings at most 15 min apart); clears at 159/99 mmHg or below (both parts) | critical | K8 K7',
       'hypertension.hypotension_severe | blood pressure (systolic) at or below 90 mmHg (one reading); clears at 101 mmHg or above | critical | K6',
       'hypertension.hypotension | blood pressure (systolic) at or below 100 mmHg (one reading); where hypertension.hypotension_severe fires, it alerts instead; clears at 111 mmHg or above | warning | K6',
+      'hypertension.bp_schedule | a blood pressure measurement prescribed at 07:00, 19:00 not taken from 1 h before to 2 h after (watched once the device has sent a reading); clears with the next reading | info | K8 PROJECT',
     ]);
   });
 

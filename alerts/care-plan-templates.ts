@@ -349,6 +349,20 @@ const diabetes: RuleInput[] = [
     silentMinutes: 26 * 60,
     source: ['PROJECT'],
   },
+  {
+    kind: 'schedule',
+    id: 'diabetes.meter_schedule',
+    title: 'Glucose test not taken as prescribed',
+    severity: 'info',
+    readings: METER_GLUCOSE,
+    // A fasting test before breakfast, as a doctor prescribes it (no published default
+    // time: off until set per patient); from 2 h before to 2 h after (PROJECT).
+    enabled: false,
+    times: ['07:00'],
+    earlyMinutes: 120,
+    lateMinutes: 120,
+    source: ['PROJECT'],
+  },
 ];
 
 const copd: RuleInput[] = [
@@ -490,6 +504,21 @@ const hypertension: RuleInput[] = [
     clear: { level: { systolic: 111 } },
     handsOverTo: 'hypertension.hypotension_severe',
     source: ['K6'],
+  },
+  {
+    kind: 'schedule',
+    id: 'hypertension.bp_schedule',
+    title: 'Home blood pressure not measured as prescribed',
+    severity: 'info',
+    readings: CUFF,
+    // Home monitoring morning and evening [K8]. Off until a doctor prescribes it for the
+    // patient (and sets the times the patient keeps); a time counts from 1 h before to 2 h
+    // after (PROJECT).
+    enabled: false,
+    times: ['07:00', '19:00'],
+    earlyMinutes: 60,
+    lateMinutes: 120,
+    source: ['K8', 'PROJECT'],
   },
 ];
 

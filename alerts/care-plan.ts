@@ -70,6 +70,9 @@ export const RuleOverride = z.strictObject({
     .nullable()
     .optional(),
   silentMinutes: z.number().optional(),
+  times: z.array(z.string()).optional(),
+  earlyMinutes: z.number().optional(),
+  lateMinutes: z.number().optional(),
   windowDays: z.number().optional(),
   minDays: z.number().optional(),
   by: z.number().optional(),
@@ -104,6 +107,7 @@ const OVERRIDABLE: Record<RuleKind, readonly OverrideField[]> = {
     'minDays',
   ],
   change: ['enabled', 'severity', 'unit', 'by', 'clear', 'windowDays', 'sustain'],
+  schedule: ['enabled', 'severity', 'times', 'earlyMinutes', 'lateMinutes'],
 };
 
 export const CarePlan = z.strictObject({
@@ -162,7 +166,7 @@ function mergePatch(base: unknown, patch: Record<string, unknown>): Record<strin
  * does not convert is left for the schema to refuse.
  */
 function inUnit(rule: Rule, unit: Unit): Rule {
-  if (rule.kind === 'no_data' || !converts(rule.unit, unit)) return rule;
+  if (rule.kind === 'no_data' || rule.kind === 'schedule' || !converts(rule.unit, unit)) return rule;
   const from = rule.unit;
   const level = (value: Level) => convertLevel(value, from, unit);
   const difference = (value: number) => convertDifference(value, from, unit);

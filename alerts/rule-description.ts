@@ -9,6 +9,7 @@ import { METRICS, unitLabel } from '../common/metrics.ts';
 import {
   type Level,
   levelEntries,
+  type NoDataRule,
   type Part,
   type ReadingSelection,
   type Rule,
@@ -143,13 +144,23 @@ export function describeRule(rule: Rule): string {
       );
     }
     case 'no_data':
-      switch (rule.watch) {
-        case 'faults':
-          return `the ${what} device sending only readings it flags unreliable for ${formatMinutes(rule.silentMinutes)}; clears on a reliable reading, or when it stops sending for as long`;
-        case 'gateway':
-          return `the home gateway offline for ${formatMinutes(rule.silentMinutes)} (its last will, or no status); clears when it is back`;
-        case 'silence':
-          return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
-      }
+      return describeNoData(rule, what);
+    case 'schedule':
+      return (
+        `a ${what} measurement prescribed at ${rule.times.join(', ')} not taken from ${formatMinutes(rule.earlyMinutes)} before ` +
+        `to ${formatMinutes(rule.lateMinutes)} after (watched once the device has sent a reading); clears with the next reading`
+      );
+  }
+}
+
+/** What a no-data rule watches: a silence, a device's faults, or the home gateway. */
+function describeNoData(rule: NoDataRule, what: string): string {
+  switch (rule.watch) {
+    case 'faults':
+      return `the ${what} device sending only readings it flags unreliable for ${formatMinutes(rule.silentMinutes)}; clears on a reliable reading, or when it stops sending for as long`;
+    case 'gateway':
+      return `the home gateway offline for ${formatMinutes(rule.silentMinutes)} (its last will, or no status); clears when it is back`;
+    case 'silence':
+      return `no reliable ${what} reading for more than ${formatMinutes(rule.silentMinutes)} (watched once it has sent a reading)`;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../common/contract.ts';
 import { firedMessage } from './alert-messages.ts';
+import { localInstant } from './calendar-days.ts';
 import { resolveCarePlan } from './care-plan.ts';
 import type { TemplateId } from './care-plan-templates.ts';
 import { at, readingTrace, stamp, type TraceDevice } from './reading-trace.ts';
@@ -344,6 +345,69 @@ describe('no-data rules', () => {
     expect(clockTransitions(state, ['02:41'])).toEqual([]);
     for (const r of readingTrace(CGM, '02:40 100')) state = evaluateReading(stale, state, r).state;
     expect(clockTransitions(state, ['02:42'])).toEqual(['02:42 cleared']);
+  });
+});
+
+describe('a measurement schedule (hypertension.bp_schedule, prescribed)', () => {
+  const [schedule] = resolveCarePlan({
+    patientId: 'p-001',
+    templates: ['hypertension'],
+    overrides: { 'hypertension.bp_schedule': { enabled: true } },
+  }).filter((r) => r.id === 'hypertension.bp_schedule');
+  if (!schedule) throw new Error('test setup: schedule rule');
+  const zone = 'Asia/Karachi'; // 07:00 there is 02:00 UTC, 19:00 is 14:00 UTC
+  /** The clock at each time (UTC on the trace day), after the cuff readings taken by then. */
+  function run(trace: string, times: string[]): string[] {
+    let state = startEvaluation(schedule as Rule);
+    const readings = trace ? readingTrace(CUFF, trace) : [];
+    return times.flatMap((time) => {
+      const now = at(time).getTime();
+      const lines: string[] = [];
+      for (const r of readings.filter((r) => Date.parse(r.time) <= now)) {
+        const step = evaluateReading(schedule as Rule, state, r, zone);
+        state = step.state;
+        if (step.transition) lines.push(`${time} ${step.transition.type}`);
+      }
+      const step = evaluateClock(schedule as Rule, state, now, zone);
+      state = step.state;
+      return step.transition ? [...lines, `${time} ${step.transition.type}`] : lines;
+    });
+  }
+
+  it('tells the nurse when a prescribed time passes without a reading, and clears with the next', () => {
+    // Measured at 07:10 in Karachi, not at 19:00: missed once the window closes at 21:00.
+    expect(run('02:10 142/90', ['15:59', '16:00', '16:30'])).toEqual(['16:00 fired']);
+    expect(run('02:10 142/90\n16:30 150/95', ['16:00', '16:31'])).toEqual(['16:00 fired', '16:31 cleared']);
+  });
+
+  it('counts a reading from an hour before the time, and watches only a cuff that has sent one', () => {
+    expect(run('13:05 142/90', ['16:00', '17:00'])).toEqual([]);
+    expect(run('', ['16:00', '23:00'])).toEqual([]);
+  });
+
+  it('finds the prescribed instant on the clinic clock, also on a day the clocks change', () => {
+    expect(new Date(localInstant('2026-11-24', 7 * 60, 'Asia/Karachi')).toISOString()).toBe(
+      '2026-11-24T02:00:00.000Z',
+    );
+    // London goes back from BST to GMT at 02:00 on 25 Oct 2026: 07:00 that day is 07:00 UTC.
+    expect(new Date(localInstant('2026-10-25', 7 * 60, 'Europe/London')).toISOString()).toBe(
+      '2026-10-25T07:00:00.000Z',
+    );
+    expect(new Date(localInstant('2026-10-24', 7 * 60, 'Europe/London')).toISOString()).toBe(
+      '2026-10-24T06:00:00.000Z',
+    );
+  });
+
+  it('refuses a schedule whose windows overlap', () => {
+    expect(() =>
+      resolveCarePlan({
+        patientId: 'p-001',
+        templates: ['hypertension'],
+        overrides: { 'hypertension.bp_schedule': { times: ['07:00', '08:00'] } },
+      }),
+    ).toThrow(
+      /hypertension\.bp_schedule: lateMinutes: a time's window \(60 min before to 120 min after\) must end before the next time's begins \(60 min apart\)/,
+    );
   });
 });
 

@@ -43,7 +43,7 @@ import {
 } from '../common/contract.ts';
 import { ComponentName, Metric, Unit } from '../common/metrics.ts';
 import { converts, convertUnit } from '../common/units.ts';
-import { CalendarDay, calendarDay, shiftDay } from './calendar-days.ts';
+import { CalendarDay, calendarDay, localInstant, shiftDay } from './calendar-days.ts';
 import {
   type AverageRule,
   type ChangeRule,
@@ -54,11 +54,13 @@ import {
   levelFromEntries,
   levelInUnit,
   MAX_WINDOW_DAYS,
+  minutesOf,
   type NoDataRule,
   Part,
   type RateRule,
   type ReadingSelection,
   type Rule,
+  type ScheduleRule,
   type Sustain,
   type ThresholdRule,
 } from './rule-schema.ts';
@@ -181,18 +183,27 @@ export const ChangeEvaluation = z.strictObject({
    */
   window: z.array(z.tuple([EpochMs, CalendarDay, z.number()])).max(MAX_WINDOW_READINGS),
 });
+export const ScheduleEvaluation = z.strictObject({
+  kind: z.literal('schedule'),
+  /** The newest reliable reading; null while the device has never sent one (not watching). */
+  lastTaken: EpochMs.nullable(),
+  /** Set while a prescribed time is missed: `start` is that time. */
+  episode: Episode.nullable(),
+});
 export const RuleEvaluation = z.discriminatedUnion('kind', [
   ThresholdEvaluation,
   RateEvaluation,
   NoDataEvaluation,
   AverageEvaluation,
   ChangeEvaluation,
+  ScheduleEvaluation,
 ]);
 export type ThresholdEvaluation = z.infer<typeof ThresholdEvaluation>;
 export type RateEvaluation = z.infer<typeof RateEvaluation>;
 export type NoDataEvaluation = z.infer<typeof NoDataEvaluation>;
 export type AverageEvaluation = z.infer<typeof AverageEvaluation>;
 export type ChangeEvaluation = z.infer<typeof ChangeEvaluation>;
+export type ScheduleEvaluation = z.infer<typeof ScheduleEvaluation>;
 export type RuleEvaluation = z.infer<typeof RuleEvaluation>;
 
 export type Transition =
@@ -233,11 +244,12 @@ const REORDER_TOLERANCE_MS = 60_000;
 
 /**
  * A reliable reading more than a minute older than the newest this rule has evaluated: it
- * arrived out of order. No-data rules keep only the newest reading, so order does not
- * matter to them.
+ * arrived out of order. No-data and schedule rules keep only the newest reading, so order
+ * does not matter to them.
  */
 export function comesBefore(state: RuleEvaluation, reading: Reading): boolean {
-  if (state.kind === 'no_data' || state.cursor === null || !isClinicallyReliable(reading)) return false;
+  if (state.kind === 'no_data' || state.kind === 'schedule') return false;
+  if (state.cursor === null || !isClinicallyReliable(reading)) return false;
   return Date.parse(reading.time) < state.cursor - REORDER_TOLERANCE_MS;
 }
 
@@ -266,6 +278,8 @@ export function startEvaluation(rule: Rule): RuleEvaluation {
       return { kind: 'average', cursor: null, decidesAfter: null, episode: null, days: [] };
     case 'change':
       return { kind: 'change', cursor: null, decidesAfter: null, run: null, episode: null, window: [] };
+    case 'schedule':
+      return { kind: 'schedule', lastTaken: null, episode: null };
   }
 }
 
@@ -839,7 +853,52 @@ export function evaluateReading(
       return state.kind === 'threshold' || state.kind === 'rate'
         ? stepCondition(rule, state, reading)
         : mismatch(rule, state);
+    case 'schedule':
+      return state.kind === 'schedule' ? stepSchedule(rule, state, reading) : mismatch(rule, state);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Schedule rules: a measurement prescribed at times of day
+
+/** A reliable reading: the newest taken; it clears a missed time if it came after that time's window opened. */
+function stepSchedule(rule: ScheduleRule, state: ScheduleEvaluation, reading: Reading): EvaluationStep {
+  const time = Date.parse(reading.time);
+  if (!isClinicallyReliable(reading) || (state.lastTaken !== null && time <= state.lastTaken)) {
+    return { state, transition: null };
+  }
+  const taken = { ...state, lastTaken: time };
+  if (state.episode && time >= state.episode.start - rule.earlyMinutes * MINUTE_MS) {
+    return {
+      state: { ...taken, episode: null },
+      transition: { type: 'cleared', at: time, reading: triggerOf(reading) },
+    };
+  }
+  return { state: taken, transition: null };
+}
+
+/** The latest prescribed time whose window has closed by `now`, on the clinic's clock. */
+export function lastClosedTime(rule: ScheduleRule, now: number, timeZone: string): number | undefined {
+  const today = calendarDay(now, timeZone);
+  const late = rule.lateMinutes * MINUTE_MS;
+  const times = [shiftDay(today, -1), today].flatMap((day) =>
+    rule.times.map((time) => localInstant(day, minutesOf(time), timeZone)),
+  );
+  return times.filter((t) => t + late <= now).at(-1);
+}
+
+/** The clock: a prescribed time whose window closed without a reading is missed. */
+function clockSchedule(rule: ScheduleRule, state: ScheduleEvaluation, now: number, timeZone: string) {
+  if (state.lastTaken === null || state.episode) return { state, transition: null };
+  const due = lastClosedTime(rule, now, timeZone);
+  if (due === undefined || state.lastTaken >= due - rule.earlyMinutes * MINUTE_MS) {
+    return { state, transition: null };
+  }
+  const episode = { start: due, trigger: null };
+  return {
+    state: { ...state, episode },
+    transition: { type: 'fired' as const, episodeStart: due, trigger: null },
+  };
 }
 
 /**
@@ -865,6 +924,7 @@ export function evaluateClock(
     return clockNoData(rule, state, now);
   }
   if (rule.kind === 'average' && state.kind === 'average') return clockAverage(rule, state, now, timeZone);
+  if (rule.kind === 'schedule' && state.kind === 'schedule') return clockSchedule(rule, state, now, timeZone);
   return { state, transition: null };
 }
 
@@ -972,6 +1032,9 @@ export function restartEvaluation(state: RuleEvaluation, at: number): RuleEvalua
       return { ...state, cursor: later(state.cursor, at), episode: null, days: [] };
     case 'change':
       return { ...state, decidesAfter: later(state.decidesAfter, at), run: null, episode: null };
+    case 'schedule':
+      // The clinician dealt with the missed time: it counts as handled at `at`.
+      return { ...state, lastTaken: later(state.lastTaken, at), episode: null };
   }
 }
 
@@ -998,6 +1061,9 @@ export function resumeFiring(state: RuleEvaluation, episode: Episode, cursor: nu
     case 'threshold':
     case 'rate':
       return { ...state, cursor: later(state.cursor, cursor), run: null, episode };
+    case 'schedule':
+      // Watching: the device had sent before the time it missed.
+      return { ...state, lastTaken: state.lastTaken ?? episode.start - 1, episode };
   }
 }
 
@@ -1047,7 +1113,9 @@ export function carryProgress(rule: Rule, old: { rule: Rule; evaluation: RuleEva
       lastUnreliable: prior.lastUnreliable,
     };
   }
-  if (prior.kind === 'no_data') return fresh;
+  if (fresh.kind === 'schedule')
+    return prior.kind === 'schedule' ? { ...fresh, lastTaken: prior.lastTaken } : fresh;
+  if (prior.kind === 'no_data' || prior.kind === 'schedule') return fresh;
   const sameWindow = windowBasis(rule) !== undefined && windowBasis(rule) === windowBasis(old.rule);
   if (fresh.kind === 'average' && prior.kind === 'average' && sameWindow) {
     return { ...fresh, cursor: prior.cursor, decidesAfter: prior.decidesAfter, days: prior.days };
@@ -1085,5 +1153,8 @@ export function historyMinutes(rule: Rule): number {
       return (
         (rule.windowDays + 1) * DAY_MINUTES + CLOCK_CHANGE_MINUTES + sustainSpan(rule.sustain, rule.readings)
       );
+    case 'schedule':
+      // A day of prescribed times, each with its window: the newest reading is among them.
+      return DAY_MINUTES + rule.earlyMinutes + rule.lateMinutes + CLOCK_CHANGE_MINUTES;
   }
 }

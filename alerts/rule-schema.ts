@@ -1,5 +1,5 @@
 /**
- * Alert rules as validated data. Five kinds:
+ * Alert rules as validated data. Six kinds:
  *
  * - `threshold`: a value below or above a level, held for a sustain (minutes and/or a
  *   number of consecutive readings, no further apart than a maximum gap) before it fires,
@@ -17,6 +17,7 @@
  * - `change`: the latest value against the lowest (rising) or highest (falling) reading
  *   of the N days before it (weight gained within 3 days), confirmed by a sustain so that
  *   one reading that jumps back pages nobody.
+ * - `schedule`: a measurement prescribed at times of day, missed.
  *
  * Blood pressure is one reading with parts: `systolic` (the reading's value), `diastolic`
  * and `mean` (its components). Its rules name the parts they compare, a level each
@@ -274,6 +275,38 @@ const noDataShape = {
     .number()
     .positive()
     .max(7 * DAY_MINUTES),
+};
+
+/** A time of day on the clinic's clock, `HH:MM`. */
+export const TimeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time of day such as '07:00'");
+
+/** `HH:MM` as minutes after midnight. */
+export function minutesOf(time: string): number {
+  const [hours = 0, minutes = 0] = time.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+const scheduleShape = {
+  ...common,
+  kind: z.literal('schedule'),
+  /** The prescribed times of day, on the clinic's clock (the alert policy's time zone), ascending. */
+  times: z.array(TimeOfDay).min(1).max(8),
+  /** A measurement counts for a time from this long before it... */
+  earlyMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(12 * 60)
+    .default(60),
+  /** ...until this long after it; then the time is missed. */
+  lateMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(12 * 60)
+    .default(120),
 };
 
 const WindowDays = z.number().int().min(1).max(MAX_WINDOW_DAYS);
@@ -547,12 +580,38 @@ export const ChangeRule = z.strictObject(changeShape).superRefine((rule, ctx) =>
 });
 export type ChangeRule = z.infer<typeof ChangeRule>;
 
+/**
+ * A measurement schedule (`schedule`): a measurement prescribed at times of day (a cuff
+ * morning and evening, a meter before breakfast). A time passes without a reliable
+ * reading from `earlyMinutes` before it to `lateMinutes` after it: the nurse is told; the
+ * next reading clears it. Watched once the device has sent a reading, like no-data rules.
+ */
+export const ScheduleRule = z.strictObject(scheduleShape).superRefine((rule, ctx) => {
+  const minutes = rule.times.map(minutesOf);
+  if (minutes.some((m, i) => i > 0 && m <= (minutes[i - 1] ?? 0))) {
+    issue(ctx, ['times'], 'list the times once each, in order through the day');
+  }
+  const day = 24 * 60;
+  const closest = Math.min(
+    ...minutes.map((m, i) => ((minutes[(i + 1) % minutes.length] ?? m) - m + day) % day || day),
+  );
+  if (rule.earlyMinutes + rule.lateMinutes >= closest) {
+    issue(
+      ctx,
+      ['lateMinutes'],
+      `a time's window (${rule.earlyMinutes} min before to ${rule.lateMinutes} min after) must end before the next time's begins (${closest} min apart)`,
+    );
+  }
+});
+export type ScheduleRule = z.infer<typeof ScheduleRule>;
+
 export const Rule = z.discriminatedUnion('kind', [
   ThresholdRule,
   RateRule,
   NoDataRule,
   AverageRule,
   ChangeRule,
+  ScheduleRule,
 ]);
 export type Rule = z.infer<typeof Rule>;
 export type RuleInput = z.input<typeof Rule>;

@@ -190,6 +190,7 @@ describe('alerts through the real pipeline', () => {
       ['P-2007', 'ward-b'],
       ['P-2008', 'ward-a'],
       ['P-2009', 'ward-a'],
+      ['P-2010', 'ward-a'],
     ] as const) {
       expect(
         (await admin.send('POST', '/api/admin/patients', { id, displayName: `Patient ${id}` })).status,
@@ -489,6 +490,38 @@ describe('alerts through the real pipeline', () => {
       'diabetes.hyper_l2 resolved',
       'diabetes.hypo_l1 fired',
     ]);
+  });
+
+  it('tells the nurse when a prescribed evening blood pressure is not taken, and clears with the next reading', async () => {
+    const morning = Date.parse('2026-11-29T02:10:00Z'); // 07:10 in Karachi
+    clockMs = morning + MIN;
+    doctorA = await login(server.httpUrl, 'dr.farooq', DEMO_PASSWORD);
+    const plan = {
+      templates: ['hypertension'],
+      overrides: { 'hypertension.bp_schedule': { enabled: true } },
+    };
+    expect((await doctorA.send('PUT', '/api/patients/P-2010/care-plan', plan)).status).toBe(200);
+    const cuff = (at: number): ReadingInput => ({
+      id: `cuff-P-2010:blood_pressure:${at}`,
+      patientId: 'P-2010',
+      deviceId: 'cuff-P-2010',
+      metric: 'blood_pressure',
+      value: 138,
+      components: { diastolic: 86 },
+      unit: 'mm[Hg]',
+      time: new Date(at).toISOString(),
+    });
+    await publish([cuff(morning)]);
+    // 19:00 passes; at 21:00 the window closes with no reading.
+    clockMs = Date.parse('2026-11-29T15:59:00Z');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(summary('P-2010')).toEqual([]);
+    clockMs = Date.parse('2026-11-29T16:00:30Z');
+    await settle('P-2010', ['hypertension.bp_schedule fired']);
+    expect(eventsOf('P-2010')[0]?.message).toContain('prescribed at 29 Nov, 19:00 GMT+5');
+    clockMs += 20 * MIN;
+    await publish([cuff(clockMs - MIN)]);
+    await settle('P-2010', ['hypertension.bp_schedule fired', 'hypertension.bp_schedule resolved']);
   });
 
   it('records a night-time low whose readings arrived after a power cut for review, paging nobody, also after a restart', async () => {

@@ -16,6 +16,7 @@ export const EDITABLE_FIELD: Record<CarePlanRule['kind'], { field: string; label
   no_data: { field: 'silentMinutes', label: 'Silent after (minutes)' },
   average: { field: 'level', label: 'Mean level' },
   change: { field: 'by', label: 'Change of more than' },
+  schedule: { field: 'lateMinutes', label: 'Missed after (minutes)' },
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
