@@ -41,7 +41,8 @@ import { currentUser, requireRole } from './auth.ts';
 export interface AdminRoutesOptions {
   records: RecordsDb;
   /** Called after a gateway's credentials or patients change (cache, external broker files). */
-  onGatewayChanged: (gatewayId: string) => Promise<void>;
+  /** A gateway's patients or credentials changed (`credentials`: its live session must end). */
+  onGatewayChanged: (gatewayId: string, change: 'credentials' | 'patients') => Promise<void>;
 }
 
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, o) => {
@@ -66,7 +67,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     async (request) => {
       const { gatewayId } = request.params;
       const secret = await issueGatewayCredentials(db, gatewayId, actor(request));
-      await o.onGatewayChanged(gatewayId);
+      await o.onGatewayChanged(gatewayId, 'credentials');
       // The only time the secret exists in clear: the installer copies it into the gateway.
       return { gatewayId, mqttUsername: gatewayId, mqttClientId: gatewayId, secret };
     },
@@ -77,7 +78,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     { schema: { params: gatewayPatient } },
     async (request) => {
       await assignPatientToGateway(db, request.params.gatewayId, request.params.patientId, actor(request));
-      await o.onGatewayChanged(request.params.gatewayId);
+      await o.onGatewayChanged(request.params.gatewayId, 'patients');
       return { ok: true };
     },
   );
@@ -91,7 +92,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
         request.params.patientId,
         actor(request),
       );
-      await o.onGatewayChanged(request.params.gatewayId);
+      await o.onGatewayChanged(request.params.gatewayId, 'patients');
       return { ok: true };
     },
   );

@@ -54,6 +54,8 @@ export interface EmbeddedBroker {
   publish(topic: string, payload: string): Promise<void>;
   /** Gateway publishes whose PUBACK is held until their readings are stored. */
   heldPublishes(): number;
+  /** Ends a gateway's live session (its credentials were re-issued): it must log in again. */
+  disconnectGateway(gatewayId: string): boolean;
   /** Stops accepting connections; existing clients stay until `close`. */
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
@@ -234,9 +236,15 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     id: 'rpm-embedded',
     maxClientsIdLength: 64,
   });
-  aedes.on('clientDisconnect', (client) =>
-    connections.get(client)?.abort(new Error(`client ${client.id} disconnected`)),
-  );
+  /** Each gateway's live session, by gateway id (a second connection with the id takes over). */
+  const sessions = new Map<string, Client>();
+  aedes.on('client', (client) => {
+    if (identities.get(client)?.kind === 'gateway') sessions.set(client.id, client);
+  });
+  aedes.on('clientDisconnect', (client) => {
+    if (sessions.get(client.id) === client) sessions.delete(client.id);
+    connections.get(client)?.abort(new Error(`client ${client.id} disconnected`));
+  });
   aedes.on('clientError', (client, err) =>
     log.warn({ clientId: client.id, err: err.message }, 'client error'),
   );
@@ -279,6 +287,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     publish,
     heldPublishes: () => held,
     stopAccepting,
+    disconnectGateway(gatewayId) {
+      const client = sessions.get(gatewayId);
+      if (!client) return false;
+      log.info(
+        { clientId: gatewayId },
+        'credentials re-issued: disconnecting the session opened with the old ones',
+      );
+      client.close();
+      return true;
+    },
     async close() {
       await stopAccepting();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -71,6 +71,8 @@ interface BrokerSide {
   publish(topic: string, payload: string): Promise<void>;
   /** Embedded broker: publishes whose PUBACK waits for storage. */
   heldPublishes?: () => number;
+  /** Ends a gateway's live session after its credentials were re-issued (embedded broker only). */
+  disconnectGateway(gatewayId: string): void;
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
@@ -91,6 +93,8 @@ async function startBroker(
           throw new DeliveryError('mqtt', true, `broker ${m.url} not connected`);
         await subscriber.client.publishAsync(topic, payload, { qos: 1 });
       },
+      // Mosquitto keeps a session opened with the old secret: README, Scaling out.
+      disconnectGateway: () => undefined,
       stopAccepting: async () => {},
       close: () => subscriber.close(),
     };
@@ -117,6 +121,7 @@ async function startBroker(
     reachable: () => !embedded.aedes.closed,
     publish: embedded.publish,
     heldPublishes: embedded.heldPublishes,
+    disconnectGateway: (gatewayId) => void embedded.disconnectGateway(gatewayId),
     stopAccepting: embedded.stopAccepting,
     close: embedded.close,
   };
@@ -295,9 +300,11 @@ export async function startServer(
     silentAfterMs: config.ward.silentAfterMinutes * 60_000,
     sessionTtlMs: config.http.sessionHours * 3_600_000,
     loginAttempts: config.http.loginAttempts,
-    onGatewayChanged: async (gatewayId) => {
+    onGatewayChanged: async (gatewayId, change) => {
       directory.forget(gatewayId);
       await updateMosquittoAuth();
+      // The README promises the old secret is locked out at once: its session too.
+      if (change === 'credentials') broker.disconnectGateway(gatewayId);
     },
     alerts,
   });

@@ -155,6 +155,26 @@ describe('dashboard API', () => {
     expect(JSON.stringify(gateways)).not.toContain(issued.secret);
   });
 
+  it('ends the live session opened with the old secret when credentials are re-issued, and refuses the old secret', async () => {
+    const first = (await (await admin.send('POST', '/api/admin/gateways/gw-new/credentials')).json()) as {
+      secret: string;
+    };
+    const gateway = await connectGateway(server.mqttPort, 'gw-new', first.secret);
+    const closed = new Promise<void>((resolve) => gateway.once('close', () => resolve()));
+    const second = (await (await admin.send('POST', '/api/admin/gateways/gw-new/credentials')).json()) as {
+      secret: string;
+    };
+    await closed;
+    expect(gateway.connected).toBe(false);
+    await gateway.endAsync();
+    await expect(connectGateway(server.mqttPort, 'gw-new', first.secret)).rejects.toThrow(
+      /Not authorized|Bad/i,
+    );
+    const renewed = await connectGateway(server.mqttPort, 'gw-new', second.secret);
+    expect(renewed.connected).toBe(true);
+    await renewed.endAsync();
+  });
+
   it('answers a malformed body with 400 naming the field, and a duplicate with 409', async () => {
     const bad = await admin.send('POST', '/api/admin/users', {
       id: 'X Y',
