@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
+import { passwordProblem, refusePoorPassword } from './password-policy.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
 
@@ -18,16 +19,32 @@ export const UserId = text().regex(
   'expected 2-32 lowercase letters, digits, . _ or -',
 );
 
-/** Long enough to resist guessing; no composition rules (NIST SP 800-63B). */
-export const Password = text().min(12, 'expected at least 12 characters').max(200);
+/**
+ * Long enough to resist guessing, not a common, breached, repetitive or sequential one; no
+ * composition rules (NIST SP 800-63B; password-policy.ts).
+ */
+export const Password = text()
+  .min(12, 'expected at least 12 characters')
+  .max(200)
+  .superRefine(refusePoorPassword);
 
-export const NewUser = z.strictObject({
-  id: UserId,
-  displayName: text().trim().min(1).max(80),
-  role: Role,
-  email: z.email().optional(),
-  password: Password,
-});
+export const NewUser = z
+  .strictObject({
+    id: UserId,
+    displayName: text().trim().min(1).max(80),
+    role: Role,
+    email: z.email().optional(),
+    password: Password,
+  })
+  .superRefine((user, ctx) => {
+    if (passwordProblem(user.password, user.id) === 'contains the user name') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password'],
+        message: 'this password contains the user name: choose another',
+      });
+    }
+  });
 export type NewUser = z.infer<typeof NewUser>;
 
 export interface User {

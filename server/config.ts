@@ -9,6 +9,7 @@ import { RoutingConfig } from '../alerts/notification-routing.ts';
 import { flag, httpUrl, loadConfig, port, positiveInt } from '../common/config.ts';
 import { DEFAULT_MAX_READING_AGE_DAYS, MAX_PAYLOAD_BYTES } from '../common/contract.ts';
 import { LogLevel } from '../common/log.ts';
+import { refusePoorPassword } from '../records/password-policy.ts';
 
 /** An IPv4/IPv6 address or CIDR range, e.g. 127.0.0.1, 10.0.0.0/8, ::1. */
 const addressOrRange = (text: string) => {
@@ -89,7 +90,11 @@ export const ServerConfig = z
           .string()
           .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'expected 2-32 lowercase letters, digits, . _ or -')
           .optional(),
-        password: z.string().min(12, 'expected at least 12 characters').optional(),
+        password: z
+          .string()
+          .min(12, 'expected at least 12 characters')
+          .superRefine(refusePoorPassword)
+          .optional(),
       })
       .default({})
       .refine((a) => !a.username === !a.password, {

@@ -187,6 +187,22 @@ describe('dashboard API', () => {
     expect(message).toContain('body.id');
     expect(message).toContain('body.role');
     expect(message).toContain('body.password');
+    // Long enough, but common, breached or repetitive (NIST SP 800-63B).
+    for (const [password, why] of [
+      ['password1234', 'is one of the most common passwords'],
+      ['aaaaaaaaaaaa', 'repeats one or two characters'],
+      ['            ', 'is only spaces'],
+      ['nurse.new-secret', 'contains the user name'],
+    ]) {
+      const weak = await admin.send('POST', '/api/admin/users', {
+        id: 'nurse.new',
+        displayName: 'New nurse',
+        role: 'nurse',
+        password,
+      });
+      expect(weak.status).toBe(400);
+      expect(((await weak.json()) as { message: string }).message).toContain(why);
+    }
     const dup = await admin.send('POST', '/api/admin/patients', { id: 'P-1001', displayName: 'Again' });
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({ message: "patient 'P-1001' already exists" });
