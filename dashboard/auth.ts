@@ -3,15 +3,16 @@
  * - POST /api/login checks the password (scrypt) and sets `rpm_session`: an http-only,
  *   SameSite=Strict cookie (Secure whenever the request came over HTTPS) holding a random
  *   token whose hash is the session's key in the records database;
- * - logins are rate-limited per address and user name, so passwords cannot be guessed fast;
+ * - failed logins are limited per address and user name (login-throttle.ts), so passwords
+ *   cannot be guessed fast, and a nurse who logs in often is never locked out;
  * - state-changing requests need the CSRF token from GET /api/session in the
  *   `x-csrf-token` header (@fastify/csrf-protection, secret in its own cookie), on top of
  *   the SameSite cookie;
  * - `requireRole(...)` guards each route with the roles allowed on it.
  */
+
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { ZodFastify } from '../common/page-security.ts';
@@ -20,6 +21,7 @@ import { recordAudit } from '../records/audit-log.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
 import { checkLogin, type Role } from '../records/users.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {
@@ -27,6 +29,9 @@ declare module 'fastify' {
     user: SessionUser | undefined;
   }
 }
+
+/** Failed logins are counted over this window. */
+const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export const SESSION_COOKIE = 'rpm_session';
 
@@ -75,8 +80,11 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
       return typeof header === 'string' ? header : undefined;
     },
   });
-  // preHandler: the key includes the user name from the parsed body.
-  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+  const throttle = new LoginThrottle({
+    max: o.loginAttempts,
+    windowMs: LOGIN_WINDOW_MS,
+    now: () => o.now().getTime(),
+  });
 
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {
@@ -102,50 +110,40 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
       maxAge: Math.floor(maxAgeMs / 1000),
     });
 
-  app.post(
-    '/api/login',
-    {
-      schema: { body: Login },
-      config: {
-        rateLimit: {
-          max: o.loginAttempts,
-          timeWindow: 15 * 60 * 1000,
-          keyGenerator: (request: FastifyRequest) => {
-            const body = request.body as { username?: unknown } | undefined;
-            return `${request.ip}|${typeof body?.username === 'string' ? body.username.toLowerCase() : ''}`;
-          },
-          errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) => ({
-            statusCode: 429,
-            error: 'Too Many Requests',
-            message: `too many login attempts; try again in ${context.after}`,
-          }),
-        },
-      },
-    },
-    async (request, reply) => {
-      const user = await checkLogin(o.records, request.body.username, request.body.password);
-      if (!user) {
-        request.log.warn({ username: request.body.username }, 'login failed');
-        await recordAudit(o.records, {
-          actor: request.body.username,
-          action: 'login.failed',
-          targetType: 'user',
-          targetId: request.body.username,
-          detail: { ip: request.ip },
-        });
-        return reply.code(401).send({ error: 'Unauthorized', message: 'wrong user name or password' });
-      }
-      const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
+  app.post('/api/login', { schema: { body: Login } }, async (request, reply) => {
+    const key = `${request.ip}|${request.body.username.toLowerCase()}`;
+    const waitMs = throttle.waitMs(key);
+    if (waitMs > 0) {
+      const minutes = Math.ceil(waitMs / 60_000);
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil(waitMs / 1000)))
+        .send({ error: 'Too Many Requests', message: `too many failed logins; try again in ${minutes} min` });
+    }
+    const user = await checkLogin(o.records, request.body.username, request.body.password);
+    if (!user) {
+      throttle.failed(key);
+      request.log.warn({ username: request.body.username }, 'login failed');
       await recordAudit(o.records, {
-        actor: user.id,
-        action: 'login',
+        actor: request.body.username,
+        action: 'login.failed',
         targetType: 'user',
-        targetId: user.id,
+        targetId: request.body.username,
+        detail: { ip: request.ip },
       });
-      setSessionCookie(request, reply, token, o.sessionTtlMs);
-      return { user: { id: user.id, displayName: user.displayName, role: user.role } };
-    },
-  );
+      return reply.code(401).send({ error: 'Unauthorized', message: 'wrong user name or password' });
+    }
+    throttle.succeeded(key);
+    const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
+    await recordAudit(o.records, {
+      actor: user.id,
+      action: 'login',
+      targetType: 'user',
+      targetId: user.id,
+    });
+    setSessionCookie(request, reply, token, o.sessionTtlMs);
+    return { user: { id: user.id, displayName: user.displayName, role: user.role } };
+  });
 
   app.post('/api/logout', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];

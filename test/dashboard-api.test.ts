@@ -59,6 +59,13 @@ describe('dashboard API', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
+  it('never counts successful logins against the limit: a nurse may log in many times a shift', async () => {
+    for (let i = 0; i < 12; i++) {
+      const session = await login(server.httpUrl, 'nurse.bilal', DEMO_PASSWORD);
+      expect((await session.get('/api/session')).status).toBe(200);
+    }
+  });
+
   it('refuses a state-changing request from a logged-in user without the CSRF token', async () => {
     const res = await fetch(`${server.httpUrl}/api/login`, {
       method: 'POST',
