@@ -161,6 +161,15 @@ describe('a backlog that arrives after a power cut', () => {
     expect(later).toEqual([]);
   });
 
+  it('does not page a late episode on fresh readings that are already back in range', () => {
+    const backlog = [...steady('06:00', '07:00', 60), ...steady('07:00', '08:00', 110)];
+    const { emissions } = ingest(engineWith([diabetes]), backlog, at('08:00'));
+    expect(emissions.map((e) => line(e))).toEqual([
+      '08:00 fired diabetes.hypo_l1 60 mg/dL (silenced)',
+      '08:00 resolved diabetes.hypo_l1 110 mg/dL (silenced)',
+    ]);
+  });
+
   it('pages an episode still going on when its readings arrive, saying since when', () => {
     const backlog = steady('06:00', '08:00', 60);
     const { emissions, state } = ingest(engineWith([diabetes]), backlog, at('08:00'));
@@ -281,6 +290,34 @@ describe('a six-hour power cut at a home with a CGM, an oximeter and a meter', (
     // No status after 00:49: offline from 00:59 (last heard of at 00:49, so the alert at
     // 01:19); the CGM's silence (from 00:45) waits.
     expect(run.emissions.map((e) => line(e))).toEqual(['01:19 fired general.gateway_offline']);
+  });
+
+  it('does not let a stuck spool hide a silent CGM for more than 30 minutes', () => {
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '01:30',
+      readings: [...home('00:00', '01:00'), ...series(OXIMETER, '01:00', '01:30', 1, () => 95)],
+      // Online from 00:00, every minute saying 500 readings wait in its spool.
+      actions: Object.fromEntries(
+        Object.keys(onlineEveryMinute('00:00', '01:31')).map((t) => [t, status(true, 500)]),
+      ),
+    });
+    expect(run.emissions.map((e) => line(e, { values: false }))).toEqual([
+      '01:26 fired diabetes.cgm_stale -> nurse.amina, nurse.sana',
+    ]);
+  });
+
+  it('takes the readings of a gateway that sends its status only when it connects as its sign of life', () => {
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '03:00',
+      readings: home('00:00', '02:00'),
+      actions: { '00:00': status(true) },
+    });
+    // Last heard of at 01:59 (a reading): offline from 02:09, alerted 30 min after 01:59.
+    expect(run.emissions.map((e) => line(e, { values: false }))).toEqual([
+      '02:29 fired general.gateway_offline',
+    ]);
   });
 
   it('still raises a silent device once its gateway is back and has caught up', () => {

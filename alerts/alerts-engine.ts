@@ -60,6 +60,7 @@ import {
   restartEvaluation,
   resumeCleared,
   resumeFiring,
+  showsCondition,
   startEvaluation,
   triggerOf,
 } from './rule-evaluation.ts';
@@ -268,12 +269,15 @@ function pageIfStillGoing(
   const evaluation = p.evaluations[rule.id];
   if (!alert?.arrivedLate || !evaluation || conditionStatus(evaluation).status !== 'firing') return;
   if (Date.parse(reading.time) < pagingFrom(state, now) || !isClinicallyReliable(reading)) return;
+  if (!showsCondition(rule, reading)) return;
   const message = stillGoingOnMessage(alert, triggerOf(reading), state.policy.timeZone);
   commit(p, index, pageLateAlert(alert, message, contextFor(state, p, rule.id, now)), out);
 }
 
 /** After readings arrived late, the home counts as catching up for this long (more of its backlog may follow). */
 const CATCH_UP_MS = 5 * MINUTE_MS;
+/** A gateway reporting a spool counts as catching up for at most this long after it came back (a stuck spool must not hide a silent device). */
+const MAX_CATCH_UP_MS = 30 * MINUTE_MS;
 
 /** The patient's gateways that are offline now: their last will came, or no status for gatewayStatusMinutes. */
 function offlineGateways(state: EngineState, p: PatientAlertState, now: number): OfflineGateway[] {
@@ -292,9 +296,12 @@ function offlineGateways(state: EngineState, p: PatientAlertState, now: number):
  */
 function silenceExplained(p: PatientAlertState, offline: readonly OfflineGateway[], now: number): boolean {
   if (offline.length > 0) return true;
-  // Just back online, or still sending its spool: its backlog is on the way.
+  // Just back online, or still sending its spool (for a while): its backlog is on the way.
+  const back = (link: GatewayLink) => now - link.since;
   const links = Object.values(p.gateways);
-  if (links.some((link) => link.spooled > 0 || now - link.since < CATCH_UP_MS)) return true;
+  if (links.some((link) => back(link) < CATCH_UP_MS || (link.spooled > 0 && back(link) < MAX_CATCH_UP_MS))) {
+    return true;
+  }
   return p.lateReadingsAt !== null && now - p.lateReadingsAt < CATCH_UP_MS;
 }
 
@@ -319,6 +326,13 @@ function checkClock(state: EngineState, p: PatientAlertState, now: number, out: 
 
 // ---------------------------------------------------------------------------
 // Readings and the clock
+
+/** The patient's online gateways were heard from at `now` (a reading came through). */
+function heardFrom(p: PatientAlertState, now: number): void {
+  for (const [gatewayId, link] of Object.entries(p.gateways)) {
+    if (link.online && link.statusAt < now) p.gateways[gatewayId] = { ...link, statusAt: now };
+  }
+}
 
 /** The patients a step changed (each a new object) and the alert events it produced. */
 export interface PatientChanges {
@@ -355,8 +369,13 @@ export function ingestChanges(
     if (original === undefined) continue;
     const p = touched.get(reading.patientId) ?? copyPatient(original);
     touched.set(reading.patientId, p);
-    // A live reading taken before the paging window is a backlog arriving: the home catches up.
-    if (arrival === 'live' && Date.parse(reading.time) < lateBefore) p.lateReadingsAt = nowMs;
+    if (arrival === 'live') {
+      // A live reading taken before the paging window is a backlog arriving: the home catches up.
+      if (Date.parse(reading.time) < lateBefore) p.lateReadingsAt = nowMs;
+      // And a reading is a sign of life of the gateway it came through (one that sends its
+      // status only when it connects is not offline while its readings flow).
+      heardFrom(p, nowMs);
+    }
     for (const rule of p.rules) {
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
@@ -529,6 +548,26 @@ export function restoreGateways(state: EngineState, statuses: readonly GatewaySt
   let next = state;
   for (const status of statuses) next = { ...next, households: linkPatients(next, status, patients) };
   return { ...next, patients: { ...next.patients, ...patients } };
+}
+
+/**
+ * The admin changed which patients a gateway serves: the patients taken off it lose the
+ * link, the ones added get the gateway as the engine last knew it (until its next status).
+ */
+export function gatewayPatientsChanges(
+  state: EngineState,
+  gatewayId: string,
+  patientIds: readonly string[],
+  now: Date,
+): PatientChanges & { households: EngineState['households'] } {
+  const known = (state.households[gatewayId] ?? [])
+    .map((id) => state.patients[id]?.gateways[gatewayId])
+    .find((link) => link !== undefined);
+  if (known === undefined) {
+    return { patients: {}, emissions: [], households: { ...state.households, [gatewayId]: [...patientIds] } };
+  }
+  const { online, spooled, statusAt } = known;
+  return gatewayStatusChanges(state, { gatewayId, online, spooled, at: new Date(statusAt), patientIds }, now);
 }
 
 /** gatewayStatusChanges as a whole step. */

@@ -40,6 +40,7 @@ import {
   type EngineState,
   type EngineStep,
   type GatewayStatusInput,
+  gatewayPatientsChanges,
   gatewayStatusChanges,
   ingestChanges,
   type OutOfOrder,
@@ -192,6 +193,19 @@ export class AlertsService {
       this.state = { ...this.state, households: changes.households };
     }).catch((err: Error) =>
       this.o.log.error({ err: err.message, gatewayId: status.gatewayId }, 'alerts: gateway status failed'),
+    );
+  }
+
+  /** The admin changed the patients a gateway serves (see gatewayPatientsChanges). */
+  onGatewayPatients(gatewayId: string, patientIds: readonly string[]): void {
+    void this.enqueue(async () => {
+      await this.ensurePlans(patientIds);
+      const now = this.o.now();
+      const changes = gatewayPatientsChanges(this.state, gatewayId, patientIds, now);
+      await this.commit(changes);
+      this.state = { ...this.state, households: changes.households };
+    }).catch((err: Error) =>
+      this.o.log.error({ err: err.message, gatewayId }, 'alerts: gateway patients change failed'),
     );
   }
 

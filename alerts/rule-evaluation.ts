@@ -482,6 +482,22 @@ function rateVerdict(
   return { verdict: speed < rule.clearRatePerMinute ? 'clear' : 'neither', slope };
 }
 
+/** A threshold rule's verdict on one reading, in the reading's unit where the guidelines state both. */
+function thresholdVerdict(rule: ThresholdRule, reading: Reading): Verdict {
+  const own = thresholdIn(rule, reading.metric, reading.unit);
+  const values: PartValues = (part) => partValue(reading, part, own ? reading.unit : rule.unit);
+  return levelVerdict(own ?? rule, values);
+}
+
+/**
+ * Whether this one reading is itself beyond the rule's level (a threshold rule; other kinds
+ * judge more than one reading, so any reading that keeps them firing counts): a late
+ * alert pages "still going on" only on a reading that shows it.
+ */
+export function showsCondition(rule: Rule, reading: Reading): boolean {
+  return rule.kind !== 'threshold' || thresholdVerdict(rule, reading) === 'fire';
+}
+
 /**
  * A threshold rule's levels in `unit`, the reading's, as the guidelines write them there
  * (levelInUnit); undefined where the reading is compared in the rule's unit.
@@ -513,9 +529,7 @@ function stepCondition(
   const time = Date.parse(reading.time);
   if (!evaluable(state, reading, rule.unit, time)) return { state, transition: null };
   if (rule.kind === 'threshold' && state.kind === 'threshold') {
-    const own = thresholdIn(rule, reading.metric, reading.unit);
-    const values: PartValues = (part) => partValue(reading, part, own ? reading.unit : rule.unit);
-    return advance(rule, state, levelVerdict(own ?? rule, values), time, triggerOf(reading));
+    return advance(rule, state, thresholdVerdict(rule, reading), time, triggerOf(reading));
   }
   if (rule.kind === 'rate' && state.kind === 'rate') {
     const value = convertUnit(reading.value, reading.unit, rule.unit);

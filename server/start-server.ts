@@ -305,6 +305,8 @@ export async function startServer(
       await updateMosquittoAuth();
       // The README promises the old secret is locked out at once: its session too.
       if (change === 'credentials') broker.disconnectGateway(gatewayId);
+      if (change === 'patients')
+        alerts.onGatewayPatients(gatewayId, [...(await directory.patientsOf(gatewayId))]);
     },
     alerts,
   });
