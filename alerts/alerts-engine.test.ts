@@ -391,6 +391,21 @@ describe('readings that arrive out of order', () => {
     expect(activeAlerts(replay.state).map((a) => a.ruleId)).toEqual(['diabetes.hypo_l1']);
   });
 
+  it('re-evaluates what lies within the reorder horizon when a message also holds an older reading', () => {
+    const [first] = low;
+    if (!first) throw new Error('test setup');
+    const old = {
+      ...first,
+      id: 'cgm-1:old',
+      value: 120,
+      time: new Date(at('02:31').getTime() - 8 * 3_600_000).toISOString(),
+    };
+    const run = deliver(engineWith([diabetes]), [low.slice(-1), [old, ...low.slice(0, -1)]], at('02:31'));
+    expect(run.emissions.map((e) => line(e, { values: false }))).toEqual([
+      '02:31 fired diabetes.hypo_l1 -> nurse.amina, nurse.sana',
+    ]);
+  });
+
   it('keeps an alert already raised when an earlier reading of its episode arrives later (its id and start stay)', () => {
     const { emissions, state } = deliver(
       engineWith([diabetes]),

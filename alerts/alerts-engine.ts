@@ -380,7 +380,7 @@ export function ingestChanges(
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
       if (arrival === 'live' && comesBefore(evaluation, reading)) {
-        noteOutOfOrder(outOfOrder, reading);
+        noteOutOfOrder(outOfOrder, reading, rule.id);
         continue;
       }
       const step = evaluateReading(rule, evaluation, reading, state.policy.timeZone);
@@ -393,38 +393,41 @@ export function ingestChanges(
 }
 
 /**
- * Readings of a patient's metric that arrived after a newer one of a rule on it was
- * evaluated (a phone app sending newest first, a second device, a resend): the caller
- * re-evaluates those rules over the stored readings (reevaluateChanges), so the alerts
- * are those of the readings in time order, as a rebuild from storage would give.
+ * Readings of a patient that arrived after a newer one of the same rules was evaluated (a
+ * phone app sending newest first, a second device, a resend): the caller re-evaluates
+ * those rules over the stored readings (reevaluateChanges), so the alerts are those of the
+ * readings in time order, as a rebuild from storage would give. One per patient and step.
  */
 export interface OutOfOrder {
   patientId: string;
-  metric: Metric;
+  /** The rules that passed over them. */
+  ruleIds: string[];
   /** The earliest such reading. */
   time: number;
 }
 
-function noteOutOfOrder(list: OutOfOrder[], reading: Reading): void {
+function noteOutOfOrder(list: OutOfOrder[], reading: Reading, ruleId: string): void {
   const time = Date.parse(reading.time);
-  const known = list.find((o) => o.patientId === reading.patientId && o.metric === reading.metric);
-  if (known) known.time = Math.min(known.time, time);
-  else list.push({ patientId: reading.patientId, metric: reading.metric, time });
+  const known = list.find((o) => o.patientId === reading.patientId);
+  if (!known) {
+    list.push({ patientId: reading.patientId, ruleIds: [ruleId], time });
+    return;
+  }
+  known.time = Math.min(known.time, time);
+  if (!known.ruleIds.includes(ruleId)) known.ruleIds.push(ruleId);
 }
 
-/** The rules of a patient that re-evaluate when readings of `metric` came out of order. */
-function reorderedRules(p: PatientAlertState, metric: Metric): Rule[] {
-  return p.rules.filter(
-    (rule) => rule.kind !== 'no_data' && rule.readings.metrics.includes(metric) && p.evaluations[rule.id],
-  );
+/** The rules of the patient that re-evaluate. */
+function reorderedRules(p: PatientAlertState, late: OutOfOrder): Rule[] {
+  return p.rules.filter((rule) => late.ruleIds.includes(rule.id) && p.evaluations[rule.id]);
 }
 
 /**
  * What to read back from storage to re-evaluate: the metrics of the rules concerned and
- * the time from which they need readings (the earliest late reading, less each rule's
- * history), or undefined when none of the patient's rules needs it. A reading more than
- * the policy's reorder horizon behind the newest evaluated is not re-evaluated: it is
- * stored and shown, and the span it belongs to is not judged again.
+ * the time from which they need readings (the earliest late reading less each rule's
+ * history), or undefined when none of the patient's rules needs it. Re-evaluation reaches
+ * back at most the policy's reorder horizon: a reading older than that is stored and
+ * shown, and not judged again.
  */
 export function reorderWindow(
   state: EngineState,
@@ -433,19 +436,18 @@ export function reorderWindow(
 ): { metrics: Metric[]; fromMs: number } | undefined {
   const p = state.patients[late.patientId];
   if (p === undefined) return undefined;
-  const horizon = now.getTime() - state.policy.reorderHorizonMinutes * MINUTE_MS;
-  if (late.time < horizon) return undefined;
-  const rules = reorderedRules(p, late.metric);
+  const rules = reorderedRules(p, late);
   if (rules.length === 0) return undefined;
+  const horizon = now.getTime() - state.policy.reorderHorizonMinutes * MINUTE_MS;
   const history = Math.max(...rules.map((rule) => historyMinutes(rule))) * MINUTE_MS;
   return {
     metrics: [...new Set(rules.flatMap((rule) => rule.readings.metrics))],
-    fromMs: late.time - history,
+    fromMs: Math.max(late.time - history, horizon),
   };
 }
 
 /**
- * Re-evaluates the patient's rules on `late.metric` over the stored readings from
+ * Re-evaluates the patient's rules that passed over late readings, over the stored readings from
  * reorderWindow's start until now, in time order: each rule starts afresh, aligned with
  * its latest alert as after a restart (an active alert resumes, a resolved episode is not
  * raised again), so the result is what a rebuild from storage gives.
@@ -460,7 +462,7 @@ export function reevaluateChanges(
   if (original === undefined) return { patients: {}, emissions: [], outOfOrder: [] };
   const nowMs = now.getTime();
   const p = copyPatient(original);
-  const rules = reorderedRules(p, late.metric);
+  const rules = reorderedRules(p, late);
   for (const rule of rules) {
     p.evaluations[rule.id] = alignedWithAlerts(startEvaluation(rule), p.alerts, rule.id);
   }

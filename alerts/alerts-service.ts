@@ -270,7 +270,7 @@ export class AlertsService {
         const now = this.o.now();
         const step = ingestChanges(this.state, batch, now);
         await this.commit(step);
-        for (const late of step.outOfOrder ?? []) await this.reevaluate(late, now);
+        for (const late of step.outOfOrder ?? []) await this.reevaluate(late, batch, now);
       } catch (err) {
         // The readings are stored: the rebuild evaluates them from InfluxDB, none is lost.
         this.rebuildFromInflux(
@@ -285,13 +285,16 @@ export class AlertsService {
    * Readings that came after newer ones: their rules judge again the stored readings in time
    * order (reevaluateChanges), so the outcome is the same whatever order they arrived in.
    */
-  private async reevaluate(late: OutOfOrder, now: Date): Promise<void> {
+  private async reevaluate(late: OutOfOrder, batch: readonly Reading[], now: Date): Promise<void> {
     const window = reorderWindow(this.state, late, now);
     if (window === undefined) return;
-    const readings: Reading[] = [];
-    for (const metric of window.metrics) {
-      readings.push(
-        ...(await storedReadings(
+    // The batch itself too: a store that is slow to show what it acknowledged (InfluxDB 3.x,
+    // Cloud) must not hide the very readings that came out of order.
+    const readings = new Map<string, Reading>();
+    for (const r of batch) if (r.patientId === late.patientId) readings.set(r.id, r);
+    try {
+      for (const metric of window.metrics) {
+        const stored = await storedReadings(
           this.o.influx,
           metric,
           [late.patientId],
@@ -299,14 +302,22 @@ export class AlertsService {
           now.getTime() + MAX_CLOCK_SKEW_MS,
           (row) =>
             this.o.log.warn(row, 'alerts: a stored reading is unreadable, left out of a re-evaluation'),
-        )),
+        );
+        for (const r of stored) readings.set(r.id, r);
+      }
+    } catch (err) {
+      // The rules keep the readings as they came; nothing else waits on this.
+      this.o.log.error(
+        { err: (err as Error).message, patientId: late.patientId },
+        'alerts: cannot read back readings that came out of order; they are stored, not re-evaluated',
       );
+      return;
     }
     this.o.log.info(
-      { patientId: late.patientId, metric: late.metric, readings: readings.length },
+      { patientId: late.patientId, rules: late.ruleIds, readings: readings.size },
       'alerts: readings out of order; re-evaluating their rules',
     );
-    await this.commit(reevaluateChanges(this.state, late, readings, now));
+    await this.commit(reevaluateChanges(this.state, late, [...readings.values()], now));
   }
 
   /** Drops what waits and rebuilds the engine from the records and InfluxDB (which hold every stored reading). */
