@@ -76,15 +76,22 @@ describe('per-patient overrides', () => {
       overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 3.5 } },
     });
     const hypo = ruleIn(rules, 'diabetes.hypo_l1');
-    // The clear level moves with the level: 70 mg/dL (3.886 mmol/L) cleared at 70, so 3.5 clears at 3.5.
+    // The converted clear level (70 mg/dL = 3.886 mmol/L) is still at or above 3.5: kept.
     expect(hypo.kind === 'threshold' && [hypo.unit, hypo.level, hypo.clear.level]).toEqual([
       'mmol/L',
       3.5,
-      3.5,
+      70 / 18.0156,
     ]);
+    // Raised above it, the clear level moves with the level: 4.0 clears at 4.0.
+    const [raised] = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: { 'diabetes.hypo_l1': { unit: 'mmol/L', level: 4.0 } },
+    }).filter((r) => r.id === 'diabetes.hypo_l1');
+    expect(raised?.kind === 'threshold' && raised.clear.level).toBe(4);
   });
 
-  it('move the clear level with the level, part by part, unless the override gives one', () => {
+  it('move the clear level with the level where the template one would be on the wrong side, part by part, unless the override gives one', () => {
     const rules = resolveCarePlan({
       patientId: 'p-001',
       templates: ['diabetes', 'hypertension', 'copd'],
@@ -92,6 +99,7 @@ describe('per-patient overrides', () => {
         // The README's example.
         'diabetes.hypo_l1': { level: 75 },
         'copd.spo2_low': { level: 86 },
+        'copd.spo2_very_low': { level: 90 },
         'general.temperature_high': { level: 39.5 },
         'hypertension.home_mean_high': { level: { systolic: 140 } },
         'hypertension.home_mean_grade2': { level: { diastolic: null } },
@@ -103,9 +111,12 @@ describe('per-patient overrides', () => {
       return rule.kind === 'threshold' || rule.kind === 'average' ? rule.clear.level : undefined;
     };
     expect(clearOf('diabetes.hypo_l1')).toBe(75);
-    expect(clearOf('copd.spo2_low')).toBe(89);
-    expect(clearOf('general.temperature_high')).toBe(38.4);
-    expect(clearOf('hypertension.home_mean_high')).toEqual({ systolic: 135, diastolic: 80 });
+    // Still on the right side: kept, so a plan stored before keeps its meaning.
+    expect(clearOf('copd.spo2_low')).toBe(88);
+    expect(clearOf('general.temperature_high')).toBe(38);
+    expect(clearOf('hypertension.home_mean_high')).toEqual({ systolic: 130, diastolic: 80 });
+    // 90 % is above the template's clear level of 88: moved by the same 7 points, to 95.
+    expect(clearOf('copd.spo2_very_low')).toBe(95);
     expect(clearOf('hypertension.home_mean_grade2')).toEqual({ systolic: 155 });
     expect(clearOf('hypertension.severe')).toEqual({ systolic: 150, diastolic: 99 });
   });

@@ -15,8 +15,9 @@
  * 159.76 mm[Hg]); `null` removes an optional part (e.g. `sustain: null` fires on one
  * reading). Levels per part merge part by part: `{ level: { systolic: 170 } }` keeps the
  * template's diastolic level, `{ level: { mean: null } }` stops comparing the mean. A level
- * given without a clear level moves the clear level with it (movedClearLevel): the README's
- * `{ "diabetes.hypo_l1": { "level": 75 } }` clears at 75 mg/dL.
+ * given without a clear level moves the clear level with it where the template's would be
+ * on the wrong side (clearLevelFor): the README's `{ "diabetes.hypo_l1": { "level": 75 } }`
+ * clears at 75 mg/dL.
  */
 import { z } from 'zod';
 import { PatientId, Severity } from '../common/contract.ts';
@@ -193,20 +194,31 @@ function inUnit(rule: Rule, unit: Unit): Rule {
 }
 
 /**
- * The clear level moved with the level: each part by the amount its level moved, so a
- * rule keeps its template's hysteresis (hypo_l1 at 75 mg/dL clears at 75, as at 70 it
- * cleared at 70; SpO2 low at 88 % clears at 91, as at 91 it cleared at 94). A part the new
- * level no longer names leaves the clear level too. A level of another shape (a number for
- * blood pressure) moves nothing: the schema refuses it.
+ * The clear level of a level given alone: each part as the template has it while that
+ * still lies on the side the condition clears towards (a stored plan keeps its meaning:
+ * SpO2 low at 88 % still clears at 94), and moved by the amount its level moved where it
+ * no longer does (hypo_l1 at 75 mg/dL clears at 75, as at 70 it cleared at 70). A part the
+ * new level no longer names leaves the clear level too. A level of another shape (a number
+ * for blood pressure) moves nothing: the schema refuses it.
  */
-function movedClearLevel(before: Level, after: Level, clear: Level): Level {
+function clearLevelFor(
+  rule: { direction: 'below' | 'above'; inclusive: boolean },
+  before: Level,
+  after: Level,
+  clear: Level,
+): Level {
   if (typeof before !== typeof after) return clear;
   const decimals = (x: number) => Math.round(x * 1e9) / 1e9;
+  const clearsTowards = (value: number, level: number) => {
+    if (rule.direction === 'below') return rule.inclusive ? value > level : value >= level;
+    return rule.inclusive ? value < level : value <= level;
+  };
   return levelFromEntries(
     levelEntries(clear).flatMap(([part, value]) => {
       const [from, to] = [levelOf(before, part), levelOf(after, part)];
       if (to === undefined) return [];
-      return [[part, from === undefined ? value : decimals(value + to - from)] as const];
+      if (from === undefined || clearsTowards(value, to)) return [[part, value] as const];
+      return [[part, decimals(value + to - from)] as const];
     }),
   );
 }
@@ -226,8 +238,15 @@ function applyOverride(rule: Rule, override: RuleOverride): { rule: Rule } | { p
   const patched = mergePatch(base, override);
   if ((base.kind === 'threshold' || base.kind === 'average') && override.clear?.level === undefined) {
     const level = Level.safeParse(patched.level);
+    const inclusive = typeof patched.inclusive === 'boolean' ? patched.inclusive : base.inclusive;
     if (level.success) {
-      patched.clear = { ...base.clear, level: movedClearLevel(base.level, level.data, base.clear.level) };
+      const clear = clearLevelFor(
+        { direction: base.direction, inclusive },
+        base.level,
+        level.data,
+        base.clear.level,
+      );
+      patched.clear = { ...base.clear, level: clear };
     }
   }
   const merged = Rule.safeParse(patched);

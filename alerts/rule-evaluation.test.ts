@@ -222,6 +222,15 @@ describe('threshold rules', () => {
     if (!mmolRule) throw new Error('test setup: meter rule');
     expect(transitions(mmolRule, readingTrace(METER, '08:00  70.1'))).toEqual([]);
     expect(transitions(mmolRule, readingTrace(METER, '08:00  69'))).toEqual(['08:00 fired (since 08:00)']);
+    // A level written more finely than the guidelines write mmol/L is compared exactly:
+    // 3.85 mmol/L is 69.36 mg/dL, so a meter's 69 mg/dL is below it.
+    const [finer] = resolveCarePlan({
+      patientId: 'p-001',
+      templates: ['diabetes'],
+      overrides: { 'diabetes.meter_hypo_l1': { unit: 'mmol/L', level: 3.85, clear: { level: 3.9 } } },
+    }).filter((r) => r.id === 'diabetes.meter_hypo_l1');
+    if (!finer) throw new Error('test setup: meter rule');
+    expect(transitions(finer, readingTrace(METER, '08:00  69'))).toEqual(['08:00 fired (since 08:00)']);
   });
 
   it('report the triggering reading and the episode start while firing', () => {

@@ -103,13 +103,21 @@ export function convertLevel(level: Level, from: Unit, to: Unit): Level {
  * the decimals they write that unit with. 70 mg/dL is 3.9 mmol/L and 250 mg/dL is 13.9
  * mmol/L, the pairs the guidelines state [K1][K3], so a reading of 13.9 mmol/L is not above
  * a level of 250 mg/dL, although 13.9 x 18.0156 = 250.4 mg/dL. Undefined where the
- * guidelines state one unit only (a temperature in °F is converted to the rule's °C).
+ * guidelines state one unit only (a temperature in °F is converted to the rule's °C), or
+ * where the level is written more finely than they write its unit (a doctor's 3.85 mmol/L).
  */
 export function levelInUnit(metric: Metric, level: Level, from: Unit, to: Unit): Level | undefined {
   if (from === to) return level;
   const decimals = METRICS[metric].guidelineDecimals;
   const places = decimals?.[to];
-  if (places === undefined || decimals?.[from] === undefined) return undefined;
+  const written = decimals?.[from];
+  if (places === undefined || written === undefined) return undefined;
+  // A level written more finely than the guidelines write that unit (a doctor's 3.85
+  // mmol/L) is no guideline pair: the reading is converted exactly instead.
+  const scaleFrom = 10 ** written;
+  if (levelEntries(level).some(([, v]) => Math.abs(Math.round(v * scaleFrom) - v * scaleFrom) > 1e-9)) {
+    return undefined;
+  }
   const scale = 10 ** places;
   return levelFromEntries(
     levelEntries(level).map(([part, value]) => [
