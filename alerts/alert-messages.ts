@@ -102,7 +102,7 @@ export function firedMessage(
     const fault = evaluation.lastUnreliable;
     if (rule.watch === 'faults' && fault) {
       return withinLimit(
-        `${rule.title}: cannot monitor: ${fault.deviceId} reports ${fault.flags.join(', ')} since ` +
+        `${rule.title}: ${fault.deviceId} reports ${fault.flags.join(', ')} since ` +
           `${formatTime(fault.since, timeZone)}, and no reliable ${describeReadings(rule.readings)} reading since.`,
       );
     }
@@ -123,7 +123,7 @@ export function firedMessage(
 /** A fired alert's message for an episode whose readings arrived after the paging window. */
 export function arrivedLateMessage(fired: string, arrivedAt: number, timeZone: string): string {
   return withinLimit(
-    `Happened while the readings were in transit (gateway offline); they arrived ${formatTime(arrivedAt, timeZone)}. For review: nobody was paged. ${fired}`,
+    `Happened while the readings were in transit (a gateway offline, or the server restarting); they arrived ${formatTime(arrivedAt, timeZone)}. For review: nobody was paged. ${fired}`,
   );
 }
 

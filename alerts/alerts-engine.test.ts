@@ -154,7 +154,7 @@ describe('a backlog that arrives after a power cut', () => {
       '08:00 resolved diabetes.hypo_l1 82 mg/dL (silenced)',
     ]);
     expect(emissions[0]?.event.message).toMatch(
-      /^Happened while the readings were in transit \(gateway offline\); they arrived 24 Nov, 08:00 UTC\. For review: nobody was paged\. Low glucose \(level 1\) on CGM: 56 mg\/dL at 24 Nov, 02:10 UTC/,
+      /^Happened while the readings were in transit \(a gateway offline, or the server restarting\); they arrived 24 Nov, 08:00 UTC\. For review: nobody was paged\. Low glucose \(level 1\) on CGM: 56 mg\/dL at 24 Nov, 02:10 UTC/,
     );
     // Nothing is reminded or escalated later (the CGM then falls silent: that is its own alert).
     const later = tick(state, at('09:00')).emissions.filter((e) => e.event.ruleId !== 'diabetes.cgm_stale');
@@ -290,6 +290,31 @@ describe('a six-hour power cut at a home with a CGM, an oximeter and a meter', (
     // No status after 00:49: offline from 00:59 (last heard of at 00:49, so the alert at
     // 01:19); the CGM's silence (from 00:45) waits.
     expect(run.emissions.map((e) => line(e))).toEqual(['01:19 fired general.gateway_offline']);
+  });
+
+  it('does not raise an outage again after a clinician closed its alert', () => {
+    const closeOffline: Action = (state, now) =>
+      resolve(
+        state,
+        {
+          alertId: alertOf(state, 'general.gateway_offline').alertId,
+          by: 'nurse.amina',
+          note: 'called the family: power cut',
+        },
+        now,
+      );
+    const run = simulate(engineWith([plan], '00:00'), {
+      from: '00:00',
+      to: '03:00',
+      readings: home('00:00', '01:00'),
+      actions: { ...onlineEveryMinute('00:00', '01:00'), '01:00': status(false), '01:40': closeOffline },
+    });
+    expect(run.emissions.map((e) => line(e, { values: false }))).toEqual([
+      '01:30 fired general.gateway_offline',
+      '01:40 resolved general.gateway_offline',
+    ]);
+    // And the patient's state settles: a tick changes nothing.
+    expect(tick(run.state, at('03:01')).state.patients['p-001']).toBe(run.state.patients['p-001']);
   });
 
   it('does not let a stuck spool hide a silent CGM for more than 30 minutes', () => {

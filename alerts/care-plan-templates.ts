@@ -188,7 +188,7 @@ const monitoringInterrupted: RuleInput[] = [
   {
     ...FAULTS,
     id: 'general.spo2_unmonitored',
-    title: 'SpO2 cannot be monitored: the oximeter reports faults',
+    title: 'SpO2 cannot be monitored',
     severity: 'warning',
     readings: SPO2,
     source: ['K6', 'K14', 'K15', 'PROJECT'],
@@ -196,7 +196,7 @@ const monitoringInterrupted: RuleInput[] = [
   {
     ...FAULTS,
     id: 'general.pulse_unmonitored',
-    title: 'Pulse cannot be monitored: the device reports faults',
+    title: 'Pulse cannot be monitored',
     severity: 'info',
     readings: PULSE,
     source: ['K6', 'K14', 'K15', 'PROJECT'],

@@ -452,7 +452,7 @@ describe('monitoring interrupted (general.spo2_unmonitored)', () => {
     expect(
       firedMessage(faults, { start: at('10:00').getTime(), trigger: null }, step.state, 'Asia/Karachi'),
     ).toBe(
-      'SpO2 cannot be monitored: the oximeter reports faults: cannot monitor: ox-1 reports signal_fault since 24 Nov, 15:00 GMT+5, and no reliable SpO2 reading since.',
+      'SpO2 cannot be monitored: ox-1 reports signal_fault since 24 Nov, 15:00 GMT+5, and no reliable SpO2 reading since.',
     );
   });
 

@@ -915,16 +915,18 @@ function clockSchedule(rule: ScheduleRule, state: ScheduleEvaluation, now: numbe
   };
 }
 
-/**
- * Advances the clock: a no-data rule fires when silent too long and clears when data is
- * recent again; an average rule judges its mean again when a day leaves its window.
- * Returns the same state object when nothing changed.
- */
 /** A home gateway of the patient's that is offline, since when (the engine's view of its status). */
 export interface OfflineGateway {
   gatewayId: string;
   since: number;
 }
+
+/**
+ * Advances the clock: a no-data rule fires when silent too long (or its gateway is offline,
+ * or its device only faulty) and clears when data is recent again; an average rule judges
+ * its mean again when a day leaves its window; a schedule rule sees a time missed.
+ * Returns the same state object when nothing changed.
+ */
 
 export function evaluateClock(
   rule: Rule,
@@ -953,17 +955,19 @@ function clockGateway(
   offline: readonly OfflineGateway[],
 ): EvaluationStep {
   const first = [...offline].sort((a, b) => a.since - b.since)[0];
-  if (!state.episode && first && now - first.since >= rule.silentMinutes * MINUTE_MS) {
+  // An outage already alerted on (a clinician closed its alert) is not raised again.
+  const known = first !== undefined && state.gateway?.since === first.since;
+  if (!state.episode && first && !known && now - first.since >= rule.silentMinutes * MINUTE_MS) {
     const episode = { start: first.since, trigger: null };
     return {
       state: { ...state, episode, gateway: { id: first.gatewayId, since: first.since } },
       transition: { type: 'fired', episodeStart: episode.start, trigger: null },
     };
   }
-  if (state.episode && !first) {
+  if (!first && (state.episode || state.gateway)) {
     return {
       state: { ...state, episode: null, gateway: null },
-      transition: { type: 'cleared', at: now, reading: null },
+      transition: state.episode ? { type: 'cleared', at: now, reading: null } : null,
     };
   }
   return { state, transition: null };

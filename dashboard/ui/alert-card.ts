@@ -105,7 +105,7 @@ export function renderAlertCard(alert: Alert, o: AlertCardOptions): HTMLElement 
       h(
         'p',
         { class: 'alert-late' },
-        'Arrived late, while the gateway was offline: for review, nobody was paged.',
+        'Arrived late (a gateway offline, or the server restarting): for review, nobody was paged.',
       ),
     alert.message && h('p', { class: 'alert-message' }, alert.message),
     h('p', { class: 'alert-status' }, alertStatusText(alert, o.nowMs)),
