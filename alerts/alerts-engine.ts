@@ -496,6 +496,8 @@ export interface GatewayStatusInput {
   spooled: number;
   /** When the status arrived. */
   at: Date;
+  /** Since when the gateway has been online (or offline), when known better than `at` (a rebuild). */
+  since?: Date;
   /** The patients the gateway serves now. */
   patientIds: readonly string[];
 }
@@ -514,7 +516,7 @@ function linkPatients(
     const p = touched[patientId] ?? copyPatient(original);
     const prior = p.gateways[status.gatewayId];
     if (served.has(patientId)) {
-      const since = prior && prior.online === status.online ? prior.since : at;
+      const since = prior && prior.online === status.online ? prior.since : (status.since?.getTime() ?? at);
       p.gateways[status.gatewayId] = { online: status.online, since, statusAt: at, spooled: status.spooled };
     } else {
       delete p.gateways[status.gatewayId];

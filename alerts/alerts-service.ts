@@ -85,8 +85,12 @@ const REPLAY_CHUNK = 200;
  */
 const REPLAY_MARGIN_MINUTES = 10;
 
-/** A gateway's stored status is looked up this far back at a rebuild (one silent longer is forgotten). */
-const GATEWAY_LOOKBACK_MS = 30 * 24 * 60 * 60_000;
+/**
+ * A gateway's stored status is looked up this far back at a rebuild: one silent longer is
+ * forgotten (its patients' devices are then simply silent). Two days of once-a-minute
+ * statuses per gateway is what the query scans.
+ */
+const GATEWAY_LOOKBACK_MS = 2 * 24 * 60 * 60_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const RETRY_MAX_MS = 30_000;
@@ -159,17 +163,11 @@ export class AlertsService {
     );
     return gateways.flatMap((g) => {
       const s = stored.get(g.id);
-      return s
-        ? [
-            {
-              gatewayId: g.id,
-              online: s.online,
-              spooled: s.spooled,
-              at: new Date(s.at),
-              patientIds: g.patientIds,
-            },
-          ]
-        : [];
+      if (!s) return [];
+      // Online since before the restart (not just back); offline since its will arrived.
+      const since = new Date(s.online ? 0 : s.at);
+      const { online, spooled } = s;
+      return [{ gatewayId: g.id, online, spooled, at: new Date(s.at), since, patientIds: g.patientIds }];
     });
   }
 

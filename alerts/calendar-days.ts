@@ -46,18 +46,25 @@ function minuteOfDay(time: number, timeZone: string): number {
 }
 const clockFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/** The clinic's clock at `time`, to the minute, written as if it were UTC. */
+function wallClock(time: number, timeZone: string): number {
+  return Date.parse(`${calendarDay(time, timeZone)}T00:00:00Z`) + minuteOfDay(time, timeZone) * 60_000;
+}
+
+const HALF_DAY_MS = DAY_MS / 2;
+
 /**
  * The instant the clinic's clock shows `minutes` after midnight on `day` (a prescribed
- * "07:00"). Found from the zone's offset at that time, checked once more so a day on which
- * the clocks change lands on the right side.
+ * "07:00"), from the zone's offsets half a day either side. In an hour that repeats (clocks
+ * going back) the first of the two; in one that is skipped (clocks going forward) the time
+ * the clocks show after the jump, the same minutes on: 01:30 in London on the day of the
+ * change is 02:30 BST.
  */
 export function localInstant(day: CalendarDay, minutes: number, timeZone: string): number {
   const wall = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
-  let guess = wall;
-  for (let i = 0; i < 2; i++) {
-    const shown =
-      Date.parse(`${calendarDay(guess, timeZone)}T00:00:00Z`) + minuteOfDay(guess, timeZone) * 60_000;
-    guess += wall - shown;
-  }
-  return guess;
+  const offsetAt = (time: number) => wallClock(time, timeZone) - time;
+  const before = wall - offsetAt(wall - HALF_DAY_MS);
+  const after = wall - offsetAt(wall + HALF_DAY_MS);
+  const shown = [before, after].filter((t) => wallClock(t, timeZone) === wall).sort((a, b) => a - b);
+  return shown[0] ?? before;
 }

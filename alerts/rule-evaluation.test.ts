@@ -405,6 +405,16 @@ describe('a measurement schedule (hypertension.bp_schedule, prescribed)', () => 
     expect(new Date(localInstant('2026-10-24', 7 * 60, 'Europe/London')).toISOString()).toBe(
       '2026-10-24T06:00:00.000Z',
     );
+    const instant = (day: string, time: string, zone: string) => {
+      const [h = 0, m = 0] = time.split(':').map(Number);
+      return new Date(localInstant(day, h * 60 + m, zone)).toISOString();
+    };
+    // A repeated hour (clocks back): the first of the two.
+    expect(instant('2026-10-25', '01:30', 'Europe/London')).toBe('2026-10-25T00:30:00.000Z');
+    // A skipped hour (clocks forward): the same minutes after the jump, everywhere alike.
+    expect(instant('2026-03-29', '01:30', 'Europe/London')).toBe('2026-03-29T01:30:00.000Z'); // 02:30 BST
+    expect(instant('2026-03-08', '02:30', 'America/New_York')).toBe('2026-03-08T07:30:00.000Z'); // 03:30 EDT
+    expect(instant('2025-09-07', '00:30', 'America/Santiago')).toBe('2025-09-07T04:30:00.000Z'); // 01:30 -03
   });
 
   it('refuses a schedule whose windows overlap', () => {
