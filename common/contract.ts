@@ -326,7 +326,6 @@ export const RejectionReason = z.enum([
   'unit_mismatch',
   'future_timestamp',
   'past_timestamp',
-  'unknown_patient',
   'patient_not_on_gateway',
   'storage_rejected',
 ]);

@@ -133,11 +133,16 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     },
   );
 
-  /** Loads an alert the user may act on, or refuses (404 unknown, 403 another team's). */
+  /**
+   * Loads an alert the user may act on, or refuses with 404: another team's alert is
+   * answered as an unknown one, so ids tell nothing about other teams' patients.
+   */
   const alertFor = async (request: FastifyRequest, alertId: string): Promise<AlertRecord> => {
     const stored = await loadStoredAlert(o.records, alertId);
-    if (!stored) throw new RequestRefused(404, `alert '${alertId}' does not exist`);
-    await requirePatient(request, stored.record.patientId);
+    const visible = stored
+      ? await isInCareTeamOf(o.records, currentUser(request).id, stored.record.patientId)
+      : false;
+    if (!stored || !visible) throw new RequestRefused(404, `alert '${alertId}' does not exist`);
     return stored.record;
   };
   const answer = async (alertId: string) => {

@@ -8,7 +8,7 @@ import { secretMatches } from '../records/gateway-credentials.ts';
 import { type GatewayAuthRecord, gatewayAuthRecord } from '../records/gateways.ts';
 import type { SqlClient } from '../records/records-db.ts';
 
-export type PatientCheck = 'ok' | 'unknown_patient' | 'patient_not_on_gateway';
+export type PatientCheck = 'ok' | 'patient_not_on_gateway';
 
 export class GatewayDirectory {
   private readonly cache = new Map<string, { record: GatewayAuthRecord | undefined; loadedAt: number }>();
@@ -44,24 +44,15 @@ export class GatewayDirectory {
     return (await this.record(gatewayId))?.patientIds ?? new Set();
   }
 
-  /** For each distinct patient id: may this gateway send readings for it, and if not, why. */
+  /**
+   * For each distinct patient id: may this gateway send readings for it. A patient not on
+   * this gateway is refused alike whether or not the code exists elsewhere: a gateway's
+   * answers must not tell which patient codes another clinic or home has.
+   */
   async checkPatients(gatewayId: string, patientIds: Iterable<string>): Promise<Map<string, PatientCheck>> {
     const served = await this.patientsOf(gatewayId);
     const result = new Map<string, PatientCheck>();
-    const strangers: string[] = [];
-    for (const id of new Set(patientIds)) {
-      if (served.has(id)) result.set(id, 'ok');
-      else strangers.push(id);
-    }
-    if (strangers.length) {
-      const known = new Set(
-        (await this.db.query<{ id: string }>('SELECT id FROM patients WHERE id = ANY($1)', [strangers])).map(
-          (r) => r.id,
-        ),
-      );
-      for (const id of strangers)
-        result.set(id, known.has(id) ? 'patient_not_on_gateway' : 'unknown_patient');
-    }
+    for (const id of new Set(patientIds)) result.set(id, served.has(id) ? 'ok' : 'patient_not_on_gateway');
     return result;
   }
 }

@@ -165,16 +165,13 @@ export class ReadingsIngest {
       result.valid.map((v) => v.reading.patientId),
     );
     const allowed = result.valid.filter((v) => {
-      const check = checks.get(v.reading.patientId) ?? 'unknown_patient';
+      const check = checks.get(v.reading.patientId) ?? 'patient_not_on_gateway';
       if (check === 'ok') return true;
       rejected.push({
         index: v.index,
         readingId: v.reading.id,
         reason: check,
-        detail:
-          check === 'unknown_patient'
-            ? `patient '${v.reading.patientId}' is not registered`
-            : `patient '${v.reading.patientId}' is not registered to gateway '${gatewayId}'`,
+        detail: `patient '${v.reading.patientId}' is not registered to gateway '${gatewayId}'`,
       });
       return false;
     });

@@ -286,6 +286,11 @@ describe('every dashboard API route', () => {
     const unknown = await nurse.send('POST', '/api/alerts/no-such-alert/acknowledge', {});
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ message: "alert 'no-such-alert' does not exist" });
+    // Another team's alert is answered as an unknown one: alert ids tell nothing of other teams' patients.
+    const otherTeam = await login(server.httpUrl, 'dr.sana', DEMO_PASSWORD);
+    const foreign = await otherTeam.send('POST', `/api/alerts/${alertId}/acknowledge`, {});
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ message: `alert '${alertId}' does not exist` });
     // Acting on a resolved alert is a conflict, said plainly.
     await nurse.send('POST', `/api/alerts/${alertId}/resolve`, { note: 'treated' });
     const again = await nurse.send('POST', `/api/alerts/${alertId}/resolve`, { note: 'again' });

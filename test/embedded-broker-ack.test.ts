@@ -282,7 +282,8 @@ describe('ingest through the embedded broker', () => {
     await expect.poll(() => rejections.length).toBe(1);
     expect(rejections[0]?.readings.map((r) => [r.index, r.reason, r.detail])).toEqual([
       [1, 'patient_not_on_gateway', "patient 'P101' is not registered to gateway 'GW100'"],
-      [2, 'unknown_patient', "patient 'P999' is not registered"],
+      // The same answer for a code that exists nowhere: no oracle of other homes' patients.
+      [2, 'patient_not_on_gateway', "patient 'P999' is not registered to gateway 'GW100'"],
     ]);
   });
 

@@ -145,7 +145,7 @@ describe.each(ENGINES)('the records database on $engine', ({ open }) => {
     expect(Object.fromEntries(await directory.checkPatients('GW1', ['P1', 'P2', 'P9']))).toEqual({
       P1: 'ok',
       P2: 'patient_not_on_gateway',
-      P9: 'unknown_patient',
+      P9: 'patient_not_on_gateway',
     });
   });
 
