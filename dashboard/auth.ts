@@ -3,7 +3,7 @@
  * - POST /api/login checks the password (scrypt) and sets `rpm_session`: an http-only,
  *   SameSite=Strict cookie (Secure whenever the request came over HTTPS) holding a random
  *   token whose hash is the session's key in the records database;
- * - failed logins are limited per address and user name (login-throttle.ts), so passwords
+ * - failed logins are limited per address and user name (common/failure-throttle.ts), so passwords
  *   cannot be guessed fast, and a nurse who logs in often is never locked out;
  * - state-changing requests need the CSRF token from GET /api/session in the
  *   `x-csrf-token` header (@fastify/csrf-protection, secret in its own cookie), on top of
@@ -15,13 +15,13 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
+import { FailureThrottle } from '../common/failure-throttle.ts';
 import type { ZodFastify } from '../common/page-security.ts';
 import { text } from '../common/text.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
 import { checkLogin, type Role } from '../records/users.ts';
-import { LoginThrottle } from './login-throttle.ts';
 import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {
@@ -80,7 +80,7 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
       return typeof header === 'string' ? header : undefined;
     },
   });
-  const throttle = new LoginThrottle({
+  const throttle = new FailureThrottle({
     max: o.loginAttempts,
     windowMs: LOGIN_WINDOW_MS,
     now: () => o.now().getTime(),

@@ -11,7 +11,7 @@ import type { SqlClient } from '../records/records-db.ts';
 export type PatientCheck = 'ok' | 'patient_not_on_gateway';
 
 export class GatewayDirectory {
-  private readonly cache = new Map<string, { record: GatewayAuthRecord | undefined; loadedAt: number }>();
+  private readonly cache = new Map<string, { record: GatewayAuthRecord; loadedAt: number }>();
 
   constructor(
     private readonly db: SqlClient,
@@ -19,11 +19,13 @@ export class GatewayDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Only registered gateways are cached: an id from outside that names none leaves nothing behind. */
   private async record(gatewayId: string): Promise<GatewayAuthRecord | undefined> {
     const cached = this.cache.get(gatewayId);
     if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached.record;
     const record = await gatewayAuthRecord(this.db, gatewayId);
-    this.cache.set(gatewayId, { record, loadedAt: this.now() });
+    if (record) this.cache.set(gatewayId, { record, loadedAt: this.now() });
+    else this.cache.delete(gatewayId);
     return record;
   }
 
@@ -33,10 +35,18 @@ export class GatewayDirectory {
   }
 
   async authenticate(gatewayId: string, secret: string): Promise<boolean> {
-    // Always read fresh: a re-issued secret must lock the old one out at once.
+    // Always read fresh: a re-issued secret must lock the old one out at once. Kept only
+    // once it authenticated, so refused connects never grow the cache.
     this.forget(gatewayId);
-    const record = await this.record(gatewayId);
-    return !!record?.secretSha256 && secretMatches(secret, record.secretSha256);
+    const record = await gatewayAuthRecord(this.db, gatewayId);
+    const ok = !!record?.secretSha256 && secretMatches(secret, record.secretSha256);
+    if (ok) this.cache.set(gatewayId, { record, loadedAt: this.now() });
+    return ok;
+  }
+
+  /** Gateways held in the cache (for tests and /metrics: bounded by the registered ones). */
+  get cachedGateways(): number {
+    return this.cache.size;
   }
 
   /** The patients registered to a gateway (empty for an unknown gateway). */

@@ -28,6 +28,7 @@ import {
   type Client,
 } from 'aedes';
 import { topics } from '../common/contract.ts';
+import { FailureThrottle } from '../common/failure-throttle.ts';
 import type { Logger } from '../common/log.ts';
 import type { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import type { ReadingsIngest } from '../ingest/readings-ingest.ts';
@@ -115,11 +116,19 @@ function limitPacketSize(client: Client, maxBytes: number): void {
   };
 }
 
+/**
+ * Refused connects from one address within a minute before it is refused without a lookup.
+ * A gateway with a mistyped secret retries every few seconds and stays below it; a flood
+ * does not. Homes behind one carrier-grade NAT share an address: they share this too.
+ */
+const REFUSED_CONNECTS_PER_MINUTE = 30;
+
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = o.log.child({ component: 'broker' });
   // Compared as SHA-256 digests with timingSafeEqual: equal lengths, no timing hint.
   const subscriberSha256 = o.subscriber && sha256Hex(o.subscriber.password);
   const identities = new WeakMap<Client, MqttIdentity>();
+  const refusals = new FailureThrottle({ max: REFUSED_CONNECTS_PER_MINUTE, windowMs: 60_000, now: Date.now });
   let held = 0;
   /**
    * Aborted when a client goes away: its held publishes stop waiting for room in the write
@@ -138,10 +147,20 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
 
   const authenticate: AuthenticateHandler = (client, username, password, callback) => {
     const secret = password?.toString('utf8') ?? '';
+    const address = client.conn && 'remoteAddress' in client.conn ? String(client.conn.remoteAddress) : '';
     const refuse = (why: string) => {
+      refusals.failed(address);
       log.warn({ clientId: client.id, username }, `connection refused: ${why}`);
       callback(Object.assign(new MqttRefused(client.id, 'connect', why), { returnCode: 4 }), false);
     };
+    // An address that keeps failing is refused before any lookup: a flood of refused
+    // connects costs the records database nothing.
+    if (refusals.waitMs(address) > 0) {
+      return callback(
+        Object.assign(new MqttRefused(client.id, 'connect', 'too many refused connects'), { returnCode: 3 }),
+        false,
+      );
+    }
     if (!username) return refuse('no username');
     if (o.subscriber && subscriberSha256 && username === o.subscriber.username) {
       if (!secretMatches(secret, subscriberSha256)) return refuse('bad credentials');

@@ -142,6 +142,10 @@ describe.each(ENGINES)('the records database on $engine', ({ open }) => {
     expect(await directory.authenticate('GW1', first)).toBe(false);
     expect(await directory.authenticate('GW1', second)).toBe(true);
     expect(await directory.authenticate('GW404', second)).toBe(false);
+    // Refused connects leave nothing behind: the cache holds only gateways that authenticated.
+    const held = directory.cachedGateways;
+    for (let i = 0; i < 500; i++) expect(await directory.authenticate(`intruder-${i}`, 'guess')).toBe(false);
+    expect(directory.cachedGateways).toBe(held);
     expect(Object.fromEntries(await directory.checkPatients('GW1', ['P1', 'P2', 'P9']))).toEqual({
       P1: 'ok',
       P2: 'patient_not_on_gateway',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle } from './login-throttle.ts';
+import { FailureThrottle } from './failure-throttle.ts';
 
-describe('the login throttle', () => {
+describe('the failure throttle', () => {
   const MIN = 60_000;
   let now = 0;
-  const throttle = () => new LoginThrottle({ max: 3, windowMs: 15 * MIN, now: () => now, maxKeys: 2 });
+  const throttle = () => new FailureThrottle({ max: 3, windowMs: 15 * MIN, now: () => now, maxKeys: 2 });
 
   it('refuses a pair after its failures, until the oldest leaves the window', () => {
     now = 0;

@@ -1,11 +1,11 @@
 /**
- * Failed logins per address and user name: after `max` failures within `windowMs` the
- * pair is refused (429) until the oldest of them leaves the window. Only failures count
- * (NIST SP 800-63B §5.2.2 limits failed attempts): a nurse who logs in ten times a shift
- * is never locked out, and a success clears the pair's failures. Memory is bounded: past
- * `maxKeys` pairs the least recently failed is forgotten first.
+ * Failures per key (a login's address and user name, a broker connect's address): after
+ * `max` failures within `windowMs` the key is refused until the oldest of them leaves the
+ * window. Only failures count (NIST SP 800-63B §5.2.2 limits failed attempts): a nurse who
+ * logs in ten times a shift is never locked out, and a success clears the key's failures.
+ * Memory is bounded: past `maxKeys` keys the least recently failed is forgotten first.
  */
-export class LoginThrottle {
+export class FailureThrottle {
   readonly #failures = new Map<string, number[]>();
 
   constructor(private readonly o: { max: number; windowMs: number; now: () => number; maxKeys?: number }) {}
