@@ -20,6 +20,12 @@ export function createIngestMetrics(registry: Registry = new Registry()) {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    deadLettersDropped: new Counter({
+      name: 'rpm_dead_letters_dropped_total',
+      help: 'Dead letters not stored because their gateway exceeded its limit per minute, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     batchSeconds: new Histogram({
       name: 'rpm_influx_batch_seconds',
       help: 'Time to write one batch to InfluxDB, retries included',

@@ -37,6 +37,12 @@ export interface ReadingsIngestOptions {
   /** Readings sampled longer ago than this are refused (`past_timestamp`); default DEFAULT_MAX_READING_AGE_DAYS. */
   maxReadingAgeDays?: number;
   /**
+   * Dead letters stored per gateway and minute (default 120); the rest are counted
+   * (rpm_dead_letters_dropped_total) and logged once a minute, not stored: a gateway sending
+   * garbage in a loop cannot fill the clinic's disk. Its rejections still reach it.
+   */
+  maxDeadLettersPerMinute?: number;
+  /**
    * Called with readings once they are stored (alerts engine, live dashboard feed), for each
    * gateway in the order its messages arrived: a gateway with several messages in flight has
    * them stored at once, and a later one finishing first must not hand its readings on first,
@@ -69,8 +75,12 @@ function wholeMessage(
   return { gatewayId, reason, detail, ref, payload: payload.toString('utf8') };
 }
 
+const DEFAULT_DEAD_LETTERS_PER_MINUTE = 120;
+
 export class ReadingsIngest {
   private lastDeadLetterMs = 0;
+  /** Dead letters stored and dropped this minute, per gateway (registered gateways only reach here). */
+  private readonly deadLetterBudgets = new Map<string, { minute: number; stored: number; dropped: number }>();
   private readonly now: () => Date;
   /** Per gateway: settles once its latest message so far has handed its readings on (or failed). */
   private readonly handoffs = new Map<string, Promise<void>>();
@@ -85,8 +95,36 @@ export class ReadingsIngest {
     return this.lastDeadLetterMs;
   }
 
-  /** Stores dead letters; resolves only once InfluxDB holds every one of them. */
-  private async deadLetter(letters: Omit<DeadLetter, 'at'>[], signal?: AbortSignal): Promise<void> {
+  /** The dead letters within their gateway's budget for this minute; the rest are counted and dropped. */
+  private withinBudget(letters: Omit<DeadLetter, 'at'>[]): Omit<DeadLetter, 'at'>[] {
+    const limit = this.o.maxDeadLettersPerMinute ?? DEFAULT_DEAD_LETTERS_PER_MINUTE;
+    const minute = Math.floor(this.now().getTime() / 60_000);
+    return letters.filter((letter) => {
+      let budget = this.deadLetterBudgets.get(letter.gatewayId);
+      if (budget?.minute !== minute) {
+        budget = { minute, stored: 0, dropped: 0 };
+        this.deadLetterBudgets.set(letter.gatewayId, budget);
+      }
+      if (budget.stored < limit) {
+        budget.stored++;
+        return true;
+      }
+      budget.dropped++;
+      this.o.metrics.deadLettersDropped.inc({ reason: letter.reason });
+      if (budget.dropped === 1) {
+        this.o.log.warn(
+          { gatewayId: letter.gatewayId, limit },
+          'dead letters beyond the limit this minute: counted, not stored',
+        );
+      }
+      return false;
+    });
+  }
+
+  /** Stores dead letters (within their gateway's budget); resolves only once InfluxDB holds every one stored. */
+  private async deadLetter(all: Omit<DeadLetter, 'at'>[], signal?: AbortSignal): Promise<void> {
+    const letters = this.withinBudget(all);
+    if (letters.length === 0) return;
     const outcomes = await this.o.batcher.submit(
       letters.map((d) => deadLetterToLine({ ...d, at: this.deadLetterTime() })),
       signal,

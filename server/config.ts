@@ -242,8 +242,13 @@ export const ServerConfig = z
          * dead-lettered (`past_timestamp`): a device whose clock was reset.
          */
         maxReadingAgeDays: positiveInt().max(3650).default(DEFAULT_MAX_READING_AGE_DAYS),
+        /**
+         * RPM_INGEST_MAX_DEAD_LETTERS_PER_MINUTE: dead letters stored per gateway and minute; the
+         * rest are counted on /metrics (rpm_dead_letters_dropped_total), not stored.
+         */
+        maxDeadLettersPerMinute: positiveInt().max(100_000).default(120),
       })
-      .default({ maxReadingAgeDays: DEFAULT_MAX_READING_AGE_DAYS }),
+      .default({ maxReadingAgeDays: DEFAULT_MAX_READING_AGE_DAYS, maxDeadLettersPerMinute: 120 }),
     alerts: z
       .strictObject({
         /** RPM_ALERTS_TICK_SECONDS: how often silences, escalations and no-data rules are checked. */

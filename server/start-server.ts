@@ -248,6 +248,7 @@ export async function startServer(
     metrics,
     now,
     maxReadingAgeDays: config.ingest.maxReadingAgeDays,
+    maxDeadLettersPerMinute: config.ingest.maxDeadLettersPerMinute,
     log: log.child({ component: 'ingest' }),
     onStored: (readings, gatewayId) => {
       for (const listener of storedListeners) listener(readings, gatewayId);
