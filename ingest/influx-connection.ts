@@ -51,6 +51,12 @@ export interface InfluxConnection {
   /** Runs InfluxQL and returns the series of the first statement (for GROUP BY tag queries). */
   querySeries(influxql: string): Promise<InfluxSeries[]>;
   ping(): Promise<boolean>;
+  /**
+   * Deletes a measurement's points before a time (InfluxDB 1.x's InfluxQL DELETE);
+   * `unsupported` on 2.x, 3.x and Cloud, whose InfluxQL has no DELETE (their bucket
+   * retention does the job there).
+   */
+  deleteBefore(measurement: string, beforeMs: number): Promise<'deleted' | 'unsupported'>;
 }
 
 function authParams(s: InfluxSettings): URLSearchParams {
@@ -171,6 +177,15 @@ export async function connectInflux(
       return api;
     },
     query: async (influxql) => rowsOf(await runQuery(settings, influxql, 'GET')),
+    async deleteBefore(measurement, beforeMs) {
+      if (!is1x) return 'unsupported';
+      await runQuery(
+        settings,
+        `DELETE FROM ${quoteIdent(measurement)} WHERE time < ${Math.floor(beforeMs)}ms`,
+        'POST',
+      );
+      return 'deleted';
+    },
     querySeries: (influxql) => runQuery(settings, influxql, 'GET'),
     async ping() {
       try {

@@ -247,8 +247,14 @@ export const ServerConfig = z
          * rest are counted on /metrics (rpm_dead_letters_dropped_total), not stored.
          */
         maxDeadLettersPerMinute: positiveInt().max(100_000).default(120),
+        /** RPM_INGEST_DEAD_LETTER_RETENTION_DAYS: dead letters older than this are deleted (InfluxDB 1.x; hourly). */
+        deadLetterRetentionDays: positiveInt().max(3650).default(30),
       })
-      .default({ maxReadingAgeDays: DEFAULT_MAX_READING_AGE_DAYS, maxDeadLettersPerMinute: 120 }),
+      .default({
+        maxReadingAgeDays: DEFAULT_MAX_READING_AGE_DAYS,
+        maxDeadLettersPerMinute: 120,
+        deadLetterRetentionDays: 30,
+      }),
     alerts: z
       .strictObject({
         /** RPM_ALERTS_TICK_SECONDS: how often silences, escalations and no-data rules are checked. */

@@ -17,6 +17,7 @@ import { isClinicallyReliable, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { registerDashboard } from '../dashboard/dashboard-app.ts';
 import { LiveFeed } from '../dashboard/live-feed.ts';
+import { startDeadLetterRetention } from '../ingest/dead-letter-retention.ts';
 import { startExternalSubscriber } from '../ingest/external-broker-subscriber.ts';
 import { GatewayDirectory } from '../ingest/gateway-directory.ts';
 import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
@@ -157,6 +158,12 @@ export async function startServer(
     'InfluxDB connected',
   );
 
+  const deadLetterRetention = startDeadLetterRetention({
+    influx,
+    retentionDays: config.ingest.deadLetterRetentionDays,
+    now,
+    log: log.child({ component: 'ingest' }),
+  });
   const metrics = createIngestMetrics();
   const batcher = new WriteBatcher(
     influx,
@@ -354,6 +361,7 @@ export async function startServer(
       // Stop taking new work, store what was accepted (releasing held PUBACKs), evaluate
       // and notify what was stored, then disconnect.
       await brokerSide.stopAccepting();
+      deadLetterRetention.close();
       await app.close();
       await batcher.close();
       await alerts.close();

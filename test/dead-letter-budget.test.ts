@@ -8,6 +8,8 @@ import { RejectionMessage, topics } from '../common/contract.ts';
 import type { RunningServer } from '../server/start-server.ts';
 import { connectGateway, registerGateway, startTestServer, uniqueDatabase } from './helpers.ts';
 
+const DAY = 86_400_000;
+
 describe('the dead-letter budget of a gateway', () => {
   let server: RunningServer;
   let gateway: MqttClient;
@@ -51,4 +53,35 @@ describe('the dead-letter budget of a gateway', () => {
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/rpm_dead_letters_dropped_total\{reason="out_of_range"\} 15/);
   });
+});
+
+describe('the retention of dead letters', () => {
+  it('deletes dead letters older than the retention when the server starts, and keeps the newer', async () => {
+    const database = uniqueDatabase('dead_letter_retention');
+    let clockMs = Date.parse('2026-11-01T08:00:00Z');
+    const clock = { now: () => new Date(clockMs) };
+    const settings = { ingest: { maxReadingAgeDays: 3650, deadLetterRetentionDays: 30 } };
+    const first = await startTestServer(database, settings, clock);
+    const secret = await registerGateway(first.records, 'GW-OLD', ['P-OLD']);
+    const gateway = await connectGateway(first.mqttPort, 'GW-OLD', secret);
+    for (const days of [0, 20]) {
+      clockMs = Date.parse('2026-11-01T08:00:00Z') + days * DAY;
+      await gateway.publishAsync(topics.readings('GW-OLD'), `not json, day ${days}`, { qos: 1 });
+    }
+    await gateway.endAsync();
+    const letters = async (server: RunningServer) =>
+      (await server.influx.query("SELECT detail FROM dead_letter WHERE gateway = 'GW-OLD'")).map(
+        (r) => r.time,
+      );
+    expect(await letters(first)).toHaveLength(2);
+    await first.close();
+    // 31 days after the first: it goes, the one from day 20 stays.
+    clockMs = Date.parse('2026-11-01T08:00:00Z') + 31 * DAY;
+    const second = await startTestServer(database, settings, clock);
+    try {
+      await expect.poll(() => letters(second)).toEqual([Date.parse('2026-11-01T08:00:00Z') + 20 * DAY]);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
 });

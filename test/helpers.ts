@@ -41,7 +41,7 @@ export function testServerConfig(database: string, overrides: Record<string, unk
     influx: { url: influxUrl(), database, flushMs: 20 },
     // The tests' traces are dated in November 2026; a server on the real clock must still
     // take them in years to come (the 90-day default is tested in common/contract.test.ts).
-    ingest: { maxReadingAgeDays: 3650, maxDeadLettersPerMinute: 120 },
+    ingest: { maxReadingAgeDays: 3650, maxDeadLettersPerMinute: 120, deadLetterRetentionDays: 3650 },
     ...overrides,
   });
 }
