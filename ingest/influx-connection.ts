@@ -83,6 +83,11 @@ export function quoteString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** A query (a screen's, a rebuild's) that InfluxDB has not answered in this long fails, naming why. */
+const QUERY_TIMEOUT_MS = 15_000;
+/** /ping is answered at once by a working InfluxDB; one that takes longer counts as unreachable. */
+const PING_TIMEOUT_MS = 800;
+
 async function runQuery(
   s: InfluxSettings,
   influxql: string,
@@ -98,8 +103,19 @@ async function runQuery(
   const init: RequestInit = { method, headers: headers(s) };
   if (method === 'POST') init.body = params;
   else for (const [key, value] of params) url.searchParams.set(key, value);
-  const res = await fetch(url, init);
-  const text = await res.text();
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+    text = await res.text();
+  } catch (err) {
+    // A hung InfluxDB (stopped, overloaded) answers nothing: say so, rather than wait for ever.
+    const why =
+      (err as Error).name === 'TimeoutError'
+        ? `no answer within ${QUERY_TIMEOUT_MS / 1000} s`
+        : (err as Error).message;
+    throw new InfluxQueryError(influxql, 0, why);
+  }
   if (!res.ok) throw new InfluxQueryError(influxql, res.status, text.slice(0, 500));
   const body = JSON.parse(text) as {
     results?: { error?: string; series?: InfluxSeries[] }[];
@@ -189,7 +205,11 @@ export async function connectInflux(
     querySeries: (influxql) => runQuery(settings, influxql, 'GET'),
     async ping() {
       try {
-        return (await fetch(`${settings.url}/ping`)).status === 204;
+        // Within the second /health has to answer in.
+        return (
+          (await fetch(`${settings.url}/ping`, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })).status ===
+          204
+        );
       } catch {
         return false;
       }

@@ -489,10 +489,12 @@ describe('alerts through the real pipeline', () => {
     await live([mmol(150, 8), mmol(155, 7.5)]);
     await settle('P-2009', ['diabetes.hyper_l2 fired', 'diabetes.hyper_l2 resolved']);
     await live([175, 190, 205, 220, 235].map((minute) => cgm('P-2009', start, minute, 58)));
+    // Fired at 190 (15 min below 70), reminded 30 min later while nobody acknowledges it.
     await settle('P-2009', [
       'diabetes.hyper_l2 fired',
       'diabetes.hyper_l2 resolved',
       'diabetes.hypo_l1 fired',
+      'diabetes.hypo_l1 renotified',
     ]);
   });
 
