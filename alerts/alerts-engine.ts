@@ -4,13 +4,13 @@
  * events to deliver. No I/O and no clock: every step receives `now`.
  *
  * Persistence and restart (the caller's part):
- * - After each step, persist the state in the same transaction as the events it
- *   returned; `restoreEngine(json)` validates and brings it back. Readings replayed after
- *   a restore that the state has already seen change nothing (each rule ignores readings
- *   no newer than the newest it evaluated). Each step returns a new state object but
- *   keeps the object of every patient it did not change (`tick`) or had no reading for
- *   (`ingest`), so the caller can persist per patient what changed, by identity.
- * - Without a usable snapshot, `rebuildEngine` starts from the care plans, the persisted
+ * - After each step, persist the alerts and events it returned in the same transaction.
+ *   Each step returns a new state object but keeps the object of every patient it did not
+ *   change (`tick`) or had no reading for (`ingest`), so the caller persists per patient
+ *   what changed, by identity. The evaluation state itself is not persisted: everything in
+ *   it can be rebuilt (decided: a snapshot would be a second source of truth to keep in
+ *   step with the records, and the rebuild below is tested at every point of an episode).
+ * - At a restart, `rebuildEngine` starts from the care plans, the persisted
  *   alerts (active ones and those resolved within the replay window) and silences; then
  *   `ingest` the readings since `replayFrom(plans, now)` (from InfluxDB) and `tick`.
  *   Known alerts are neither fired again nor lost: an active alert keeps its id and can
@@ -165,11 +165,6 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function createEngine(policy: AlertPolicyInput = {}): EngineState {
   return { version: 1, policy: AlertPolicy.parse(policy), patients: {}, households: {} };
-}
-
-/** Validates a state persisted with JSON.stringify. */
-export function restoreEngine(json: unknown): EngineState {
-  return parseOrThrow(EngineState, json);
 }
 
 // ---------------------------------------------------------------------------

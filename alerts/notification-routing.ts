@@ -78,7 +78,6 @@ export const RoutingConfig = z
     }
   });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
-export type RoutingConfigInput = z.input<typeof RoutingConfig>;
 
 /** One event to send on one channel to one recipient (the notification log's unit). */
 export const Delivery = z.strictObject({

@@ -315,7 +315,6 @@ export const ReadingsBatchEnvelope = z.strictObject({
   sentAt: UtcTimestamp,
   readings: z.array(z.unknown()).min(1).max(MAX_READINGS_PER_BATCH),
 });
-export type ReadingsBatch = { gatewayId: string; sentAt: string; readings: ReadingInput[] };
 
 export const RejectionReason = z.enum([
   'bad_json',

@@ -98,12 +98,6 @@ export async function listUsers(db: SqlClient): Promise<User[]> {
   return (await db.query<UserRow>('SELECT * FROM users ORDER BY id')).map(toUser);
 }
 
-export async function getUser(db: SqlClient, id: string): Promise<User> {
-  const [row] = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
-  if (!row) throw new RecordNotFoundError('user', id);
-  return toUser(row);
-}
-
 export async function countAdmins(db: SqlClient): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active",
