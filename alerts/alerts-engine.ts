@@ -322,6 +322,30 @@ function checkClock(state: EngineState, p: PatientAlertState, now: number, out: 
 // ---------------------------------------------------------------------------
 // Readings and the clock
 
+/** Readings by sample time (then id, so equal times keep one order), each with its time parsed once. */
+function inTimeOrder(readings: readonly Reading[]): { reading: Reading; time: number }[] {
+  return readings
+    .map((reading) => ({ reading, time: Date.parse(reading.time) }))
+    .sort(
+      (a, b) => a.time - b.time || (a.reading.id < b.reading.id ? -1 : a.reading.id > b.reading.id ? 1 : 0),
+    );
+}
+
+/** One reading through one of the patient's rules: its step, its alert, and a late alert it shows still going on. */
+function feedReading(
+  state: EngineState,
+  p: PatientAlertState,
+  rule: Rule,
+  reading: Reading,
+  now: number,
+  out: AlertEmission[],
+): void {
+  const evaluation = p.evaluations[rule.id];
+  if (evaluation === undefined) return;
+  applyStep(state, p, rule, evaluateReading(rule, evaluation, reading, state.policy.timeZone), now, out);
+  pageIfStillGoing(state, p, rule, reading, now, out);
+}
+
 /** The patient's online gateways were heard from at `now` (a reading came through). */
 function heardFrom(p: PatientAlertState, now: number): void {
   for (const [gatewayId, link] of Object.entries(p.gateways)) {
@@ -351,26 +375,16 @@ export function ingestChanges(
 ): PatientChanges {
   const nowMs = now.getTime();
   const lateBefore = pagingFrom(state, nowMs);
-  const ordered = readings
-    .map((reading) => ({ reading, time: Date.parse(reading.time) }))
-    .sort(
-      (a, b) => a.time - b.time || (a.reading.id < b.reading.id ? -1 : a.reading.id > b.reading.id ? 1 : 0),
-    );
   const touched = new Map<string, PatientAlertState>();
   const emissions: AlertEmission[] = [];
   const outOfOrder: OutOfOrder[] = [];
-  for (const { reading } of ordered) {
+  for (const { reading, time } of inTimeOrder(readings)) {
     const original = state.patients[reading.patientId];
     if (original === undefined) continue;
     const p = touched.get(reading.patientId) ?? copyPatient(original);
     touched.set(reading.patientId, p);
-    if (arrival === 'live') {
-      // A live reading taken before the paging window is a backlog arriving: the home catches up.
-      if (Date.parse(reading.time) < lateBefore) p.lateReadingsAt = nowMs;
-      // And a reading is a sign of life of the gateway it came through (one that sends its
-      // status only when it connects is not offline while its readings flow).
-      heardFrom(p, nowMs);
-    }
+    // A live reading taken before the paging window is a backlog arriving: the home catches up.
+    if (arrival === 'live' && time < lateBefore) p.lateReadingsAt = nowMs;
     for (const rule of p.rules) {
       const evaluation = p.evaluations[rule.id];
       if (evaluation === undefined || !considersReading(rule, reading)) continue;
@@ -378,11 +392,12 @@ export function ingestChanges(
         noteOutOfOrder(outOfOrder, reading, rule.id);
         continue;
       }
-      const step = evaluateReading(rule, evaluation, reading, state.policy.timeZone);
-      applyStep(state, p, rule, step, nowMs, emissions);
-      pageIfStillGoing(state, p, rule, reading, nowMs, emissions);
+      feedReading(state, p, rule, reading, nowMs, emissions);
     }
   }
+  // Live readings are a sign of life of the gateways they came through (one that sends its
+  // status only when it connects is not offline while its readings flow).
+  if (arrival === 'live') for (const p of touched.values()) heardFrom(p, nowMs);
   for (const p of touched.values()) checkClock(state, p, nowMs, emissions);
   return { patients: Object.fromEntries(touched), emissions, outOfOrder };
 }
@@ -462,22 +477,11 @@ export function reevaluateChanges(
     p.evaluations[rule.id] = alignedWithAlerts(startEvaluation(rule), p.alerts, rule.id);
   }
   const emissions: AlertEmission[] = [];
-  const ordered = [...stored]
-    .filter((r) => r.patientId === late.patientId)
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const reading of ordered) {
+  for (const { reading } of inTimeOrder(stored.filter((r) => r.patientId === late.patientId))) {
     for (const rule of rules) {
-      const evaluation = p.evaluations[rule.id];
-      if (evaluation === undefined || !considersReading(rule, reading)) continue;
-      applyStep(
-        state,
-        p,
-        rule,
-        evaluateReading(rule, evaluation, reading, state.policy.timeZone),
-        nowMs,
-        emissions,
-      );
-      pageIfStillGoing(state, p, rule, reading, nowMs, emissions);
+      if (p.evaluations[rule.id] !== undefined && considersReading(rule, reading)) {
+        feedReading(state, p, rule, reading, nowMs, emissions);
+      }
     }
   }
   checkClock(state, p, nowMs, emissions);

@@ -176,34 +176,37 @@ export class AlertsService {
    * gateway (offline alerts; no-data alerts held while it is offline or catching up).
    */
   onGatewayStatus(status: GatewayStatus, patientIds: readonly string[]): void {
-    void this.enqueue(async () => {
-      await this.ensurePlans(patientIds);
-      const now = this.o.now();
-      const input = {
-        gatewayId: status.gatewayId,
-        online: status.online,
-        spooled: status.spooled ?? 0,
-        at: now,
-        patientIds,
-      };
-      const changes = gatewayStatusChanges(this.state, input, now);
-      await this.commit(changes);
-      this.state = { ...this.state, households: changes.households };
-    }).catch((err: Error) =>
-      this.o.log.error({ err: err.message, gatewayId: status.gatewayId }, 'alerts: gateway status failed'),
+    const { gatewayId, online } = status;
+    this.gatewayStep(gatewayId, patientIds, 'status', (now) =>
+      gatewayStatusChanges(
+        this.state,
+        { gatewayId, online, spooled: status.spooled ?? 0, at: now, patientIds },
+        now,
+      ),
     );
   }
 
   /** The admin changed the patients a gateway serves (see gatewayPatientsChanges). */
   onGatewayPatients(gatewayId: string, patientIds: readonly string[]): void {
+    this.gatewayStep(gatewayId, patientIds, 'patients change', (now) =>
+      gatewayPatientsChanges(this.state, gatewayId, patientIds, now),
+    );
+  }
+
+  /** A step on a gateway's households: its patients' plans first, then the change, committed. */
+  private gatewayStep(
+    gatewayId: string,
+    patientIds: readonly string[],
+    what: string,
+    change: (now: Date) => PatientChanges & { households: EngineState['households'] },
+  ): void {
     void this.enqueue(async () => {
       await this.ensurePlans(patientIds);
-      const now = this.o.now();
-      const changes = gatewayPatientsChanges(this.state, gatewayId, patientIds, now);
+      const changes = change(this.o.now());
       await this.commit(changes);
       this.state = { ...this.state, households: changes.households };
     }).catch((err: Error) =>
-      this.o.log.error({ err: err.message, gatewayId }, 'alerts: gateway patients change failed'),
+      this.o.log.error({ err: err.message, gatewayId }, `alerts: gateway ${what} failed`),
     );
   }
 
