@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, plain data, no servers) and `integration`
+// Three projects: `unit` (pure logic, plain data, no servers), `integration`
 // (real InfluxDB, brokers, browser, SMTP; a private influxd is started once per run
-// by test/global-setup.ts). `npx vitest run --project unit` is the quick loop.
+// by test/global-setup.ts), and `alone` (`*.alone.test.ts`: a load test that measures the
+// server, run after the others so no other test shares the machine with it).
+// `npx vitest run --project unit` is the quick loop.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -21,7 +23,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.alone.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'alone',
+          include: ['test/**/*.alone.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
     ],

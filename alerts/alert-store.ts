@@ -4,10 +4,12 @@
  * snoozes. The engine's rule windows are not stored: they are rebuilt from InfluxDB on
  * start-up (alerts-service.ts).
  */
-import type { AlertEvent } from '../common/contract.ts';
+
+import { z } from 'zod';
+import { AlertEvent } from '../common/contract.ts';
 import type { SqlClient } from '../records/records-db.ts';
-import type { AlertRecord, Silence } from './alert-lifecycle.ts';
-import { CarePlan, type CarePlanInput } from './care-plan.ts';
+import { AlertRecord, type Silence } from './alert-lifecycle.ts';
+import { CarePlan, type CarePlanInput, resolveCarePlan } from './care-plan.ts';
 
 /** Every patient is watched by the general adult template until a doctor sets a care plan. */
 export const DEFAULT_TEMPLATES = ['general_adult'] as const;
@@ -17,6 +19,11 @@ export interface StoredCarePlan {
   /** When monitoring under this plan began. */
   since: Date;
   updatedBy: string | null;
+  /**
+   * Why the stored plan could not be used (written by another version, naming a template
+   * that is gone): the patient is then watched by the default templates, never by no plan.
+   */
+  unreadable?: string;
 }
 
 const defaultPlan = (patientId: string): CarePlan => ({
@@ -33,10 +40,18 @@ interface PlanRow {
   updated_by: string | null;
 }
 
-const toStored = (r: PlanRow): StoredCarePlan =>
-  r.plan
-    ? { plan: CarePlan.parse(r.plan), since: r.updated_at ?? r.created_at, updatedBy: r.updated_by }
-    : { plan: defaultPlan(r.id), since: r.created_at, updatedBy: null };
+function toStored(r: PlanRow): StoredCarePlan {
+  const byDefault = { plan: defaultPlan(r.id), since: r.created_at, updatedBy: null };
+  if (!r.plan) return byDefault;
+  const parsed = CarePlan.safeParse(r.plan);
+  if (!parsed.success) return { ...byDefault, unreadable: z.prettifyError(parsed.error) };
+  try {
+    resolveCarePlan(parsed.data);
+  } catch (err) {
+    return { ...byDefault, unreadable: (err as Error).message };
+  }
+  return { plan: parsed.data, since: r.updated_at ?? r.created_at, updatedBy: r.updated_by };
+}
 
 const SELECT_PLANS = `SELECT p.id, p.created_at, c.plan, c.updated_at, c.updated_by
   FROM patients p LEFT JOIN care_plans c ON c.patient_id = p.id`;
@@ -116,6 +131,16 @@ export interface StoredAlert {
   events: AlertEvent[];
 }
 
+/**
+ * Stored alerts and events as the engine defines them; a row that does not validate
+ * (another version's, edited by hand) is left out of the screens rather than breaking them
+ * for everyone (the engine's rebuild logs it, see alerts-service.ts).
+ */
+const readable = <T>(schema: z.ZodType<T>, value: unknown): T[] => {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? [parsed.data] : [];
+};
+
 /** Alerts of these patients: `active` (not resolved) or `recent` (fired in the last `days`). */
 export async function listStoredAlerts(
   db: SqlClient,
@@ -124,34 +149,43 @@ export async function listStoredAlerts(
   since: Date,
 ): Promise<StoredAlert[]> {
   if (!patientIds.length) return [];
-  const rows = await db.query<{ record: AlertRecord; display_name: string }>(
-    `SELECT a.record, p.display_name FROM alerts a JOIN patients p ON p.id = a.patient_id
+  const rows = (
+    await db.query<{ record: unknown; display_name: string }>(
+      `SELECT a.record, p.display_name FROM alerts a JOIN patients p ON p.id = a.patient_id
      WHERE a.patient_id = ANY($1) AND ${scope === 'active' ? "a.state <> 'resolved'" : 'a.fired_at >= $2'}
      ORDER BY a.fired_at DESC LIMIT 500`,
-    scope === 'active' ? [patientIds] : [patientIds, since],
-  );
+      scope === 'active' ? [patientIds] : [patientIds, since],
+    )
+  ).flatMap((r) => readable(AlertRecord, r.record).map((record) => ({ record, name: r.display_name })));
   const events = rows.length
-    ? await db.query<{ alert_id: string; event: AlertEvent }>(
+    ? await db.query<{ alert_id: string; event: unknown }>(
         'SELECT alert_id, event FROM alert_events WHERE alert_id = ANY($1) ORDER BY at, event_id',
         [rows.map((r) => r.record.alertId)],
       )
     : [];
   return rows.map((r) => ({
     record: r.record,
-    patientName: r.display_name,
-    events: events.filter((e) => e.alert_id === r.record.alertId).map((e) => e.event),
+    patientName: r.name,
+    events: events
+      .filter((e) => e.alert_id === r.record.alertId)
+      .flatMap((e) => readable(AlertEvent, e.event)),
   }));
 }
 
 export async function loadStoredAlert(db: SqlClient, alertId: string): Promise<StoredAlert | undefined> {
-  const [first] = await db.query<{ record: AlertRecord; display_name: string }>(
+  const [first] = await db.query<{ record: unknown; display_name: string }>(
     'SELECT a.record, p.display_name FROM alerts a JOIN patients p ON p.id = a.patient_id WHERE a.alert_id = $1',
     [alertId],
   );
-  if (!first) return undefined;
-  const events = await db.query<{ event: AlertEvent }>(
+  const [record] = readable(AlertRecord, first?.record);
+  if (!first || !record) return undefined;
+  const events = await db.query<{ event: unknown }>(
     'SELECT event FROM alert_events WHERE alert_id = $1 ORDER BY at, event_id',
     [alertId],
   );
-  return { record: first.record, patientName: first.display_name, events: events.map((e) => e.event) };
+  return {
+    record,
+    patientName: first.display_name,
+    events: events.flatMap((e) => readable(AlertEvent, e.event)),
+  };
 }

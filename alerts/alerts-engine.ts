@@ -147,21 +147,7 @@ export class AlertActionError extends Error {
   }
 }
 
-/** A persisted engine state or alert list that does not validate. */
-export class EngineStateError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Alerts engine state refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'EngineStateError';
-  }
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new EngineStateError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-}
 
 export function createEngine(policy: AlertPolicyInput = {}): EngineState {
   return { version: 1, policy: AlertPolicy.parse(policy), patients: {}, households: {} };
@@ -833,6 +819,26 @@ export interface RebuildInput {
   silences: readonly unknown[];
   /** Start of the readings about to be replayed (see replayFrom). */
   replayFrom: Date;
+  /**
+   * Told of a stored alert or silence that does not validate (written by another version,
+   * edited by hand): it is left out and the rebuild goes on, so one bad row never keeps the
+   * server from starting.
+   */
+  onUnreadable: (what: 'alert' | 'silence', row: unknown, problem: string) => void;
+}
+
+/** The rows that validate; each one that does not is reported and left out. */
+function readableRows<T>(
+  schema: z.ZodType<T>,
+  rows: readonly unknown[],
+  report: (row: unknown, problem: string) => void,
+): T[] {
+  return rows.flatMap((row) => {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) return [parsed.data];
+    report(row, z.prettifyError(parsed.error));
+    return [];
+  });
 }
 
 /**
@@ -872,8 +878,10 @@ function alignedWithAlerts(
  * within that window (a clinician's resolution starts a new silence, which fires again).
  */
 export function rebuildEngine(input: RebuildInput): EngineState {
-  const alerts = parseOrThrow(z.array(AlertRecord), input.alerts);
-  const silences = parseOrThrow(z.array(Silence), input.silences);
+  const alerts = readableRows(AlertRecord, input.alerts, (row, why) => input.onUnreadable('alert', row, why));
+  const silences = readableRows(Silence, input.silences, (row, why) =>
+    input.onUnreadable('silence', row, why),
+  );
   const empty = createEngine(input.policy);
   const planned: Record<string, PatientAlertState> = {};
   for (const plan of input.carePlans) {

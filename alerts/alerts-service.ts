@@ -6,13 +6,23 @@
  * - One step at a time (a queue): each step's alert records, events, snoozes and
  *   notification deliveries are written in ONE transaction before anyone hears of them;
  *   the live feed and the notification dispatcher go after the commit.
- * - Start-up: the engine is rebuilt from the care plans, the stored alerts and snoozes,
- *   and a replay of recent readings from InfluxDB (each metric as far back as its rules
- *   look), so a restart in the middle of a sustained condition still fires on time, and
- *   an alert already fired is neither fired again nor forgotten.
- * - A write that fails (database down) is retried until it succeeds: the steps are
- *   idempotent, and later steps wait behind it.
+ * - Start-up, in two parts: from the records database alone (care plans, stored alerts
+ *   and snoozes: the worklist and clinicians' actions work at once, even while InfluxDB is
+ *   down), then, once InfluxDB answers (`watchReadings`), again with a replay of recent
+ *   readings (each metric as far back as its rules look), so a restart in the middle of a
+ *   sustained condition still fires on time, and an alert already fired is neither fired
+ *   again nor forgotten. The clock starts after the replay.
+ * - A write that fails for a passing reason (database down) is retried until it succeeds:
+ *   the steps are idempotent, and later steps wait behind it; /health says so meanwhile.
+ * - No poison step: a write the database refuses for good (a value it cannot take) is
+ *   split by patient, the other patients' changes are stored, and the refused patient's
+ *   step is left out, logged with its reason and shown on /health until a later step of
+ *   that patient is stored.
+ * - A shutdown ends the waiting of a retried step; what it held is done again from the
+ *   durable state (InfluxDB's readings, the records) at the next start.
  */
+
+import { retryWithBackoff } from '../common/backoff.ts';
 import { type AlertEvent, type GatewayStatus, MAX_CLOCK_SKEW_MS, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { METRICS, type Metric } from '../common/metrics.ts';
@@ -22,6 +32,7 @@ import { storedReadings } from '../ingest/readings-storage.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import { listCareTeams } from '../records/care-teams.ts';
 import { listGateways } from '../records/gateways.ts';
+import { isTransientDatabaseError } from '../records/record-errors.ts';
 import type { RecordsDb, SqlClient } from '../records/records-db.ts';
 import type { AlertEmission, AlertPolicyInput, AlertRecord, Silence } from './alert-lifecycle.ts';
 import {
@@ -44,6 +55,7 @@ import {
   gatewayStatusChanges,
   ingestChanges,
   type OutOfOrder,
+  type PatientAlertState,
   type PatientChanges,
   rebuildEngine,
   reevaluateChanges,
@@ -93,7 +105,13 @@ const REPLAY_MARGIN_MINUTES = 10;
 const GATEWAY_LOOKBACK_MS = 2 * 24 * 60 * 60_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-const RETRY_MAX_MS = 30_000;
+const RETRY = { initialMs: 500, maxMs: 30_000 };
+
+/** A step the records database could not take: since when, and why. */
+export interface StepFailure {
+  since: Date;
+  reason: string;
+}
 
 export class AlertsService {
   private state: EngineState;
@@ -104,6 +122,11 @@ export class AlertsService {
   private drainQueued = false;
   private overflowed = false;
   private readonly teams = new Map<string, { teams: CareTeam[]; at: number }>();
+  private readonly closing = new AbortController();
+  /** A step being retried through an outage of the records database. */
+  private retrying: StepFailure | undefined;
+  /** Patients whose last step the database refused for good (see commit). */
+  private readonly refused = new Map<string, StepFailure>();
 
   private constructor(
     private readonly o: AlertsServiceOptions,
@@ -112,12 +135,29 @@ export class AlertsService {
     this.state = state;
   }
 
-  /** Rebuilds the engine from the records and InfluxDB, then starts the clock. */
+  /**
+   * Builds the engine from the records database: care plans, stored alerts and snoozes. It
+   * serves the worklist and clinicians' actions; readings and the clock wait for
+   * `watchReadings`.
+   */
   static async start(o: AlertsServiceOptions): Promise<AlertsService> {
     const service = new AlertsService(o, createEngine(o.policy));
-    await service.enqueue(() => service.rebuild());
-    service.timer = setInterval(() => service.tick(), o.tickMs);
+    await service.enqueue(() => service.rebuild('records only'));
     return service;
+  }
+
+  /**
+   * InfluxDB answers: the engine is rebuilt again with the recent stored readings, then the
+   * clock starts. Retried while InfluxDB or the records fail, until the service closes.
+   */
+  async watchReadings(): Promise<void> {
+    await retryWithBackoff(() => this.enqueue(() => this.rebuild('with readings')), {
+      ...RETRY,
+      signal: this.closing.signal,
+      onFailure: (err, retryInMs) =>
+        this.o.log.error({ err: (err as Error).message, retryInMs }, 'alerts: rebuild failed; retrying'),
+    });
+    this.timer = setInterval(() => this.tick(), this.o.tickMs);
   }
 
   /**
@@ -128,10 +168,17 @@ export class AlertsService {
    * on watching a source that has sent before (a replayed reading, or an alert of the
    * rule: see rebuildEngine) and still ignores one the patient never had.
    */
-  private async rebuild(): Promise<void> {
+  private async rebuild(what: 'records only' | 'with readings'): Promise<void> {
     this.overflowed = false;
     const now = this.o.now();
     const plans = await loadCarePlans(this.o.records);
+    for (const p of plans) {
+      if (p.unreadable)
+        this.o.log.error(
+          { patientId: p.plan.patientId, problem: p.unreadable },
+          'alerts: a stored care plan is unreadable; the patient is watched by the default templates until a doctor sets the plan again',
+        );
+    }
     const from = replayFrom(
       plans.map((p) => p.plan),
       now,
@@ -146,7 +193,16 @@ export class AlertsService {
       ),
       silences: await loadSilences(this.o.records, now),
       replayFrom: from,
+      onUnreadable: (what, row, problem) =>
+        this.o.log.error(
+          { what, problem: problem.slice(0, 500), row: JSON.stringify(row)?.slice(0, 300) },
+          `alerts: a stored ${what} is unreadable; left out of the rebuild`,
+        ),
     });
+    if (what === 'records only') {
+      this.o.log.info({ patients: plans.length }, 'alerts engine built from the records');
+      return;
+    }
     this.state = restoreGateways(this.state, await this.storedGatewayStatuses(now));
     const replayed = await this.replay(now);
     await this.apply((s) => tick(s, this.o.now()));
@@ -326,7 +382,7 @@ export class AlertsService {
     this.overflowed = true;
     this.pending = [];
     this.o.log.error(detail, message);
-    void this.enqueue(() => this.rebuild()).catch((err: Error) =>
+    void this.enqueue(() => this.rebuild('with readings')).catch((err: Error) =>
       this.o.log.error({ err: err.message }, 'alerts: rebuild failed'),
     );
   }
@@ -366,20 +422,76 @@ export class AlertsService {
   }
 
   /**
-   * Persists the changed patients' alerts, events, snoozes and deliveries in one
-   * transaction (retrying until the database takes it: the writes are idempotent), then
-   * makes them the engine's state and tells the live feed and the dispatcher.
+   * Persists a step (see store). A step the database refuses for good is split by patient:
+   * the others are stored, the refused patient's part is left out and recorded (logged,
+   * on /health) — unless the step is a clinician's action (`extra`), whose refusal goes
+   * back to them.
    */
   private async commit(
+    step: PatientChanges,
+    extra?: (tx: SqlClient) => Promise<void>,
+  ): Promise<AlertEmission[]> {
+    const patientIds = Object.keys(step.patients);
+    try {
+      return await this.store(step, extra);
+    } catch (err) {
+      if (this.closing.signal.aborted) throw err;
+      if (extra) {
+        this.refusedStep(patientIds, err);
+        throw err;
+      }
+      if (patientIds.length === 1) {
+        this.refusedStep(patientIds, err);
+        return [];
+      }
+    }
+    this.o.log.warn(
+      { patients: patientIds.length },
+      'alerts: a step was refused; storing it patient by patient',
+    );
+    const emissions: AlertEmission[] = [];
+    for (const patientId of patientIds) {
+      const part: PatientChanges = {
+        patients: { [patientId]: step.patients[patientId] as PatientAlertState },
+        emissions: step.emissions.filter((e) => e.event.patientId === patientId),
+      };
+      try {
+        emissions.push(...(await this.store(part)));
+      } catch (err) {
+        if (this.closing.signal.aborted) throw err;
+        this.refusedStep([patientId], err);
+      }
+    }
+    return emissions;
+  }
+
+  private refusedStep(patientIds: readonly string[], err: unknown): void {
+    const reason = (err as Error).message;
+    for (const patientId of patientIds) {
+      if (!this.refused.has(patientId)) this.refused.set(patientId, { since: this.o.now(), reason });
+      this.o.log.error(
+        { patientId, err: reason },
+        "alerts: the records database refused this patient's step; their other steps go on",
+      );
+    }
+  }
+
+  /**
+   * Persists the changed patients' alerts, events, snoozes and deliveries in one
+   * transaction (retrying through an outage: the writes are idempotent), then makes them
+   * the engine's state and tells the live feed and the dispatcher.
+   */
+  private async store(
     step: PatientChanges,
     extra?: (tx: SqlClient) => Promise<void>,
   ): Promise<AlertEmission[]> {
     const started = performance.now();
     const { emissions } = step;
     const changes = this.changesOf(step);
-    const deliveries = await this.deliveriesFor(emissions);
-    for (let delay = 500; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-      try {
+    let deliveries: Delivery[] = [];
+    await retryWithBackoff(
+      async () => {
+        deliveries = await this.deliveriesFor(emissions);
         await this.o.records.transaction(async (tx) => {
           await saveAlertChanges(tx, changes, this.o.now());
           await enqueueDeliveries(
@@ -393,16 +505,22 @@ export class AlertsService {
           );
           await extra?.(tx);
         });
-        break;
-      } catch (err) {
-        this.o.log.error(
-          { err: (err as Error).message, retryInMs: delay },
-          'alerts: cannot store a step; retrying',
-        );
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+      },
+      {
+        ...RETRY,
+        signal: this.closing.signal,
+        retryable: isTransientDatabaseError,
+        onFailure: (err, retryInMs) => {
+          const reason = (err as Error).message;
+          this.retrying ??= { since: this.o.now(), reason };
+          this.o.log.error({ err: reason, retryInMs }, 'alerts: cannot store a step; retrying');
+        },
+      },
+    ).finally(() => {
+      this.retrying = undefined;
+    });
     Object.assign(this.state.patients, step.patients);
+    for (const patientId of Object.keys(step.patients)) this.refused.delete(patientId);
     this.lastStepMs = performance.now() - started;
     if (changes.events.length) this.o.onEvents(changes.events);
     if (deliveries.length) this.o.onDeliveriesQueued();
@@ -609,9 +727,29 @@ export class AlertsService {
     return { pendingReadings: this.pending.length, lastStepMs: this.lastStepMs };
   }
 
-  /** Waits for queued steps, then stops the clock. */
+  /**
+   * Why alert steps are not being stored, for /health: a records outage being waited out,
+   * or patients whose last step was refused; undefined while every step is stored.
+   */
+  problem(): string | undefined {
+    const problems: string[] = [];
+    if (this.retrying)
+      problems.push(
+        `steps wait for the records database since ${this.retrying.since.toISOString()}: ${this.retrying.reason}`,
+      );
+    if (this.refused.size) {
+      const [patientId, first] = [...this.refused][0] as [string, StepFailure];
+      problems.push(
+        `the records database refused the last step of ${this.refused.size} patient(s), ${patientId} first, since ${first.since.toISOString()}: ${first.reason}`,
+      );
+    }
+    return problems.length ? problems.join('; ') : undefined;
+  }
+
+  /** Stops the clock and waits for the queued steps; a step waiting out an outage gives up (see the header). */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing.abort(new Error('the alerts service is closing'));
     await this.queue;
   }
 }

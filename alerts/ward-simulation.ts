@@ -105,6 +105,9 @@ export function restarted(
     alerts: persisted.flatMap((p) => p.alerts),
     silences: persisted.flatMap((p) => p.silences),
     replayFrom: new Date(from),
+    onUnreadable: (what, _row, problem) => {
+      throw new Error(`the simulated ${what} does not validate: ${problem}`);
+    },
   });
   const replayed = stored.filter(
     (r) => Date.parse(r.time) >= from && Date.parse(r.time) < restartAt.getTime(),

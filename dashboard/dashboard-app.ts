@@ -10,6 +10,7 @@ import { AlertActionError } from '../alerts/alerts-engine.ts';
 import { CarePlanError } from '../alerts/care-plan.ts';
 import type { ZodFastify } from '../common/page-security.ts';
 import { registerPageSecurity } from '../common/page-security.ts';
+import { InfluxQueryError } from '../ingest/influx-connection.ts';
 import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { type AdminRoutesOptions, adminRoutes } from './admin-routes.ts';
@@ -52,6 +53,11 @@ function sendError(error: FastifyError | Error, request: FastifyRequest, reply: 
     );
   }
   if (error instanceof RecordNotFoundError) return send(404, error.message);
+  if (error instanceof InfluxQueryError && error.status === 0) {
+    // InfluxDB down or hung: the screens that need readings say so; the others keep working.
+    request.log.warn({ err: error.message }, 'readings unavailable: InfluxDB does not answer');
+    return send(503, 'readings are unavailable right now: the readings store (InfluxDB) does not answer');
+  }
   if (error instanceof RecordConflictError) return send(409, error.message);
   const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (statusCode >= 500) {
@@ -69,6 +75,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 const statusText = (code: number) => STATUS_TEXT[code] ?? 'Error';
 

@@ -42,8 +42,16 @@ export type InfluxRow = Record<string, unknown>;
 
 export interface InfluxConnection {
   readonly settings: InfluxSettings;
-  /** Server version from the `X-Influxdb-Version` header of /ping, e.g. `1.6.7~rc0`, `v2.7.4`, `3.0.0`. */
+  /**
+   * Server version from the `X-Influxdb-Version` header of /ping, e.g. `1.6.7~rc0`, `v2.7.4`,
+   * `3.0.0`; `unknown` until `prepare` has reached the server.
+   */
   readonly version: string;
+  /**
+   * Reads the server version and, on 1.x when asked, creates the database (`CREATE DATABASE`
+   * is idempotent). Fails, naming why, while InfluxDB does not answer.
+   */
+  prepare(options: { createDatabase: boolean }): Promise<void>;
   /** A WriteApi pointed at `/write` with millisecond precision; the caller flushes explicitly. */
   createWriteApi(options: { lines: number; gzipThreshold?: number; maxRetries?: number }): WriteApi;
   /** Runs InfluxQL and returns the rows of the first statement. */
@@ -151,24 +159,19 @@ export function rowsOf(series: InfluxSeries[]): InfluxRow[] {
 }
 
 export async function detectVersion(url: string): Promise<string> {
-  const res = await fetch(`${url}/ping`);
+  const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   return res.headers.get('x-influxdb-version') ?? 'unknown';
 }
 
 /**
- * Connects, reads the server version, and on 1.x creates the database when asked
- * (`CREATE DATABASE` is idempotent). On 2.x/Cloud the bucket and its DBRP mapping must
- * exist (docker-compose.yml creates them); on 3.x the database is created by the first write.
+ * A connection that has not contacted InfluxDB yet: `prepare` reaches it. The server opens
+ * its screens with one before InfluxDB answers (README, "When a part is down"). On 2.x/Cloud
+ * the bucket and its DBRP mapping must exist (docker-compose.yml creates them); on 3.x the
+ * database is created by the first write.
  */
-export async function connectInflux(
-  settings: InfluxSettings,
-  options: { createDatabase: boolean },
-): Promise<InfluxConnection> {
-  const version = await detectVersion(settings.url);
-  const is1x = /^v?1\./.test(version);
-  if (is1x && options.createDatabase) {
-    await runQuery(settings, `CREATE DATABASE ${quoteIdent(settings.database)}`, 'POST');
-  }
+export function influxConnection(settings: InfluxSettings): InfluxConnection {
+  let version = 'unknown';
+  const is1x = () => /^v?1\./.test(version);
   const client = new InfluxDB({ url: settings.url, token: settings.token, timeout: 30_000 });
   const writePath = (() => {
     const params = authParams(settings);
@@ -179,7 +182,15 @@ export async function connectInflux(
   })();
   return {
     settings,
-    version,
+    get version() {
+      return version;
+    },
+    async prepare({ createDatabase }) {
+      version = await detectVersion(settings.url);
+      if (is1x() && createDatabase) {
+        await runQuery(settings, `CREATE DATABASE ${quoteIdent(settings.database)}`, 'POST');
+      }
+    },
     createWriteApi({ lines, gzipThreshold = 1000, maxRetries = 0 }) {
       const api = client.getWriteApi('', settings.database, 'ms', {
         // The caller batches and flushes explicitly: one request for all its lines.
@@ -194,7 +205,7 @@ export async function connectInflux(
     },
     query: async (influxql) => rowsOf(await runQuery(settings, influxql, 'GET')),
     async deleteBefore(measurement, beforeMs) {
-      if (!is1x) return 'unsupported';
+      if (!is1x()) return 'unsupported';
       await runQuery(
         settings,
         `DELETE FROM ${quoteIdent(measurement)} WHERE time < ${Math.floor(beforeMs)}ms`,
@@ -215,4 +226,14 @@ export async function connectInflux(
       }
     },
   };
+}
+
+/** A connection that has reached InfluxDB (tests, benchmarks, tools). */
+export async function connectInflux(
+  settings: InfluxSettings,
+  options: { createDatabase: boolean },
+): Promise<InfluxConnection> {
+  const connection = influxConnection(settings);
+  await connection.prepare(options);
+  return connection;
 }

@@ -21,3 +21,19 @@ export class RecordConflictError extends Error {
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === '23505';
 }
+
+/**
+ * Whether a records-database error may pass if the same statement is tried again: a lost
+ * or refused connection, a server starting or stopping, resources short, a serialisation
+ * conflict or deadlock (SQLSTATE classes 08, 53, 57, 58, 40; 55P03 lock not available), or
+ * an error with no SQLSTATE at all (a socket, a closed pool). Anything else (a value the
+ * database refuses, a constraint) fails again however often it is tried.
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  // The database's own errors carry a severity beside their code (pg and PGlite alike);
+  // a socket's (EPIPE, ECONNRESET) has a code but no severity.
+  const fromDatabase = typeof err === 'object' && err !== null && 'severity' in err && 'code' in err;
+  const code = fromDatabase ? err.code : undefined;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return ['08', '53', '57', '58', '40'].includes(code.slice(0, 2)) || code === '55P03';
+}

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from './migrations.ts';
+import { isTransientDatabaseError } from './record-errors.ts';
 
 export interface SqlClient {
   query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
@@ -27,7 +28,16 @@ export interface RecordsDb extends SqlClient {
   close(): Promise<void>;
 }
 
-export type RecordsLocation = { dataDir: string } | { url: string };
+/**
+ * Where the records are. A PostgreSQL server that takes longer than `queryTimeoutMs` to
+ * answer a statement (hung, overloaded) fails it, naming the wait; the callers retry what
+ * is safe to retry. The embedded engine runs in this process and cannot hang apart from it.
+ */
+export type RecordsLocation = { dataDir: string } | { url: string; queryTimeoutMs?: number };
+
+/** Longest a records statement may wait for a PostgreSQL server, and for a connection. */
+const QUERY_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class RecordsDbLockedError extends Error {
   constructor(dir: string, pid: number) {
@@ -94,8 +104,14 @@ async function openPglite(dataDir: string): Promise<RecordsDb> {
   };
 }
 
-async function openPostgres(url: string): Promise<RecordsDb> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+async function openPostgres(url: string, queryTimeoutMs: number): Promise<RecordsDb> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: Math.min(CONNECT_TIMEOUT_MS, queryTimeoutMs),
+    // Client side, so a server that answers nothing at all still fails the statement.
+    query_timeout: queryTimeoutMs,
+  });
   // An idle connection the server dropped (restart, failover) is discarded by the pool and
   // the next query opens a new one; without this listener Node would treat it as a crash.
   pool.on('error', (err) => process.emitWarning(`records database: idle connection lost (${err.message})`));
@@ -111,16 +127,21 @@ async function openPostgres(url: string): Promise<RecordsDb> {
     query: (sql, params) => query(pool, sql, params),
     async transaction(work) {
       const client = await pool.connect();
+      // A connection that timed out or broke is discarded rather than handed out again.
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await work({ query: (sql, params) => query(client, sql, params) });
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollback: Error) => {
+          broken = rollback;
+        });
+        if (isTransientDatabaseError(err)) broken ??= err as Error;
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),
@@ -129,7 +150,10 @@ async function openPostgres(url: string): Promise<RecordsDb> {
 
 /** Opens the records database and brings its schema up to date. */
 export async function openRecordsDb(location: RecordsLocation): Promise<RecordsDb> {
-  const db = 'url' in location ? await openPostgres(location.url) : await openPglite(location.dataDir);
+  const db =
+    'url' in location
+      ? await openPostgres(location.url, location.queryTimeoutMs ?? QUERY_TIMEOUT_MS)
+      : await openPglite(location.dataDir);
   try {
     await migrate(db);
   } catch (err) {

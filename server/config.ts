@@ -55,6 +55,11 @@ export const ServerConfig = z
     /** RPM_LOG_LEVEL */
     logLevel: z.enum(LogLevel).default('info'),
     /**
+     * RPM_SHUTDOWN_DEADLINE_SECONDS: a stop (SIGTERM) that has not finished in this long (a
+     * dependency hangs) exits anyway; keep it below the service manager's stop timeout.
+     */
+    shutdownDeadlineSeconds: positiveInt().max(600).default(20),
+    /**
      * RPM_TIME_ZONE: the clinic's IANA time zone, for "days with readings" and daily rules
      * (default: this machine's zone).
      */

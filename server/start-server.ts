@@ -3,6 +3,11 @@
  * the alerts engine with its notification channels, the broker (embedded aedes, or an
  * external broker by configuration) and the dashboard. Used by server/main.ts and,
  * in-process, by the integration tests.
+ *
+ * What needs only the records database starts first and does not wait for InfluxDB: logins,
+ * the worklist, clinicians' actions, /health. Ingest (the MQTT broker) opens once InfluxDB
+ * answers, after the alerts engine has replayed its recent readings; until then gateways
+ * keep their readings (README, "When a part is down").
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,6 +18,7 @@ import { DeliveryError } from '../alerts/notify/delivery-error.ts';
 import { createEmailSender } from '../alerts/notify/email-sender.ts';
 import { type DurableChannel, NotificationDispatcher } from '../alerts/notify/notification-dispatcher.ts';
 import { sendWebhook } from '../alerts/notify/webhook-sender.ts';
+import { retryWithBackoff } from '../common/backoff.ts';
 import { isClinicallyReliable, type Reading } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { registerDashboard } from '../dashboard/dashboard-app.ts';
@@ -20,7 +26,7 @@ import { LiveFeed } from '../dashboard/live-feed.ts';
 import { startDeadLetterRetention } from '../ingest/dead-letter-retention.ts';
 import { startExternalSubscriber } from '../ingest/external-broker-subscriber.ts';
 import { GatewayDirectory } from '../ingest/gateway-directory.ts';
-import { connectInflux, type InfluxConnection } from '../ingest/influx-connection.ts';
+import { type InfluxConnection, influxConnection } from '../ingest/influx-connection.ts';
 import { createIngestMetrics } from '../ingest/ingest-metrics.ts';
 import { ReadingsIngest } from '../ingest/readings-ingest.ts';
 import { WriteBatcher } from '../ingest/write-batcher.ts';
@@ -34,10 +40,15 @@ import { writeMosquittoAuth } from './mosquitto-auth.ts';
 
 export interface RunningServer {
   httpUrl: string;
-  /** The embedded broker's port; undefined with an external broker. */
-  mqttPort: number | undefined;
+  /** The embedded broker's port; undefined with an external broker, or until ingest is open. */
+  readonly mqttPort: number | undefined;
   /** The embedded broker's TLS port, when a TLS listener is configured. */
-  mqttTlsPort: number | undefined;
+  readonly mqttTlsPort: number | undefined;
+  /**
+   * Resolves once ingest is open (InfluxDB answered, the alerts engine replayed, the broker
+   * listens). startServer returns with it open when InfluxDB answered its first try.
+   */
+  ingesting: Promise<void>;
   influx: InfluxConnection;
   records: RecordsDb;
   directory: GatewayDirectory;
@@ -45,22 +56,6 @@ export interface RunningServer {
   /** Observe readings once stored (tests, live feed). */
   onStored(listener: (readings: Reading[], gatewayId: string) => void): void;
   close(): Promise<void>;
-}
-
-async function connectWithRetry(config: ServerConfig, log: Logger): Promise<InfluxConnection> {
-  let delay = 500;
-  for (;;) {
-    try {
-      return await connectInflux(config.influx, { createDatabase: config.influx.createDatabase });
-    } catch (err) {
-      log.warn(
-        { url: config.influx.url, err: (err as Error).message },
-        `InfluxDB not reachable; retrying in ${delay} ms`,
-      );
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 10_000);
-    }
-  }
 }
 
 interface BrokerSide {
@@ -152,18 +147,7 @@ export async function startServer(
     throw err;
   }
   const directory = new GatewayDirectory(records);
-  const influx = await connectWithRetry(config, log);
-  log.info(
-    { url: config.influx.url, version: influx.version, database: config.influx.database },
-    'InfluxDB connected',
-  );
-
-  const deadLetterRetention = startDeadLetterRetention({
-    influx,
-    retentionDays: config.ingest.deadLetterRetentionDays,
-    now,
-    log: log.child({ component: 'ingest' }),
-  });
+  const influx = influxConnection(config.influx);
   const metrics = createIngestMetrics();
   const batcher = new WriteBatcher(
     influx,
@@ -245,6 +229,7 @@ export async function startServer(
     tickMs: config.alerts.tickSeconds * 1000,
     maxPendingReadings: config.alerts.maxPendingReadings,
   });
+  dispatcher.start();
   const storedListeners: ((readings: Reading[], gatewayId: string) => void)[] = [
     (readings) => feed.publishReadings(readings, isClinicallyReliable),
     (readings) => alerts.onReadingsStored(readings),
@@ -282,9 +267,6 @@ export async function startServer(
     }
   };
   await updateMosquittoAuth();
-  broker = await startBroker(config, ingest, directory, log);
-  dispatcher.start();
-  const brokerSide = broker;
 
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
@@ -293,9 +275,10 @@ export async function startServer(
   registerHealthRoutes(
     app,
     {
-      broker: brokerSide.reachable,
+      broker: () => broker?.reachable() ?? false,
       influx: () => influx.ping(),
       influxWriteProblem: () => batcher.stats.problem,
+      alertsProblem: () => alerts.problem(),
     },
     metrics.registry,
   );
@@ -312,7 +295,7 @@ export async function startServer(
       directory.forget(gatewayId);
       await updateMosquittoAuth();
       // The README promises the old secret is locked out at once: its session too.
-      if (change === 'credentials') broker.disconnectGateway(gatewayId);
+      if (change === 'credentials') broker?.disconnectGateway(gatewayId);
       if (change === 'patients')
         alerts.onGatewayPatients(gatewayId, [...(await directory.patientsOf(gatewayId))]);
     },
@@ -335,38 +318,88 @@ export async function startServer(
       this.set(alerts.stats().lastStepMs / 1000);
     },
   });
-  if (brokerSide.heldPublishes) {
-    const heldPublishes = brokerSide.heldPublishes;
+  if (config.mqtt.broker === 'embedded') {
     new Gauge({
       name: 'rpm_mqtt_publishes_held',
       help: 'Gateway publishes whose PUBACK waits for their readings to be stored (embedded broker)',
       registers: [metrics.registry],
       collect() {
-        this.set(heldPublishes());
+        this.set(broker?.heldPublishes?.() ?? 0);
       },
     });
   }
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
+  // Ingest opens once InfluxDB answers: retried until it does, or until the server closes.
+  const opening = new AbortController();
+  let deadLetterRetention: { close(): void } | undefined;
+  let influxFailedOnce: () => void = () => undefined;
+  const firstTryFailed = new Promise<void>((resolve) => {
+    influxFailedOnce = resolve;
+  });
+  const ingesting = (async () => {
+    await retryWithBackoff(() => influx.prepare({ createDatabase: config.influx.createDatabase }), {
+      initialMs: 500,
+      maxMs: 10_000,
+      signal: opening.signal,
+      onFailure: (err, retryInMs) => {
+        influxFailedOnce();
+        log.warn(
+          { url: config.influx.url, err: (err as Error).message, retryInMs },
+          'InfluxDB not reachable; ingest waits for it (logins, the worklist and /health are served meanwhile)',
+        );
+      },
+    });
+    log.info(
+      { url: config.influx.url, version: influx.version, database: config.influx.database },
+      'InfluxDB connected',
+    );
+    deadLetterRetention = startDeadLetterRetention({
+      influx,
+      retentionDays: config.ingest.deadLetterRetentionDays,
+      now,
+      log: log.child({ component: 'ingest' }),
+    });
+    await alerts.watchReadings();
+    opening.signal.throwIfAborted();
+    broker = await startBroker(config, ingest, directory, log);
+  })();
+  // Whatever happens to it is logged here; callers of `ingesting` see it too.
+  ingesting.catch((err: Error) => {
+    if (!opening.signal.aborted) log.error({ err: err.message }, 'ingest could not open');
+  });
+  await Promise.race([ingesting, firstTryFailed]);
+
   return {
     httpUrl: address,
-    mqttPort: brokerSide.port,
-    mqttTlsPort: brokerSide.tlsPort,
+    get mqttPort() {
+      return broker?.port;
+    },
+    get mqttTlsPort() {
+      return broker?.tlsPort;
+    },
+    ingesting,
     influx,
     records,
     directory,
     alerts,
     onStored: (listener) => storedListeners.push(listener),
     async close() {
+      // Ingest still opening: nothing was received yet; stop it opening.
+      opening.abort(new Error('the server is closing'));
+      if (!broker) {
+        await alerts.close();
+        await ingesting.catch(() => undefined);
+      }
       // Stop taking new work, store what was accepted (releasing held PUBACKs), evaluate
       // and notify what was stored, then disconnect.
-      await brokerSide.stopAccepting();
-      deadLetterRetention.close();
+      await broker?.stopAccepting();
+      deadLetterRetention?.close();
       await app.close();
       await batcher.close();
       await alerts.close();
       await dispatcher.stop();
-      await brokerSide.close();
+      await broker?.close();
       email?.close();
       await records.close();
     },

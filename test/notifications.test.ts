@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,6 +237,54 @@ describe('notification channels and their delivery log', () => {
       expect(err).toBeInstanceOf(DeliveryError);
       expect((err as DeliveryError).retryable).toBe(retryable);
     }
+  });
+});
+
+describe('a mail server or webhook receiver that hangs', () => {
+  // Accepts connections and never says a word: an SMTP server or HTTP receiver that hangs.
+  let silent: TcpServer;
+  let url: (scheme: string) => string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    silent = createTcpServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    if (typeof address !== 'object' || !address) throw new Error('no address');
+    url = (scheme) => `${scheme}://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  const failure = async (send: () => Promise<void>) => {
+    const started = performance.now();
+    const err = await send().catch((e: unknown) => e);
+    return { err: err as DeliveryError, ms: performance.now() - started };
+  };
+
+  it('fails an email within its timeout, to be retried', async () => {
+    const email = createEmailSender(url('smtp'), 'alerts@clinic.invalid', {
+      connectMs: 1_000,
+      greetingMs: 500,
+      socketMs: 1_000,
+    });
+    const { err, ms } = await failure(() => email.send('nurse@clinic.invalid', 'Alert', 'text'));
+    email.close();
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/greeting/i);
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('fails a webhook within its timeout, to be retried', async () => {
+    const { err, ms } = await failure(() =>
+      sendWebhook({ url: url('http'), secret: SECRET, timeoutMs: 500 }, '{}', 'd', Date.now()),
+    );
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/timeout|aborted/i);
+    expect(ms).toBeLessThan(5_000);
   });
 });
 

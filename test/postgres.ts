@@ -4,7 +4,7 @@
  * as root, so as root it runs as the `postgres` user.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,25 @@ import { freePort } from '../scripts/private-influxd.ts';
 
 export interface PrivatePostgres {
   url: string;
+  /** Stops the server and all its backends with SIGSTOP: it keeps its sockets and answers nothing. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
+}
+
+/** The processes whose parent is `pid` (PostgreSQL's backends), from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        // The parent pid is the 2nd field after the parenthesised command name.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(name)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 
 function binary(name: string): string {
@@ -56,8 +74,14 @@ export async function startPostgres(dir: string): Promise<PrivatePostgres> {
       await sleep(100);
     }
   }
+  const signal = (name: NodeJS.Signals) => {
+    if (!child.pid) throw new Error('PostgreSQL has no pid');
+    for (const pid of [child.pid, ...childrenOf(child.pid)]) process.kill(pid, name);
+  };
   return {
     url,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

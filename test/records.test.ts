@@ -7,7 +7,11 @@ import { listAudit } from '../records/audit-log.ts';
 import { assignPatientToCareTeam, createCareTeam, listCareTeams } from '../records/care-teams.ts';
 import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '../records/gateways.ts';
 import { createPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
-import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
+import {
+  isTransientDatabaseError,
+  RecordConflictError,
+  RecordNotFoundError,
+} from '../records/record-errors.ts';
 import { openRecordsDb, type RecordsDb, RecordsDbLockedError } from '../records/records-db.ts';
 import { createSession, endSession, sessionUser } from '../records/sessions.ts';
 import { checkLogin, createUser, setUserActive } from '../records/users.ts';
@@ -164,4 +168,38 @@ describe.each(ENGINES)('the records database on $engine', ({ open }) => {
     // Secrets never reach the audit log.
     expect(JSON.stringify(entries)).not.toMatch(/secret|sha256/i);
   });
+});
+
+describe('errors of the records database', () => {
+  it('tells a refusal that will repeat from an outage that may pass', async () => {
+    const db = await openRecordsDb({ dataDir: join(freshDataDir(), 'records') });
+    const refusal = await db
+      .query('INSERT INTO patients (id, display_name) VALUES ($1, $2)', ['P\u0000', 'x'])
+      .catch((e: unknown) => e);
+    expect(isTransientDatabaseError(refusal)).toBe(false);
+    await db.close();
+    const closed = await db.query('SELECT 1').catch((e: unknown) => e);
+    expect(isTransientDatabaseError(closed)).toBe(true);
+    expect(isTransientDatabaseError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
+  });
+
+  it('fails a statement to a PostgreSQL that hangs within its timeout, and works again after', async () => {
+    const server = await startPostgres(mkdtempSync(join(tmpdir(), 'rpm-pg-hung-')));
+    const db = await openRecordsDb({ url: server.url, queryTimeoutMs: 1_000 });
+    try {
+      server.pause();
+      const started = performance.now();
+      const err = await db.transaction((tx) => tx.query('SELECT 1')).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect((err as Error).message).toMatch(/timeout/i);
+      expect(isTransientDatabaseError(err)).toBe(true);
+    } finally {
+      server.resume();
+    }
+    await expect
+      .poll(() => db.query('SELECT 1 AS one').catch(() => []), { timeout: 10_000 })
+      .toEqual([{ one: 1 }]);
+    await db.close();
+    await server.stop();
+  }, 60_000);
 });

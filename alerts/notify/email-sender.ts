@@ -11,8 +11,30 @@ export interface EmailSender {
   close(): void;
 }
 
-export function createEmailSender(smtpUrl: string, from: string): EmailSender {
-  const transport = nodemailer.createTransport(smtpUrl);
+/**
+ * How long an SMTP server may take: to accept the connection, to greet, and to answer
+ * each command. One that takes longer is a transient failure, retried by the dispatcher
+ * (nodemailer's own defaults wait up to 10 minutes on a silent socket).
+ */
+export interface SmtpTimeouts {
+  connectMs: number;
+  greetingMs: number;
+  socketMs: number;
+}
+
+const SMTP_TIMEOUTS: SmtpTimeouts = { connectMs: 10_000, greetingMs: 10_000, socketMs: 30_000 };
+
+export function createEmailSender(
+  smtpUrl: string,
+  from: string,
+  timeouts: SmtpTimeouts = SMTP_TIMEOUTS,
+): EmailSender {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+  });
   return {
     async send(to, subject, text) {
       try {
