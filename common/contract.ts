@@ -52,19 +52,22 @@ export const UtcTimestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC t
 
 export const topics = {
   readings: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/readings`,
+  /** The same readings as a compact CBOR batch of series (common/series-batch.ts). */
+  series: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/series`,
   status: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/status`,
   /** Server -> gateway: readings the server refused, with the reason (see RejectionMessage). */
   rejections: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/rejections`,
   alerts: (patientId: string) => `${ROOT}/alerts/${patientId}`,
   /** Subscription filters used by the server. */
   allReadings: `${ROOT}/gw/+/readings`,
+  allSeries: `${ROOT}/gw/+/series`,
   allStatus: `${ROOT}/gw/+/status`,
   allAlerts: `${ROOT}/alerts/+`,
   /** Everything one gateway may publish or subscribe to. */
   gatewayScope: (gatewayId: string) => `${ROOT}/gw/${gatewayId}/`,
 } as const;
 
-export const GatewayTopicKind = z.enum(['readings', 'status', 'rejections']);
+export const GatewayTopicKind = z.enum(['readings', 'series', 'status', 'rejections']);
 export type GatewayTopicKind = z.infer<typeof GatewayTopicKind>;
 
 /** Splits `rpm/v1/gw/{gatewayId}/{kind}`; undefined for any other topic. */
@@ -318,6 +321,7 @@ export const ReadingsBatchEnvelope = z.strictObject({
 
 export const RejectionReason = z.enum([
   'bad_json',
+  'bad_cbor',
   'bad_envelope',
   'topic_mismatch',
   'invalid_reading',
@@ -339,7 +343,7 @@ export interface RejectedReading {
 }
 
 export type BatchValidation =
-  | { ok: false; reason: 'bad_json' | 'bad_envelope' | 'topic_mismatch'; detail: string }
+  | { ok: false; reason: 'bad_json' | 'bad_cbor' | 'bad_envelope' | 'topic_mismatch'; detail: string }
   | {
       ok: true;
       gatewayId: string;
@@ -397,16 +401,16 @@ function nestingDepth(json: unknown, limit: number): number {
 }
 
 /**
- * Validates a readings payload published on `rpm/v1/gw/{topicGatewayId}/readings`.
- * Pure: the clock is passed in. Registry checks (patient known, patient on gateway)
- * belong to the ingest, which has the registry.
+ * A readings batch as its encoding gives it, before the readings are checked: the envelope
+ * read, each reading as received (`raw`), or why an entry is no reading at all (`refused`:
+ * a compact series that does not hold together stands for the readings it would have given).
  */
-export function validateReadingsPayload(
-  payload: Buffer | string,
-  topicGatewayId: string,
-  now: Date,
-  maxAgeDays = DEFAULT_MAX_READING_AGE_DAYS,
-): BatchValidation {
+export type DecodedBatch =
+  | { ok: false; reason: 'bad_json' | 'bad_cbor' | 'bad_envelope'; detail: string }
+  | { ok: true; gatewayId: string; sentAt: string; entries: { raw: unknown; refused?: string }[] };
+
+/** A JSON readings batch (`rpm/v1/gw/{id}/readings`), decoded. */
+export function decodeJsonBatch(payload: Buffer | string): DecodedBatch {
   let json: unknown;
   try {
     json = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
@@ -423,18 +427,45 @@ export function validateReadingsPayload(
   }
   const envelope = ReadingsBatchEnvelope.safeParse(json);
   if (!envelope.success) return { ok: false, reason: 'bad_envelope', detail: describeIssues(envelope.error) };
-  if (envelope.data.gatewayId !== topicGatewayId) {
+  const { gatewayId, sentAt, readings } = envelope.data;
+  return { ok: true, gatewayId, sentAt, entries: readings.map((raw) => ({ raw })) };
+}
+
+/** The nesting a decoded batch may have, checked before any recursive work (see MAX_BATCH_DEPTH). */
+export function tooDeep(decoded: unknown): string | undefined {
+  return nestingDepth(decoded, MAX_BATCH_DEPTH) > MAX_BATCH_DEPTH
+    ? `payload nests more than ${MAX_BATCH_DEPTH} levels deep; a readings batch needs at most ${MAX_BATCH_DEPTH}`
+    : undefined;
+}
+
+/**
+ * Checks a decoded readings batch from the gateway of the topic, reading by reading, so one
+ * bad reading spoils nothing else. Pure: the clock is passed in. Registry checks (patient
+ * known, patient on gateway) belong to the ingest, which has the registry.
+ */
+export function validateBatch(
+  batch: DecodedBatch,
+  topicGatewayId: string,
+  now: Date,
+  maxAgeDays = DEFAULT_MAX_READING_AGE_DAYS,
+): BatchValidation {
+  if (!batch.ok) return batch;
+  if (batch.gatewayId !== topicGatewayId) {
     return {
       ok: false,
       reason: 'topic_mismatch',
-      detail: `gatewayId '${envelope.data.gatewayId}' does not match the topic's '${topicGatewayId}'`,
+      detail: `gatewayId '${batch.gatewayId}' does not match the topic's '${topicGatewayId}'`,
     };
   }
   const valid: ValidReading[] = [];
   const rejected: RejectedReading[] = [];
   const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
   const earliest = now.getTime() - maxAgeDays * 86_400_000;
-  envelope.data.readings.forEach((raw, index) => {
+  batch.entries.forEach(({ raw, refused }, index) => {
+    if (refused !== undefined) {
+      rejected.push({ index, reason: 'invalid_reading', detail: printable(refused) });
+      return;
+    }
     // An id that is itself unsafe text is not echoed: the index names the reading.
     const readingId =
       typeof raw === 'object' && raw && 'id' in raw && typeof raw.id === 'string' && !unsafeCharacter(raw.id)
@@ -468,12 +499,22 @@ export function validateReadingsPayload(
   });
   return {
     ok: true,
-    gatewayId: envelope.data.gatewayId,
-    sentAt: envelope.data.sentAt,
+    gatewayId: batch.gatewayId,
+    sentAt: batch.sentAt,
     valid,
     rejected,
-    readings: envelope.data.readings,
+    readings: batch.entries.map((e) => e.raw),
   };
+}
+
+/** Validates a JSON readings payload published on `rpm/v1/gw/{topicGatewayId}/readings`. */
+export function validateReadingsPayload(
+  payload: Buffer | string,
+  topicGatewayId: string,
+  now: Date,
+  maxAgeDays = DEFAULT_MAX_READING_AGE_DAYS,
+): BatchValidation {
+  return validateBatch(decodeJsonBatch(payload), topicGatewayId, now, maxAgeDays);
 }
 
 /** Server -> gateway on `rpm/v1/gw/{gatewayId}/rejections` (QoS 1, not retained). */

@@ -110,10 +110,20 @@ export const GatewayConfig = z.strictObject({
       batchSize: positiveInt().max(MAX_READINGS_PER_BATCH).default(200),
       /** RPM_PUBLISH_MAX_IN_FLIGHT: messages awaiting PUBACK at once. */
       maxInFlight: positiveInt().max(100).default(8),
-      /** RPM_PUBLISH_LINGER_MS: wait this long to fill a batch before sending a partial one. */
-      lingerMs: z.coerce.number().int().min(0).max(60_000).default(250),
+      /**
+       * RPM_PUBLISH_STREAM_WINDOW_MS: streamed readings (a strap's or an oximeter's, every
+       * second) wait up to this long to go in one message; a spot measurement (a meter test,
+       * a cuff or scale reading) goes at once, with whatever waits. Every sustained alert
+       * rule needs minutes, so an alert is at most this much later (README, "Send policy").
+       */
+      streamWindowMs: z.coerce.number().int().min(0).max(60_000).default(15_000),
+      /**
+       * RPM_PUBLISH_ENCODING: `series`, the compact CBOR batch (a few bytes a reading), or
+       * `json`, the v1 JSON batch (readable on the wire, about 285 bytes a reading).
+       */
+      encoding: z.enum(['series', 'json']).default('series'),
     })
-    .default({ batchSize: 200, maxInFlight: 8, lingerMs: 250 }),
+    .default({ batchSize: 200, maxInFlight: 8, streamWindowMs: 15_000, encoding: 'series' }),
   ble: z
     .strictObject({
       /** RPM_BLE_MODE: `adapter` (the machine's Bluetooth) or `virtual` (simulated devices, for demos and tests). */

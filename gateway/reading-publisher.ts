@@ -1,7 +1,9 @@
 /**
  * Moves readings from the gateway's disk spool (reading-spool.ts) to the broker, per the wire
- * contract: batches `{ gatewayId, sentAt, readings }` at QoS 1 on `rpm/v1/gw/{id}/readings`,
- * each acknowledged in the spool only when its PUBACK arrives. A server that withholds PUBACK
+ * contract: batches at QoS 1, compact series on `rpm/v1/gw/{id}/series` (series-batch.ts) or
+ * JSON `{ gatewayId, sentAt, readings }` on `rpm/v1/gw/{id}/readings` (RPM_PUBLISH_ENCODING),
+ * each acknowledged in the spool only when its PUBACK arrives. Streamed readings wait up to
+ * the stream window to go together; a spot measurement goes at once. A server that withholds PUBACK
  * (its InfluxDB is down) stalls the pipe at `maxInFlight` messages; nothing is dropped.
  *
  * Connections are explicit: one mqtt.js client per connection, clean session, no automatic
@@ -25,6 +27,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type GatewayStatus, MAX_PAYLOAD_BYTES, RejectionMessage, topics } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import { encodeSeriesBatch } from '../common/series-batch.ts';
 import type { GatewayConfig } from './config.ts';
 import type { ReadingSpool, SpoolBatch } from './spool/reading-spool.ts';
 
@@ -127,6 +130,7 @@ export class ReadingPublisher extends EventEmitter<PublisherEvents> {
   private readonly ca: Buffer | undefined;
   private readonly maxBatchBytes: number;
   private readonly readingsTopic: string;
+  private readonly seriesTopic: string;
   private readonly statusTopic: string;
   private readonly rejectionsTopic: string;
 
@@ -160,6 +164,7 @@ export class ReadingPublisher extends EventEmitter<PublisherEvents> {
     this.maxBatchBytes =
       MAX_PAYLOAD_BYTES - envelopeStart(o.gatewayId, new Date(0).toISOString()).length - ENVELOPE_END.length;
     this.readingsTopic = topics.readings(o.gatewayId);
+    this.seriesTopic = topics.series(o.gatewayId);
     this.statusTopic = topics.status(o.gatewayId);
     this.rejectionsTopic = topics.rejections(o.gatewayId);
   }
@@ -353,7 +358,8 @@ export class ReadingPublisher extends EventEmitter<PublisherEvents> {
     while (this.connected && !this.stopping && this.inFlight.size < maxInFlight) {
       const available = this.o.spool.available;
       if (available === 0) return;
-      if (available < batchSize && !this.lingerDue) {
+      // A partial batch of streamed readings waits for more; a spot measurement goes at once.
+      if (available < batchSize && !this.lingerDue && !this.o.spool.spotWaiting) {
         this.startLinger();
         if (!this.lingerDue) return;
       }
@@ -369,10 +375,10 @@ export class ReadingPublisher extends EventEmitter<PublisherEvents> {
     }
   }
 
-  /** A partial batch waits `lingerMs` for more readings before it goes. */
+  /** A partial batch of streamed readings waits `streamWindowMs` for more before it goes. */
   private startLinger(): void {
-    const { lingerMs } = this.o.publish;
-    if (lingerMs === 0) {
+    const { streamWindowMs } = this.o.publish;
+    if (streamWindowMs === 0) {
       this.lingerDue = true;
       return;
     }
@@ -380,17 +386,26 @@ export class ReadingPublisher extends EventEmitter<PublisherEvents> {
       this.lingerTimer = undefined;
       this.lingerDue = true;
       this.pump();
-    }, lingerMs);
+    }, streamWindowMs);
   }
 
+  /** As a compact series batch when configured and possible, else as the JSON batch. */
   private send(client: MqttClient, batch: SpoolBatch): void {
-    const payload = Buffer.concat([
-      envelopeStart(this.o.gatewayId, this.now().toISOString()),
-      batch.readingsJson,
-      ENVELOPE_END,
-    ]);
+    const sentAt = this.now();
+    const compact =
+      this.o.publish.encoding === 'series' ? encodeSeriesBatch(sentAt, batch.readings()) : undefined;
+    const [topic, payload] = compact
+      ? [this.seriesTopic, compact]
+      : [
+          this.readingsTopic,
+          Buffer.concat([
+            envelopeStart(this.o.gatewayId, sentAt.toISOString()),
+            batch.readingsJson,
+            ENVELOPE_END,
+          ]),
+        ];
     this.inFlight.set(batch.id, batch);
-    client.publish(this.readingsTopic, payload, { qos: 1 }, (err) => this.settle(batch, err));
+    client.publish(topic, payload, { qos: 1 }, (err) => this.settle(batch, err));
   }
 
   private settle(batch: SpoolBatch, err: Error | undefined): void {

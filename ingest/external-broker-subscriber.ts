@@ -78,14 +78,20 @@ export async function startExternalSubscriber(o: ExternalBrokerOptions): Promise
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const ref = `${packet.topic}#${packet.messageId ?? 0}`;
     let job: Promise<void> | undefined;
-    if (target?.kind === 'readings') {
-      job = o.ingest.handleReadings(target.gatewayId, payload, ref).then(async (outcome) => {
-        if (outcome.rejection) {
-          await client.publishAsync(topics.rejections(target.gatewayId), JSON.stringify(outcome.rejection), {
-            qos: 1,
-          });
-        }
-      });
+    if (target?.kind === 'readings' || target?.kind === 'series') {
+      job = o.ingest
+        .handleReadings(target.gatewayId, payload, ref, undefined, target.kind)
+        .then(async (outcome) => {
+          if (outcome.rejection) {
+            await client.publishAsync(
+              topics.rejections(target.gatewayId),
+              JSON.stringify(outcome.rejection),
+              {
+                qos: 1,
+              },
+            );
+          }
+        });
     } else if (target?.kind === 'status') {
       job = o.ingest.handleStatus(target.gatewayId, payload, ref).then(() => undefined);
     }
@@ -103,7 +109,7 @@ export async function startExternalSubscriber(o: ExternalBrokerOptions): Promise
     client.on('connect', () => {
       const prefix = o.sharedGroup ? `$share/${o.sharedGroup}/` : '';
       client.subscribe(
-        [`${prefix}${topics.allReadings}`, `${prefix}${topics.allStatus}`],
+        [`${prefix}${topics.allReadings}`, `${prefix}${topics.allSeries}`, `${prefix}${topics.allStatus}`],
         { qos: 1 },
         (err) => {
           if (err) log.error({ err: err.message }, 'subscription refused');

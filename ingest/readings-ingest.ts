@@ -8,13 +8,15 @@
  * publish hook, the external-broker subscriber from its message handler.
  */
 import {
+  decodeJsonBatch,
   GatewayStatus,
   type Reading,
   type RejectedReading,
   type RejectionMessage,
-  validateReadingsPayload,
+  validateBatch,
 } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import { decodeSeriesBatch } from '../common/series-batch.ts';
 import type { GatewayDirectory } from './gateway-directory.ts';
 import { type DeadLetter, deadLetterToLine, gatewayStatusToLines } from './influx-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
@@ -65,14 +67,20 @@ export class DeadLetterNotStored extends Error {
 }
 
 /** A dead letter for a whole message, kept as it came. */
+/** How readings arrive: a JSON batch (`.../readings`) or a compact CBOR batch of series (`.../series`). */
+export type ReadingsEncoding = 'readings' | 'series';
+
 function wholeMessage(
   gatewayId: string,
   ref: string,
   payload: Buffer,
   reason: string,
   detail: string,
+  encoding: ReadingsEncoding = 'readings',
 ): Omit<DeadLetter, 'at'> {
-  return { gatewayId, reason, detail, ref, payload: payload.toString('utf8') };
+  // A binary batch is kept as base64, so the dead letter shows exactly what came.
+  const kept = encoding === 'series' ? `base64:${payload.toString('base64')}` : payload.toString('utf8');
+  return { gatewayId, reason, detail, ref, payload: kept };
 }
 
 const DEFAULT_DEAD_LETTERS_PER_MINUTE = 120;
@@ -154,6 +162,7 @@ export class ReadingsIngest {
     payload: Buffer,
     messageRef: string,
     signal?: AbortSignal,
+    encoding: ReadingsEncoding = 'readings',
   ): Promise<IngestOutcome> {
     const earlier = this.handoffs.get(gatewayId) ?? Promise.resolve();
     let handedOn = (): void => undefined;
@@ -163,7 +172,7 @@ export class ReadingsIngest {
     const mine = Promise.all([earlier, done]).then(() => undefined);
     this.handoffs.set(gatewayId, mine);
     try {
-      return await this.storeReadings(gatewayId, payload, messageRef, earlier, signal);
+      return await this.storeReadings(gatewayId, payload, encoding, messageRef, earlier, signal);
     } finally {
       handedOn();
       void mine.then(() => {
@@ -175,15 +184,17 @@ export class ReadingsIngest {
   private async storeReadings(
     gatewayId: string,
     payload: Buffer,
+    encoding: ReadingsEncoding,
     messageRef: string,
     earlier: Promise<void>,
     signal?: AbortSignal,
   ): Promise<IngestOutcome> {
     const now = this.now();
-    const result = validateReadingsPayload(payload, gatewayId, now, this.o.maxReadingAgeDays);
+    const decoded = encoding === 'series' ? decodeSeriesBatch(payload, gatewayId) : decodeJsonBatch(payload);
+    const result = validateBatch(decoded, gatewayId, now, this.o.maxReadingAgeDays);
     if (!result.ok) {
       await this.deadLetter(
-        [wholeMessage(gatewayId, messageRef, payload, result.reason, result.detail)],
+        [wholeMessage(gatewayId, messageRef, payload, result.reason, result.detail, encoding)],
         signal,
       );
       return {

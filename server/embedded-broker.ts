@@ -219,12 +219,14 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const ref = `${client.id}/${packet.messageId ?? 0}`;
     const work =
-      target.kind === 'readings'
-        ? o.ingest.handleReadings(target.gatewayId, payload, ref, signalOf(client)).then(async (outcome) => {
-            if (outcome.rejection) {
-              await publish(topics.rejections(target.gatewayId), JSON.stringify(outcome.rejection));
-            }
-          })
+      target.kind === 'readings' || target.kind === 'series'
+        ? o.ingest
+            .handleReadings(target.gatewayId, payload, ref, signalOf(client), target.kind)
+            .then(async (outcome) => {
+              if (outcome.rejection) {
+                await publish(topics.rejections(target.gatewayId), JSON.stringify(outcome.rejection));
+              }
+            })
         : o.ingest.handleStatus(target.gatewayId, payload, ref, signalOf(client));
     held += 1;
     work.then(

@@ -15,7 +15,10 @@ export function publishDecision(identity: MqttIdentity, topic: string): PublishD
   if (identity.kind === 'subscriber') return { allowed: false, why: 'the subscriber account is read-only' };
   const target = parseGatewayTopic(topic);
   if (!target || target.kind === 'rejections') {
-    return { allowed: false, why: 'gateways publish only rpm/v1/gw/{gatewayId}/readings or /status' };
+    return {
+      allowed: false,
+      why: 'gateways publish only rpm/v1/gw/{gatewayId}/readings, /series or /status',
+    };
   }
   if (target.gatewayId !== identity.gatewayId) {
     return {

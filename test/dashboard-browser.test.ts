@@ -469,7 +469,7 @@ describe('dashboard in a real browser', () => {
       patientIds: ['P-1020'],
       dataDir: mkdtempSync(join(tmpdir(), 'rpm-browser-gw-')),
       mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-virtual', password: secret },
-      publish: { batchSize: 50, maxInFlight: 4, lingerMs: 50 },
+      publish: { batchSize: 50, maxInFlight: 4, streamWindowMs: 50, encoding: 'series' },
       ble: { mode: 'virtual' },
       virtual: { household: [{ patientId: 'P-1020', profile: 'heart' }], seed: 'browser' },
       http: { host: '127.0.0.1', port: 0 },
@@ -535,7 +535,7 @@ describe('dashboard in a real browser', () => {
       patientIds: ['P-1021'],
       dataDir: mkdtempSync(join(tmpdir(), 'rpm-browser-cuff-')),
       mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-cuff', password: secret },
-      publish: { batchSize: 50, maxInFlight: 4, lingerMs: 50 },
+      publish: { batchSize: 50, maxInFlight: 4, streamWindowMs: 50, encoding: 'series' },
       ble: { mode: 'virtual' },
       virtual: {
         household: [{ patientId: 'P-1021', profile: 'hypertension' }],

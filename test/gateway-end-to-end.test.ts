@@ -94,7 +94,7 @@ describe('gateway end to end with the real server', () => {
       pairing: { pin: PIN },
       dataDir: await mkdtemp(join(tmpdir(), 'rpm-gw-e2e-')),
       mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-e2e-1', password: secret },
-      publish: { batchSize: 200, maxInFlight: 8, lingerMs: 20 },
+      publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
       ble: { mode: 'virtual' },
       virtual: {
         household: [
@@ -274,7 +274,7 @@ describe('gateway process killed, restarted and cut off from the broker', () => 
       RPM_HTTP_HOST: '127.0.0.1',
       RPM_HTTP_PORT: String(await freePort()),
       RPM_LOG_LEVEL: 'debug',
-      RPM_PUBLISH_LINGER_MS: '50',
+      RPM_PUBLISH_STREAM_WINDOW_MS: '50',
       RPM_BLE_MODE: 'virtual',
       RPM_VIRTUAL_HOUSEHOLD: 'P-K1=diabetes,P-K2=heart',
       RPM_VIRTUAL_SEED: seed,

@@ -14,12 +14,14 @@ import { Aedes, type AuthorizePublishHandler } from 'aedes';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  decodeJsonBatch,
   GatewayStatus,
   MAX_PAYLOAD_BYTES,
   type ReadingInput,
   type RejectionMessage,
   topics,
 } from '../common/contract.ts';
+import { decodeSeriesBatch } from '../common/series-batch.ts';
 import { decodeGlucoseMeasurement } from '../gateway/gatt/glucose-measurement.ts';
 import { hexBytes } from '../gateway/gatt/hex-bytes.ts';
 import { glucoseMeterReadings } from '../gateway/profiles/glucose-meter/readings.ts';
@@ -49,17 +51,26 @@ const POLL = { timeout: 30_000, interval: 20 };
  */
 async function startTestBroker(options: { tls?: boolean } = {}) {
   const acknowledged: ReadingInput[] = [];
-  const messages: { readings: number; bytes: number; sentAt: string }[] = [];
+  const messages: { readings: number; bytes: number; sentAt: string; topic: string }[] = [];
   const held: (() => void)[] = [];
   let holding = false;
   let aedes: Aedes | undefined;
   let server: Server | undefined;
   const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
-    if (!client || !packet.topic.endsWith('/readings')) return callback(null);
+    const series = packet.topic.endsWith('/series');
+    if (!client || !(series || packet.topic.endsWith('/readings'))) return callback(null);
     const acknowledge = () => {
-      const batch = JSON.parse(packet.payload.toString()) as { sentAt: string; readings: ReadingInput[] };
-      acknowledged.push(...batch.readings);
-      messages.push({ readings: batch.readings.length, bytes: packet.payload.length, sentAt: batch.sentAt });
+      const payload = Buffer.from(packet.payload);
+      const batch = series ? decodeSeriesBatch(payload, GATEWAY) : decodeJsonBatch(payload);
+      if (!batch.ok) throw new Error(`the publisher sent a bad batch: ${batch.detail}`);
+      const got = batch.entries.map((e) => e.raw as ReadingInput);
+      acknowledged.push(...got);
+      messages.push({
+        readings: got.length,
+        bytes: payload.length,
+        sentAt: batch.sentAt,
+        topic: packet.topic,
+      });
       callback(null); // aedes writes the PUBACK only now
     };
     if (holding) held.push(acknowledge);
@@ -122,7 +133,7 @@ function startPublisher(
   const publisher = ReadingPublisher.start({
     gatewayId: GATEWAY,
     mqtt: { url: `mqtt://127.0.0.1:${port}` },
-    publish: { batchSize: 200, maxInFlight: 8, lingerMs: 20 },
+    publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
     spool,
     log: silent,
     reconnectMinMs: 50,
@@ -240,7 +251,7 @@ describe('gateway publisher with a real broker', () => {
     const statuses = await watchStatus(broker.port);
     const dir = await mkdtemp(join(tmpdir(), 'rpm-pub-'));
     const spool = await openSpool(dir);
-    const publish = { batchSize: 50, maxInFlight: 2, lingerMs: 0 };
+    const publish = { batchSize: 50, maxInFlight: 2, streamWindowMs: 0, encoding: 'series' as const };
     const first = startPublisher(spool, broker.port, { publish });
     broker.hold();
     await appendAll(spool, readings(0, 3000));
@@ -266,26 +277,75 @@ describe('gateway publisher with a real broker', () => {
     const spool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
     // The linger outlasts the test: a full batch that waited for it would time the test out.
     const publisher = startPublisher(spool, broker.port, {
-      publish: { batchSize: 50, maxInFlight: 8, lingerMs: 60_000 },
+      publish: { batchSize: 50, maxInFlight: 8, streamWindowMs: 60_000, encoding: 'series' },
     });
-    await spool.append(readings(0, 120));
+    await spool.append(readings(0, 120), { stream: true });
     await expect.poll(() => publisher.state().spooled, POLL).toBe(20);
     expect(broker.messages.map((m) => m.readings)).toEqual([50, 50]);
   });
 
-  it('sends a partial batch once lingerMs has passed, with the readings that came meanwhile', async () => {
+  it('sends a partial batch of streamed readings once the window has passed, with those that came meanwhile', async () => {
     const broker = await brokerWithCleanup();
     const spool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
-    startPublisher(spool, broker.port, { publish: { batchSize: 50, maxInFlight: 8, lingerMs: 1500 } });
-    await spool.append(readings(0, 10));
-    await spool.append(readings(10, 10));
+    startPublisher(spool, broker.port, {
+      publish: { batchSize: 50, maxInFlight: 8, streamWindowMs: 1500, encoding: 'series' },
+    });
+    await spool.append(readings(0, 10), { stream: true });
+    await spool.append(readings(10, 10), { stream: true });
     await expect.poll(() => broker.messages.map((m) => m.readings), POLL).toEqual([20]);
+  });
+
+  it('sends a spot measurement at once, with the streamed readings waiting for the window', async () => {
+    const broker = await brokerWithCleanup();
+    const spool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
+    // The window outlasts the test: a spot reading that waited for it would time the test out.
+    const publisher = startPublisher(spool, broker.port, {
+      publish: { batchSize: 50, maxInFlight: 8, streamWindowMs: 60_000, encoding: 'series' },
+    });
+    await spool.append(readings(0, 10), { stream: true });
+    await sleep(300);
+    expect(broker.messages).toEqual([]);
+    const cuff = reading(10, {
+      metric: 'blood_pressure',
+      unit: 'mm[Hg]',
+      value: 150,
+      components: { diastolic: 95 },
+      deviceId: 'cuff-1',
+      id: `cuff-1:blood_pressure:${START + 10_000}`,
+    });
+    await spool.append([cuff]);
+    await expect.poll(() => publisher.state().spooled, POLL).toBe(0);
+    expect(broker.messages.map((m) => m.readings)).toEqual([11]);
+    expect(idsOf(broker.acknowledged)).toEqual(expect.arrayContaining([cuff.id, ...idsOf(readings(0, 10))]));
+  });
+
+  it('sends the same readings as JSON when asked to (RPM_PUBLISH_ENCODING=json), and compact series otherwise', async () => {
+    const broker = await brokerWithCleanup();
+    const jsonSpool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
+    startPublisher(jsonSpool, broker.port, {
+      publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'json' },
+    });
+    await jsonSpool.append(readings(0, 30));
+    await expect.poll(() => broker.acknowledged.length, POLL).toBe(30);
+    const json = broker.messages.splice(0);
+    const compactSpool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
+    startPublisher(compactSpool, broker.port, {
+      publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
+    });
+    await compactSpool.append(readings(0, 30));
+    await expect.poll(() => broker.acknowledged.length, POLL).toBe(60);
+    expect(broker.acknowledged.slice(30)).toEqual(broker.acknowledged.slice(0, 30));
+    expect(json.map((m) => m.topic)).toEqual([topics.readings(GATEWAY)]);
+    expect(broker.messages.map((m) => m.topic)).toEqual([topics.series(GATEWAY)]);
+    expect(json[0]?.bytes).toBeGreaterThan(10 * (broker.messages[0]?.bytes ?? Number.POSITIVE_INFINITY));
   });
 
   it('keeps every message under the broker payload limit, splitting batches of large readings', async () => {
     const broker = await brokerWithCleanup();
     const spool = await openSpool(await mkdtemp(join(tmpdir(), 'rpm-pub-')));
-    startPublisher(spool, broker.port, { publish: { batchSize: 500, maxInFlight: 8, lingerMs: 20 } });
+    startPublisher(spool, broker.port, {
+      publish: { batchSize: 500, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
+    });
     // Heart rate with 64 RR intervals each: about 800 bytes of JSON, 500 of them over 256 KiB.
     const rr = Array.from({ length: 64 }, (_, i) => 800.0625 + i);
     const large = Array.from({ length: 1500 }, (_, n) =>
@@ -375,7 +435,7 @@ const [spoolDir, url, total] = process.argv.slice(2);
 const log = createLogger('gateway', 'silent');
 const spool = await ReadingSpool.open({ dir: spoolDir, maxBytes: 64 * 1024 * 1024, whenFull: 'refuse-new', log });
 const publisher = ReadingPublisher.start({
-  gatewayId: '${GATEWAY}', mqtt: { url }, publish: { batchSize: 100, maxInFlight: 4, lingerMs: 5 }, spool, log,
+  gatewayId: '${GATEWAY}', mqtt: { url }, publish: { batchSize: 100, maxInFlight: 4, streamWindowMs: 5, encoding: 'series' }, spool, log,
 });
 await publisher.publishStatus({ gatewayId: '${GATEWAY}', online: true, devices: [] });
 for (let n = 0; n < Number(total); n += ${CHILD_BATCH}) {

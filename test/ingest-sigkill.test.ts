@@ -96,7 +96,7 @@ describe('the server killed with SIGKILL mid-stream', () => {
     const publisher = ReadingPublisher.start({
       gatewayId: 'GW-KILL',
       mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, username: 'GW-KILL', password: secret },
-      publish: { batchSize: 200, maxInFlight: 8, lingerMs: 20 },
+      publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
       spool,
       log,
       reconnectMinMs: 100,

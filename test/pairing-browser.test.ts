@@ -38,7 +38,7 @@ beforeAll(async () => {
     pairing: { pin: PIN },
     dataDir: await mkdtemp(join(tmpdir(), 'rpm-pairing-browser-')),
     mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-phone', password: secret },
-    publish: { batchSize: 50, maxInFlight: 4, lingerMs: 50 },
+    publish: { batchSize: 50, maxInFlight: 4, streamWindowMs: 50, encoding: 'series' },
     ble: { mode: 'virtual' },
     virtual: { household: [{ patientId: 'P-PB1', profile: 'heart' }], seed: 'phone', pairHousehold: false },
     http: { host: '127.0.0.1', port: 0 },

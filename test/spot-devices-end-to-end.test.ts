@@ -39,7 +39,7 @@ describe('cuffs, scales and thermometers end to end', () => {
       timeZone: TIME_ZONE,
       dataDir: await mkdtemp(join(tmpdir(), 'rpm-spot-e2e-')),
       mqtt: { url: `mqtt://127.0.0.1:${server.mqttPort}`, username: 'gw-spot', password: secret },
-      publish: { batchSize: 200, maxInFlight: 8, lingerMs: 20 },
+      publish: { batchSize: 200, maxInFlight: 8, streamWindowMs: 20, encoding: 'series' },
       ble: { mode: 'virtual' },
       virtual: { household: [{ patientId: 'P-S1', profile: 'hypertension' }], seed: 'spot' },
       http: { host: '127.0.0.1', port: 0 },

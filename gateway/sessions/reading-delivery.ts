@@ -14,6 +14,7 @@ export async function deliverReadings(
   env: SessionEnvironment,
   deviceId: string,
   batch: ReadingBatch,
+  how: { stream?: boolean } = {},
 ): Promise<void> {
   for (const skipped of batch.skipped) {
     env.log.info({ deviceId, metric: skipped.metric, reason: skipped.reason }, 'value skipped');
@@ -29,14 +30,19 @@ export async function deliverReadings(
     );
   }
   if (batch.readings.length === 0) return;
-  await env.spool.append(batch.readings);
+  await env.spool.append(batch.readings, how);
   env.log.debug({ deviceId, readingIds: batch.readings.map((r) => r.id) }, 'readings spooled');
   env.pairings.noteReading(deviceId, env.now());
 }
 
 /** For values that arrive unasked (notifications): a spool failure is logged, the session goes on. */
-export function deliverLiveReadings(env: SessionEnvironment, deviceId: string, batch: ReadingBatch): void {
-  deliverReadings(env, deviceId, batch).catch((err: Error) =>
+export function deliverLiveReadings(
+  env: SessionEnvironment,
+  deviceId: string,
+  batch: ReadingBatch,
+  how: { stream?: boolean } = {},
+): void {
+  deliverReadings(env, deviceId, batch, how).catch((err: Error) =>
     env.log.error(
       { deviceId, err: err.message, readings: batch.readings.length },
       'readings lost: the spool refused them',

@@ -12,7 +12,7 @@ import type { ReadingSource } from '../readings/reading-batch.ts';
 export interface SessionEnvironment {
   pairings: PairingStore;
   /** Resolves once the readings are durably stored (ReadingSpool#append). */
-  spool: { append(readings: readonly ReadingInput[]): Promise<unknown> };
+  spool: { append(readings: readonly ReadingInput[], how?: { stream?: boolean }): Promise<unknown> };
   /** The IANA zone the patients' device clocks are set to (RPM_TIME_ZONE). */
   timeZone: string;
   now: () => Date;

@@ -35,6 +35,11 @@ import { readingSource, type SessionEnvironment } from './session-environment.ts
 export interface Subscription<C> {
   characteristic: string;
   required: boolean;
+  /**
+   * A stream (a strap's or an oximeter's readings every second): sent in batches of up to
+   * RPM_PUBLISH_STREAM_WINDOW_MS. Otherwise a spot measurement, sent at once.
+   */
+  stream: boolean;
   /** The readings of one value, or undefined when it was malformed (and logged). */
   readings(
     bytes: Uint8Array,
@@ -48,12 +53,14 @@ export interface Subscription<C> {
 export function subscription<T, C>(spec: {
   characteristic: string;
   required?: boolean;
+  stream?: boolean;
   decode: (bytes: Uint8Array) => Decoded<T>;
   toReadings: (value: T, source: ReadingSource, context: C) => ReadingBatch;
 }): Subscription<C> {
   return {
     characteristic: spec.characteristic,
     required: spec.required ?? false,
+    stream: spec.stream ?? false,
     readings(bytes, source, context, env, deviceId) {
       const value = decodedValue(env.log, deviceId, spec.characteristic, bytes, spec.decode(bytes));
       return value === undefined ? undefined : spec.toReadings(value, source, context);
@@ -85,7 +92,7 @@ export function streamingSession<C>(
       if (!s.required && !device.has(spec.service, s.characteristic)) continue;
       await device.subscribe(spec.service, s.characteristic, (bytes) => {
         const batch = s.readings(bytes, source(), context, env, device.id);
-        if (batch) deliverLiveReadings(env, device.id, batch);
+        if (batch) deliverLiveReadings(env, device.id, batch, { stream: s.stream });
       });
     }
   };

@@ -263,6 +263,8 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
   /** Released runs, oldest first; served before the cursor. */
   private released: Run[] = [];
   private lastBatchId = 0;
+  /** The last sequence number of a spot (not streamed) append. */
+  private spotThrough = 0;
   private persistedAckedThrough: number;
 
   private readonly queue: QueuedWrite[] = [];
@@ -382,6 +384,17 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
     );
   }
 
+  /**
+   * Whether a spot measurement (an append not marked `stream`) waits to be handed out: the
+   * publisher sends it at once rather than waiting to batch it with streamed readings. Kept
+   * in memory: after a restart whatever was spooled goes at once anyway.
+   */
+  get spotWaiting(): boolean {
+    return (
+      this.spotThrough >= this.cursor.seq || this.released.some((run) => run.firstSeq <= this.spotThrough)
+    );
+  }
+
   /** Readings `nextBatch` can hand out now (an upper bound when records turn out damaged). */
   get available(): number {
     return Math.max(0, this.durableThrough - this.cursor.seq + 1) + this.countRuns(this.released);
@@ -392,7 +405,7 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
    * (policy `refuse-new`, or more readings than the whole bound), ReadingTooLargeError,
    * SpoolWriteError or SpoolClosedError; on rejection none of `readings` is stored.
    */
-  async append(readings: readonly ReadingInput[]): Promise<AppendResult> {
+  async append(readings: readonly ReadingInput[], how: { stream?: boolean } = {}): Promise<AppendResult> {
     this.assertOpen('append readings');
     if (this.writeFailure) throw this.writeFailure;
     const payloads = readings.map((r) => {
@@ -404,7 +417,10 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
     const admitted = await this.admission.run(async () => {
       this.assertOpen('append readings');
       const dropped = await this.makeRoom(requested);
-      return { ...this.enqueue(payloads), dropped };
+      const enqueued = this.enqueue(payloads);
+      // Before the write is durable, which wakes the publisher: it must see the spot reading.
+      if (!how.stream) this.spotThrough = Math.max(this.spotThrough, enqueued.lastSeq);
+      return { ...enqueued, dropped };
     });
     await admitted.written;
     return { firstSeq: admitted.firstSeq, lastSeq: admitted.lastSeq, dropped: admitted.dropped };

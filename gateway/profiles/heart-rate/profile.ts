@@ -23,6 +23,7 @@ export const heartRateProfile = streamingProfile('heart_rate', {
     subscription({
       characteristic: HEART_RATE_MEASUREMENT.uuid,
       required: true,
+      stream: true,
       decode: decodeHeartRateMeasurement,
       toReadings: heartRateReadings,
     }),

@@ -25,6 +25,7 @@ export const pulseOximeterProfile = streamingProfile('pulse_oximeter', {
   subscriptions: [
     subscription({
       characteristic: PLX_CONTINUOUS_MEASUREMENT.uuid,
+      stream: true,
       decode: decodePlxContinuousMeasurement,
       toReadings: plxContinuousReadings,
     }),
