@@ -263,6 +263,8 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
   /** Released runs, oldest first; served before the cursor. */
   private released: Run[] = [];
   private lastBatchId = 0;
+  /** Readings of a released run being read back by nextBatch. */
+  private collecting = 0;
   /** The last sequence number of a spot (not streamed) append. */
   private spotThrough = 0;
   private persistedAckedThrough: number;
@@ -380,7 +382,11 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
   /** Readings on disk (or being written) not yet acknowledged, including those in flight. */
   get pending(): number {
     return (
-      this.nextSeq - this.cursor.seq + this.countRuns(this.inFlight.values()) + this.countRuns(this.released)
+      this.nextSeq -
+      this.cursor.seq +
+      this.countRuns(this.inFlight.values()) +
+      this.countRuns(this.released) +
+      this.collecting
     );
   }
 
@@ -439,9 +445,13 @@ export class ReadingSpool extends EventEmitter<{ readable: [] }> {
       for (;;) {
         const run = this.released.shift();
         if (run) {
+          // Still pending while it is read back: neither released nor in flight meanwhile.
+          this.collecting = run.count;
           const got = await this.collect(run.segment, run.startOffset, run.endOffset, run.firstSeq, {
             maxReadings,
             maxBytes,
+          }).finally(() => {
+            this.collecting = 0;
           });
           if (got.end < run.endOffset) {
             this.released.unshift({
