@@ -435,11 +435,7 @@ export class AlertsService {
     try {
       return await this.store(step, extra);
     } catch (err) {
-      if (this.closing.signal.aborted) throw err;
-      if (extra) {
-        this.refusedStep(patientIds, err);
-        throw err;
-      }
+      if (this.closing.signal.aborted || extra) throw err;
       if (patientIds.length === 1) {
         this.refusedStep(patientIds, err);
         return [];

@@ -361,7 +361,7 @@ export interface ValidReading {
 }
 
 /** The issues as one line, with any unsafe character they quote (a bad key) written as its escape. */
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return printable(
     error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; '),
   );
@@ -417,14 +417,8 @@ export function decodeJsonBatch(payload: Buffer | string): DecodedBatch {
   } catch (err) {
     return { ok: false, reason: 'bad_json', detail: `payload is not JSON: ${(err as Error).message}` };
   }
-  const depth = nestingDepth(json, MAX_BATCH_DEPTH);
-  if (depth > MAX_BATCH_DEPTH) {
-    return {
-      ok: false,
-      reason: 'bad_envelope',
-      detail: `payload nests more than ${MAX_BATCH_DEPTH} levels deep; a readings batch needs at most ${MAX_BATCH_DEPTH}`,
-    };
-  }
+  const deep = tooDeep(json);
+  if (deep) return { ok: false, reason: 'bad_envelope', detail: deep };
   const envelope = ReadingsBatchEnvelope.safeParse(json);
   if (!envelope.success) return { ok: false, reason: 'bad_envelope', detail: describeIssues(envelope.error) };
   const { gatewayId, sentAt, readings } = envelope.data;

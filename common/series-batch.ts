@@ -31,9 +31,14 @@
  */
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
-import { type DecodedBatch, MAX_READINGS_PER_BATCH, type ReadingInput, tooDeep } from './contract.ts';
+import {
+  type DecodedBatch,
+  describeIssues,
+  MAX_READINGS_PER_BATCH,
+  type ReadingInput,
+  tooDeep,
+} from './contract.ts';
 import { METRICS, Metric } from './metrics.ts';
-import { printable } from './text.ts';
 
 /** Plain RFC 8949 (no cbor-x extensions, so any CBOR library reads and writes it). */
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
@@ -93,10 +98,6 @@ const Series = z
   });
 type Series = z.infer<typeof Series>;
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 /** The readings of one series, in the form a JSON batch carries them. */
 function readingsOf(s: Series, sentAtMs: number): ReadingInput[] {
   const metric = Metric.safeParse(s.m);
@@ -143,12 +144,11 @@ export function decodeSeriesBatch(payload: Buffer, gatewayId: string): DecodedBa
   const deep = tooDeep(decoded);
   if (deep) return { ok: false, reason: 'bad_envelope', detail: deep };
   const envelope = SeriesBatchEnvelope.safeParse(decoded);
-  if (!envelope.success)
-    return { ok: false, reason: 'bad_envelope', detail: printable(describe(envelope.error)) };
+  if (!envelope.success) return { ok: false, reason: 'bad_envelope', detail: describeIssues(envelope.error) };
   const entries: { raw: unknown; refused?: string }[] = [];
   envelope.data.s.forEach((raw, j) => {
     const series = Series.safeParse(raw);
-    if (!series.success) entries.push({ raw, refused: `series ${j}: ${describe(series.error)}` });
+    if (!series.success) entries.push({ raw, refused: `series ${j}: ${describeIssues(series.error)}` });
     else entries.push(...readingsOf(series.data, envelope.data.t).map((reading) => ({ raw: reading })));
   });
   if (entries.length > MAX_READINGS_PER_BATCH) {

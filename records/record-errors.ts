@@ -1,3 +1,5 @@
+import { ZodError } from 'zod';
+
 /** Typed errors of the records layer, so HTTP routes can answer 404/409 with a clear message. */
 
 export class RecordNotFoundError extends Error {
@@ -26,10 +28,20 @@ export function isUniqueViolation(err: unknown): boolean {
  * Whether a records-database error may pass if the same statement is tried again: a lost
  * or refused connection, a server starting or stopping, resources short, a serialisation
  * conflict or deadlock (SQLSTATE classes 08, 53, 57, 58, 40; 55P03 lock not available), or
- * an error with no SQLSTATE at all (a socket, a closed pool). Anything else (a value the
- * database refuses, a constraint) fails again however often it is tried.
+ * an error with no SQLSTATE at all (a socket, a closed pool, a timeout). Anything else (a
+ * value the database refuses, a constraint) fails again however often it is tried, and so
+ * does a fault in our own code (a TypeError, a schema that refuses a value): retried, it
+ * would hold every later step behind it for ever.
  */
 export function isTransientDatabaseError(err: unknown): boolean {
+  if (
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError ||
+    err instanceof SyntaxError ||
+    err instanceof ZodError
+  )
+    return false;
   // The database's own errors carry a severity beside their code (pg and PGlite alike);
   // a socket's (EPIPE, ECONNRESET) has a code but no severity.
   const fromDatabase = typeof err === 'object' && err !== null && 'severity' in err && 'code' in err;

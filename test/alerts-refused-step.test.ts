@@ -12,10 +12,9 @@ import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
+import { connectGateway, lowOxygen, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 
-const MIN = 60_000;
 const POLL = { timeout: 30_000, interval: 250 };
 /** A database rule the alerts engine cannot satisfy for one patient: its writes fail for good. */
 const REFUSE = "ALTER TABLE alerts ADD CONSTRAINT refuses_p4101 CHECK (patient_id <> 'P-4101')";
@@ -60,17 +59,6 @@ describe('a step the records database refuses', () => {
     await server?.close();
   });
 
-  /** SpO2 of 86 % once a minute for 8 minutes up to `endMs`: general.spo2_low (critical). */
-  const lowOxygen = (patientId: string, endMs = Date.now()): ReadingInput[] =>
-    Array.from({ length: 9 }, (_, i) => endMs - (8 - i) * MIN).map((t) => ({
-      id: `ox-${patientId}:spo2:${t}`,
-      patientId,
-      deviceId: `ox-${patientId}`,
-      metric: 'spo2',
-      value: 86,
-      unit: '%',
-      time: new Date(t).toISOString(),
-    }));
   const publish = (readings: ReadingInput[]) =>
     gateway.publishAsync(
       topics.readings('gw-home-1'),

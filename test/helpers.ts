@@ -143,3 +143,23 @@ export function oximeterReading(
     ...over,
   };
 }
+
+/**
+ * SpO2 of 86 % once a minute for the 8 minutes up to `endMs`: `general.spo2_low` (critical)
+ * for a general adult. Device `ox-{patientId}` unless given; ids as the gateway makes them
+ * unless `id` says otherwise.
+ */
+export function lowOxygen(
+  patientId: string,
+  { endMs = Date.now(), deviceId = `ox-${patientId}`, id = (t: number) => `${deviceId}:spo2:${t}` } = {},
+): ReadingInput[] {
+  return Array.from({ length: 9 }, (_, i) => endMs - (8 - i) * 60_000).map((t) => ({
+    id: id(t),
+    patientId,
+    deviceId,
+    metric: 'spo2',
+    value: 86,
+    unit: '%',
+    time: new Date(t).toISOString(),
+  }));
+}

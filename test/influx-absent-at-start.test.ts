@@ -9,16 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReadingInput, topics } from '../common/contract.ts';
+import { topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import { freePort, type PrivateInfluxd, startInfluxd } from '../scripts/private-influxd.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
+import { connectGateway, lowOxygen, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 
-const MIN = 60_000;
 const POLL = { timeout: 30_000, interval: 250 };
 
 describe('a server started while InfluxDB is down', () => {
@@ -78,17 +77,7 @@ describe('a server started while InfluxDB is down', () => {
     const [patientId] = home.patientIds;
     if (!patientId) throw new Error('the demo gateway serves no patient');
     gateway = await connectGateway(server.mqttPort, home.gatewayId, home.secret);
-    // SpO2 of 86 % once a minute for 8 minutes: general.spo2_low (critical).
-    const now = Date.now();
-    const readings: ReadingInput[] = Array.from({ length: 9 }, (_, i) => now - (8 - i) * MIN).map((t) => ({
-      id: `ox-absent:spo2:${t}`,
-      patientId,
-      deviceId: 'ox-absent',
-      metric: 'spo2',
-      value: 86,
-      unit: '%',
-      time: new Date(t).toISOString(),
-    }));
+    const readings = lowOxygen(patientId, { deviceId: 'ox-absent' });
     await gateway.publishAsync(
       topics.readings(home.gatewayId),
       JSON.stringify({ gatewayId: home.gatewayId, sentAt: new Date().toISOString(), readings }),

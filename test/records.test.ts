@@ -181,6 +181,10 @@ describe('errors of the records database', () => {
     const closed = await db.query('SELECT 1').catch((e: unknown) => e);
     expect(isTransientDatabaseError(closed)).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
+    // A fault in our own code fails the same way every time: retried, it would wedge the queue.
+    expect(
+      isTransientDatabaseError(new TypeError("Cannot read properties of undefined (reading 'id')")),
+    ).toBe(false);
   });
 
   it('fails a statement to a PostgreSQL that hangs within its timeout, and works again after', async () => {

@@ -9,15 +9,14 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReadingInput, RejectionMessage, topics } from '../common/contract.ts';
+import { RejectionMessage, topics } from '../common/contract.ts';
 import { createLogger } from '../common/log.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { DEMO_PASSWORD, readDemoGateways } from '../server/demo-seed.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
-import { connectGateway, testServerConfig, uniqueDatabase } from './helpers.ts';
+import { connectGateway, lowOxygen, testServerConfig, uniqueDatabase } from './helpers.ts';
 import { type HttpSession, login } from './http-session.ts';
 
-const MIN = 60_000;
 const POLL = { timeout: 30_000, interval: 250 };
 
 describe('text that cannot be stored', () => {
@@ -53,19 +52,6 @@ describe('text that cannot be stored', () => {
     await server?.close();
   });
 
-  /** SpO2 of 86 % once a minute for 8 minutes: general.spo2_low (critical) for a general adult. */
-  const lowOxygen = (patientId: string, id: (t: number) => string): ReadingInput[] => {
-    const now = Date.now();
-    return Array.from({ length: 9 }, (_, i) => now - (8 - i) * MIN).map((t) => ({
-      id: id(t),
-      patientId,
-      deviceId: `ox-${patientId}`,
-      metric: 'spo2',
-      value: 86,
-      unit: '%',
-      time: new Date(t).toISOString(),
-    }));
-  };
   const activeAlerts = async () =>
     (
       (await (await nurse.get('/api/alerts?scope=active')).json()) as {
@@ -75,10 +61,10 @@ describe('text that cannot be stored', () => {
 
   it('dead-letters a reading whose id holds a NUL or half a character, naming the field; every other alert fires', async () => {
     const poisoned = [
-      ...lowOxygen('P-4001', (t) => `ox-P-4001:spo2:${t}\u0000`),
-      ...lowOxygen('P-4001', (t) => `ox-P-4001:spo2:${t}\ud800`),
+      ...lowOxygen('P-4001', { id: (t) => `ox-P-4001:spo2:${t}\u0000` }),
+      ...lowOxygen('P-4001', { id: (t) => `ox-P-4001:spo2:${t}\ud800` }),
     ];
-    const clean = lowOxygen('P-4002', (t) => `ox-P-4002:spo2:${t}`);
+    const clean = lowOxygen('P-4002');
     await gateway.publishAsync(
       topics.readings('gw-home-1'),
       JSON.stringify({
