@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // by test/global-setup.ts), and `alone` (`*.alone.test.ts`: a load test that measures the
 // server, run after the others so no other test shares the machine with it).
 // `npx vitest run --project unit` is the quick loop.
+// Every project first points os.tmpdir() at one directory of the run's own, removed when
+// the run ends (test/private-tmpdir.ts).
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -16,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{common,gateway,ingest,alerts,dashboard,server,records,scripts,bench}/**/*.test.ts'],
+          globalSetup: ['test/private-tmpdir.ts'],
         },
       },
       {
@@ -24,7 +27,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.alone.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['test/private-tmpdir.ts', 'test/global-setup.ts'],
         },
       },
       {
@@ -32,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'alone',
           include: ['test/**/*.alone.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['test/private-tmpdir.ts', 'test/global-setup.ts'],
           sequence: { groupOrder: 1 },
         },
       },
