@@ -68,7 +68,12 @@ import {
   tick,
 } from './alerts-engine.ts';
 import type { CarePlanInput } from './care-plan.ts';
-import { type CareTeam, type Delivery, type RoutingConfig, routeAlertEvent } from './notification-routing.ts';
+import {
+  type Delivery,
+  type RoutedTeam,
+  type RoutingConfig,
+  routeAlertEvent,
+} from './notification-routing.ts';
 import { type DurableChannel, enqueueDeliveries } from './notify/notification-dispatcher.ts';
 import { historyMinutes } from './rule-evaluation.ts';
 import { convertDifference, convertLevel, levelEntries, type Rule } from './rule-schema.ts';
@@ -121,7 +126,7 @@ export class AlertsService {
   private lastStepMs = 0;
   private drainQueued = false;
   private overflowed = false;
-  private readonly teams = new Map<string, { teams: CareTeam[]; at: number }>();
+  private readonly teams = new Map<string, { teams: RoutedTeam[]; at: number }>();
   private readonly closing = new AbortController();
   /** A step being retried through an outage of the records database. */
   private retrying: StepFailure | undefined;
@@ -548,17 +553,10 @@ export class AlertsService {
     return { alerts, events: emissions.map((e) => e.event), silences };
   }
 
-  private async careTeamsOf(patientId: string): Promise<CareTeam[]> {
+  private async careTeamsOf(patientId: string): Promise<RoutedTeam[]> {
     const cached = this.teams.get(patientId);
     if (cached && this.o.now().getTime() - cached.at < 60_000) return cached.teams;
-    const teams: CareTeam[] = (await listCareTeams(this.o.records, { patientId })).map((t) => ({
-      careTeamId: t.id,
-      members: t.members.flatMap((m) =>
-        m.email && m.role !== 'admin'
-          ? [{ userId: m.userId, role: m.role, email: m.email, escalationOrder: m.escalationOrder }]
-          : [],
-      ),
-    }));
+    const teams = await listCareTeams(this.o.records, { patientId });
     this.teams.set(patientId, { teams, at: this.o.now().getTime() });
     return teams;
   }
@@ -569,7 +567,7 @@ export class AlertsService {
     for (const emission of emissions) {
       const teams = await this.careTeamsOf(emission.event.patientId);
       // A patient in no care team still has their events recorded on MQTT and the dashboard.
-      const routes = teams.length ? teams : [{ careTeamId: 'unassigned', members: [] }];
+      const routes = teams.length ? teams : [{ id: 'unassigned', members: [] }];
       for (const team of routes) {
         for (const d of routeAlertEvent(emission, team, this.o.routing)) {
           if (this.o.channels.has(d.channel as DurableChannel))

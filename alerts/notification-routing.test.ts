@@ -104,6 +104,23 @@ describe('notification routing', () => {
     ]);
   });
 
+  it('pages a member without an email address on the dashboard only, and the rest of the tier by email', () => {
+    const members = WARD_TEAM.members.map((m) => (m.userId === 'nurse.amina' ? { ...m, email: null } : m));
+    const noAddress = { ...WARD_TEAM, members };
+    const sent = routeAlertEvent(emission('fired', 'critical'), noAddress, config).map(
+      (d) => `${d.channel} ${d.recipient}`,
+    );
+    expect(sent.filter((d) => d.startsWith('email'))).toEqual(['email sana@clinic.example']);
+    expect(sent).toContain('live_feed ward-a');
+  });
+
+  it('refuses a routing entry for a care team id the records cannot hold', () => {
+    const result = RoutingConfig.safeParse({
+      careTeams: { 'Ward:A': { info: [], warning: [], critical: [] } },
+    });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['careTeams.Ward:A']);
+  });
+
   it('refuses a configuration that routes to a webhook without its URL, or to an unknown channel', () => {
     const noUrl = RoutingConfig.safeParse({
       careTeams: { 'ward-a': { info: [], warning: [], critical: ['webhook'] } },

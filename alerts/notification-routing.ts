@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { type AlertEvent, topics } from '../common/contract.ts';
+import { type CareTeam, CareTeamId, type CareTeamMember } from '../records/staff.ts';
 import { type AlertEmission, UserId } from './alert-lifecycle.ts';
 
 export const Channel = z.enum(['email', 'webhook', 'mqtt', 'live_feed']);
@@ -24,23 +25,8 @@ export type Channel = z.infer<typeof Channel>;
 /** Channels that record the event for everyone watching rather than notify a person. */
 const RECORD_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['mqtt', 'live_feed']);
 
-const CareTeamId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'a care team id is 1-64 letters, digits and _ . : -');
-
-export const CareTeamMember = z.strictObject({
-  userId: UserId,
-  role: z.enum(['doctor', 'nurse']),
-  email: z.email(),
-  /** 0 is called first; members sharing a number are called together. */
-  escalationOrder: z.number().int().min(0),
-});
-export const CareTeam = z.strictObject({
-  careTeamId: CareTeamId,
-  members: z.array(CareTeamMember).min(1),
-});
-export type CareTeamMember = z.infer<typeof CareTeamMember>;
-export type CareTeam = z.infer<typeof CareTeam>;
+/** What routing needs of a care team (records/staff.ts): its id and its members. */
+export type RoutedTeam = Pick<CareTeam, 'id' | 'members'>;
 
 const channelList = z
   .array(Channel)
@@ -91,7 +77,7 @@ export const Delivery = z.strictObject({
 export type Delivery = z.infer<typeof Delivery>;
 
 /** Members grouped by escalation order, lowest first. */
-function escalationTiers(team: CareTeam): CareTeamMember[][] {
+function escalationTiers(team: RoutedTeam): CareTeamMember[][] {
   const orders = [...new Set(team.members.map((m) => m.escalationOrder))].sort((a, b) => a - b);
   return orders.map((order) => team.members.filter((m) => m.escalationOrder === order));
 }
@@ -102,28 +88,33 @@ function deliveriesOn(
   channel: Channel,
   event: AlertEvent,
   people: readonly CareTeamMember[],
-  team: CareTeam,
+  team: RoutedTeam,
   config: RoutingConfig,
 ): Delivery[] {
   const { eventId } = event;
   switch (channel) {
     case 'email':
-      return people.map((m) => ({ eventId, channel, recipient: m.email, userId: m.userId }));
+      // A member without an address is reached on the dashboard only.
+      return people.flatMap((m) =>
+        m.email ? [{ eventId, channel, recipient: m.email, userId: m.userId }] : [],
+      );
     case 'webhook':
       return config.webhookUrl === undefined ? [] : [{ eventId, channel, recipient: config.webhookUrl }];
     case 'mqtt':
       return [{ eventId, channel, recipient: topics.alerts(event.patientId) }];
     case 'live_feed':
-      return [{ eventId, channel, recipient: team.careTeamId }];
+      return [{ eventId, channel, recipient: team.id }];
   }
 }
 
-export function routeAlertEvent(emission: AlertEmission, team: CareTeam, config: RoutingConfig): Delivery[] {
+export function routeAlertEvent(
+  emission: AlertEmission,
+  team: RoutedTeam,
+  config: RoutingConfig,
+): Delivery[] {
   const { event } = emission;
   const paging = PAGING.has(event.type);
-  const configured = paging
-    ? (config.careTeams[team.careTeamId] ?? config.default)[event.severity]
-    : config.updates;
+  const configured = paging ? (config.careTeams[team.id] ?? config.default)[event.severity] : config.updates;
   const channels = emission.silenced ? configured.filter((c) => RECORD_CHANNELS.has(c)) : configured;
   const tiers = escalationTiers(team);
   const reached = Math.min(emission.escalationLevel, tiers.length - 1);

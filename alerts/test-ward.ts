@@ -3,8 +3,9 @@
  * blood-pressure cuff, a scale and more), the care team that looks after
  * them (two nurses first, then two doctors in turn) and the alert policy.
  */
+
+import { CareTeam } from '../records/staff.ts';
 import { AlertPolicy } from './alert-lifecycle.ts';
-import { CareTeam } from './notification-routing.ts';
 import type { TraceDevice } from './reading-trace.ts';
 
 export const CGM: TraceDevice = {
@@ -36,13 +37,39 @@ export const THERMOMETER: TraceDevice = {
 };
 
 export const WARD_TEAM = CareTeam.parse({
-  careTeamId: 'ward-a',
+  id: 'ward-a',
+  name: 'Ward A',
   members: [
-    { userId: 'nurse.amina', role: 'nurse', email: 'amina@clinic.example', escalationOrder: 0 },
-    { userId: 'nurse.sana', role: 'nurse', email: 'sana@clinic.example', escalationOrder: 0 },
-    { userId: 'dr.bilal', role: 'doctor', email: 'bilal@clinic.example', escalationOrder: 1 },
-    { userId: 'dr.chaudhry', role: 'doctor', email: 'chaudhry@clinic.example', escalationOrder: 2 },
+    {
+      userId: 'nurse.amina',
+      displayName: 'Amina',
+      role: 'nurse',
+      email: 'amina@clinic.example',
+      escalationOrder: 1,
+    },
+    {
+      userId: 'nurse.sana',
+      displayName: 'Sana',
+      role: 'nurse',
+      email: 'sana@clinic.example',
+      escalationOrder: 1,
+    },
+    {
+      userId: 'dr.bilal',
+      displayName: 'Dr Bilal',
+      role: 'doctor',
+      email: 'bilal@clinic.example',
+      escalationOrder: 2,
+    },
+    {
+      userId: 'dr.chaudhry',
+      displayName: 'Dr Chaudhry',
+      role: 'doctor',
+      email: 'chaudhry@clinic.example',
+      escalationOrder: 3,
+    },
   ],
+  patientIds: ['p-001'],
 });
 
 /** Critical: re-sent every 10 min, escalated every 15; warning: re-sent every 30 min; info: shown only. */

@@ -10,7 +10,6 @@ import { text } from '../common/text.ts';
 import { listAudit } from '../records/audit-log.ts';
 import {
   assignPatientToCareTeam,
-  CareTeamId,
   CareTeamMembers,
   createCareTeam,
   listCareTeams,
@@ -27,6 +26,7 @@ import {
 } from '../records/gateways.ts';
 import { createPatient, listPatients, NewPatient } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
+import { CareTeamId, UserId } from '../records/staff.ts';
 import {
   createUser,
   listUsers,
@@ -34,7 +34,6 @@ import {
   Password,
   setUserActive,
   setUserPassword,
-  UserId,
 } from '../records/users.ts';
 import { currentUser, requireRole } from './auth.ts';
 

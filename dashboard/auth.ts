@@ -21,7 +21,8 @@ import { text } from '../common/text.ts';
 import { recordAudit } from '../records/audit-log.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
-import { checkLogin, type Role } from '../records/users.ts';
+import type { Role } from '../records/staff.ts';
+import { checkLogin } from '../records/users.ts';
 import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {

@@ -4,42 +4,18 @@
  * unacknowledged escalates from order 1 to 2 and on.
  */
 import { z } from 'zod';
-import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
-import { type Role, UserId } from './users.ts';
+import { CareTeam, CareTeamMember, type Role } from './staff.ts';
 
-export const CareTeamId = text().regex(
-  /^[a-z0-9][a-z0-9._-]{1,31}$/,
-  'expected 2-32 lowercase letters, digits, . _ or -',
-);
+/** The members an admin sets: who, and when they are called. */
+export const CareTeamMembers = z.array(CareTeamMember.pick({ userId: true, escalationOrder: true })).max(50);
 
-export const CareTeamMembers = z
-  .array(z.strictObject({ userId: UserId, escalationOrder: z.number().int().min(1).max(20) }))
-  .max(50);
-
-export const NewCareTeam = z.strictObject({
-  id: CareTeamId,
-  name: text().trim().min(1).max(80),
+export const NewCareTeam = CareTeam.pick({ id: true, name: true }).extend({
   members: CareTeamMembers.default([]),
 });
 export type NewCareTeam = z.input<typeof NewCareTeam>;
-
-export interface CareTeamMember {
-  userId: string;
-  displayName: string;
-  role: Role;
-  email: string | null;
-  escalationOrder: number;
-}
-
-export interface CareTeam {
-  id: string;
-  name: string;
-  members: CareTeamMember[];
-  patientIds: string[];
-}
 
 async function replaceMembers(
   tx: SqlClient,
@@ -134,7 +110,7 @@ interface MemberRow {
   team_id: string;
   user_id: string;
   display_name: string;
-  role: Role;
+  role: Exclude<Role, 'admin'>;
   email: string | null;
   escalation_order: number;
 }
@@ -153,7 +129,8 @@ export async function listCareTeams(db: SqlClient, scope: { patientId?: string }
   );
   const members = await db.query<MemberRow>(
     `SELECT m.team_id, m.user_id, u.display_name, u.role, u.email, m.escalation_order
-     FROM care_team_members m JOIN users u ON u.id = m.user_id JOIN care_teams t ON t.id = m.team_id
+     FROM care_team_members m JOIN users u ON u.id = m.user_id AND u.role <> 'admin'
+       JOIN care_teams t ON t.id = m.team_id
      ${ofPatient} ORDER BY m.escalation_order, m.user_id`,
     params,
   );

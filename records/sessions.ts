@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from './gateway-credentials.ts';
 import type { SqlClient } from './records-db.ts';
-import type { Role } from './users.ts';
+import type { Role } from './staff.ts';
 
 export interface SessionUser {
   id: string;

@@ -10,14 +10,7 @@ import { hashPassword, verifyPassword } from './password-hash.ts';
 import { passwordProblem, refusePoorPassword } from './password-policy.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
-
-export const Role = z.enum(['nurse', 'doctor', 'admin']);
-export type Role = z.infer<typeof Role>;
-
-export const UserId = text().regex(
-  /^[a-z0-9][a-z0-9._-]{1,31}$/,
-  'expected 2-32 lowercase letters, digits, . _ or -',
-);
+import { Role, UserId } from './staff.ts';
 
 /**
  * Long enough to resist guessing, not a common, breached, repetitive or sequential one; no

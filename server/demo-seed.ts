@@ -13,7 +13,8 @@ import { assignPatientToGateway, createGateway, issueGatewayCredentials } from '
 import { verifyPassword } from '../records/password-hash.ts';
 import { createPatient } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
-import { createUser, type Role } from '../records/users.ts';
+import type { Role } from '../records/staff.ts';
+import { createUser } from '../records/users.ts';
 
 export const DEMO_PASSWORD = 'demo-password-123';
 

@@ -6,7 +6,7 @@
  *
  * Set for every project; the first project's setup makes the directory and the others share it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ const MARK = 'RPM_TEST_TMPDIR';
 export default function setup(): (() => void) | undefined {
   if (process.env[MARK]) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'rpm-tests-'));
+  // As /tmp itself: the PostgreSQL of the tests runs as the `postgres` user and must reach its directory.
+  chmodSync(dir, 0o1777);
   process.env[MARK] = dir;
   process.env.TMPDIR = dir;
   return () => {
