@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import { isClinicallyReliable, PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
 import type { Metric } from '../common/metrics.ts';
+import { StatusError } from '../common/status-error.ts';
 import {
   type AlertChange,
   type AlertEmission,
@@ -136,13 +137,17 @@ export type SnoozeAction = z.input<typeof SnoozeAction>;
 export type AlertActionProblem = 'invalid_action' | 'unknown_alert' | 'unknown_patient' | 'unknown_rule';
 
 /** A clinician action the engine cannot carry out, with what it was about. */
-export class AlertActionError extends Error {
+export class AlertActionError extends StatusError {
+  readonly statusCode: 400 | 404 | 409;
+  readonly code: string;
   constructor(
     readonly problem: AlertActionProblem,
     readonly action: 'acknowledge' | 'resolve' | 'snooze',
     detail: string,
   ) {
     super(`${action} refused (${problem}): ${detail}`);
+    this.statusCode = problem === 'invalid_action' ? 400 : problem === 'unknown_alert' ? 404 : 409;
+    this.code = `RPM_${problem.toUpperCase()}`;
     this.name = 'AlertActionError';
   }
 }

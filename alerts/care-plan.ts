@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import { PatientId, Severity } from '../common/contract.ts';
 import { Unit } from '../common/metrics.ts';
+import { StatusError } from '../common/status-error.ts';
 import { converts, convertUnit } from '../common/units.ts';
 import { TEMPLATES, TemplateId } from './care-plan-templates.ts';
 import {
@@ -123,7 +124,9 @@ export const CarePlan = z.strictObject({
 export type CarePlan = z.infer<typeof CarePlan>;
 export type CarePlanInput = z.input<typeof CarePlan>;
 
-export class CarePlanError extends Error {
+export class CarePlanError extends StatusError {
+  readonly statusCode = 400;
+  readonly code = 'RPM_CARE_PLAN_REFUSED';
   constructor(
     readonly patientId: string | undefined,
     readonly problems: string[],
@@ -132,6 +135,10 @@ export class CarePlanError extends Error {
       `Care plan${patientId ? ` of patient ${patientId}` : ''} refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'CarePlanError';
+  }
+
+  override answer(): string {
+    return this.problems.join('; ');
   }
 }
 

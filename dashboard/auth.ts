@@ -116,10 +116,8 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
     const waitMs = throttle.waitMs(key);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
-      return reply
-        .code(429)
-        .header('retry-after', String(Math.ceil(waitMs / 1000)))
-        .send({ error: 'Too Many Requests', message: `too many failed logins; try again in ${minutes} min` });
+      reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+      throw new RequestRefused(429, `too many failed logins; try again in ${minutes} min`);
     }
     const user = await checkLogin(o.records, request.body.username, request.body.password);
     if (!user) {
@@ -132,7 +130,7 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
         targetId: request.body.username,
         detail: { ip: request.ip },
       });
-      return reply.code(401).send({ error: 'Unauthorized', message: 'wrong user name or password' });
+      throw new RequestRefused(401, 'wrong user name or password');
     }
     throttle.succeeded(key);
     const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);

@@ -6,19 +6,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { AlertActionError } from '../alerts/alerts-engine.ts';
-import { CarePlanError } from '../alerts/care-plan.ts';
 import type { ZodFastify } from '../common/page-security.ts';
 import { registerPageSecurity } from '../common/page-security.ts';
-import { InfluxQueryError } from '../ingest/influx-connection.ts';
-import { RecordConflictError, RecordNotFoundError } from '../records/record-errors.ts';
+import { StatusError } from '../common/status-error.ts';
 import type { RecordsDb } from '../records/records-db.ts';
 import { type AdminRoutesOptions, adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { registerAuth } from './auth.ts';
 import { type LiveFeed, liveFeedRoutes } from './live-feed.ts';
 import { type PatientRoutesOptions, patientRoutes } from './patient-routes.ts';
-import { RequestRefused } from './request-refused.ts';
 import { uiRoutes } from './ui-routes.ts';
 import { ViewAudit } from './view-audit.ts';
 
@@ -31,41 +27,47 @@ export interface DashboardOptions
   loginAttempts: number;
 }
 
+/**
+ * The one error handler: every answer is `{ statusCode, error, code, message }`, the message
+ * naming the field or rule. Validation, then the domain's StatusErrors (each says its status
+ * and code), then fastify's own (a body too large); anything else is ours, logged as a 500.
+ */
 function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  const send = (statusCode: number, message: string) =>
-    reply.code(statusCode).send({ statusCode, error: statusText(statusCode), message });
+  const send = (statusCode: number, code: string, message: string) =>
+    reply.code(statusCode).send({ statusCode, error: statusText(statusCode), code, message });
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
     return send(
       400,
+      INVALID_REQUEST,
       error.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')}: ${v.message}`).join('; '),
     );
   }
   if (error instanceof ZodError) {
-    return send(400, error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  }
-  if (error instanceof RequestRefused) return send(error.statusCode, error.message);
-  if (error instanceof CarePlanError) return send(400, error.problems.join('; '));
-  if (error instanceof AlertActionError) {
     return send(
-      error.problem === 'invalid_action' ? 400 : error.problem === 'unknown_alert' ? 404 : 409,
-      error.message,
+      400,
+      INVALID_REQUEST,
+      error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
     );
   }
-  if (error instanceof RecordNotFoundError) return send(404, error.message);
-  if (error instanceof InfluxQueryError && error.status === 0) {
-    // InfluxDB down or hung: the screens that need readings say so; the others keep working.
-    request.log.warn({ err: error.message }, 'readings unavailable: InfluxDB does not answer');
-    return send(503, 'readings are unavailable right now: the readings store (InfluxDB) does not answer');
+  if (error instanceof StatusError && error.statusCode !== 500) {
+    if (error.statusCode >= 500)
+      request.log.warn({ err: error.message, code: error.code }, 'a part does not answer');
+    return send(error.statusCode, error.code, error.answer());
   }
-  if (error instanceof RecordConflictError) return send(409, error.message);
   const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (statusCode >= 500) {
     request.log.error({ err: error }, 'request failed');
-    return send(500, 'the server could not complete this request; it has been logged');
+    return send(500, 'RPM_INTERNAL', 'the server could not complete this request; it has been logged');
   }
-  return send(statusCode, error.message);
+  return send(
+    statusCode,
+    'code' in error && typeof error.code === 'string' ? error.code : 'RPM_REFUSED',
+    error.message,
+  );
 }
+
+const INVALID_REQUEST = 'RPM_INVALID_REQUEST';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

@@ -5,6 +5,7 @@
  * the client's QueryApi speaks only Flux).
  */
 import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { StatusError } from '../common/status-error.ts';
 
 // The write batcher logs every failure with its context; the library's own console
 // logging would print each one again, unstructured.
@@ -19,14 +20,24 @@ export interface InfluxSettings {
   password?: string | undefined;
 }
 
-export class InfluxQueryError extends Error {
+/** A failed query; one to an InfluxDB that does not answer (status 0) is a 503 to the API. */
+export class InfluxQueryError extends StatusError {
+  readonly statusCode: 500 | 503;
+  readonly code: string;
   constructor(
     readonly query: string,
     readonly status: number,
     detail: string,
   ) {
     super(`InfluxQL query failed (${status}): ${detail} [query: ${query.slice(0, 200)}]`);
+    // Down or hung: the screens that need readings say so; the others keep working.
+    this.statusCode = status === 0 ? 503 : 500;
+    this.code = status === 0 ? 'RPM_READINGS_UNAVAILABLE' : 'RPM_READINGS_QUERY_FAILED';
     this.name = 'InfluxQueryError';
+  }
+
+  override answer(): string {
+    return 'readings are unavailable right now: the readings store (InfluxDB) does not answer';
   }
 }
 

@@ -1,8 +1,11 @@
 import { ZodError } from 'zod';
+import { StatusError } from '../common/status-error.ts';
 
 /** Typed errors of the records layer, so HTTP routes can answer 404/409 with a clear message. */
 
-export class RecordNotFoundError extends Error {
+export class RecordNotFoundError extends StatusError {
+  readonly statusCode = 404;
+  readonly code = 'RPM_NOT_FOUND';
   constructor(
     readonly kind: string,
     readonly id: string,
@@ -12,7 +15,9 @@ export class RecordNotFoundError extends Error {
   }
 }
 
-export class RecordConflictError extends Error {
+export class RecordConflictError extends StatusError {
+  readonly statusCode = 409;
+  readonly code = 'RPM_CONFLICT';
   constructor(message: string) {
     super(message);
     this.name = 'RecordConflictError';
@@ -39,7 +44,8 @@ export function isTransientDatabaseError(err: unknown): boolean {
     err instanceof RangeError ||
     err instanceof ReferenceError ||
     err instanceof SyntaxError ||
-    err instanceof ZodError
+    err instanceof ZodError ||
+    (err instanceof StatusError && err.statusCode < 500) // our own refusal: not found, conflict
   )
     return false;
   // The database's own errors carry a severity beside their code (pg and PGlite alike);

@@ -47,16 +47,22 @@ describe('dashboard API', () => {
 
   it('rate-limits login attempts for one user name', async () => {
     const statuses: number[] = [];
+    let last: Response | undefined;
     for (let i = 0; i < 12; i++) {
-      const res = await fetch(`${server.httpUrl}/api/login`, {
+      last = await fetch(`${server.httpUrl}/api/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'dr.sana', password: `guess-${i}` }),
       });
-      statuses.push(res.status);
+      statuses.push(last.status);
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last?.json()).toMatchObject({
+      code: 'RPM_TOO_MANY_REQUESTS',
+      message: /too many failed logins/,
+    });
   });
 
   it('never counts successful logins against the limit: a nurse may log in many times a shift', async () => {
@@ -190,7 +196,8 @@ describe('dashboard API', () => {
       password: 'x',
     });
     expect(bad.status).toBe(400);
-    const { message } = (await bad.json()) as { message: string };
+    const { message, code } = (await bad.json()) as { message: string; code: string };
+    expect(code).toBe('RPM_INVALID_REQUEST');
     expect(message).toContain('body.id');
     expect(message).toContain('body.role');
     expect(message).toContain('body.password');
@@ -212,7 +219,16 @@ describe('dashboard API', () => {
     }
     const dup = await admin.send('POST', '/api/admin/patients', { id: 'P-1001', displayName: 'Again' });
     expect(dup.status).toBe(409);
-    expect(await dup.json()).toMatchObject({ message: "patient 'P-1001' already exists" });
+    expect(await dup.json()).toMatchObject({
+      code: 'RPM_CONFLICT',
+      message: "patient 'P-1001' already exists",
+    });
+    const unknown = await admin.send('PUT', '/api/admin/care-teams/ward-z/patients/P-1001', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      code: 'RPM_NOT_FOUND',
+      message: "care team 'ward-z' does not exist",
+    });
   });
 
   it('gives the ward tiles with the latest values and audits who opened a patient view', async () => {

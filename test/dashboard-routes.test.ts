@@ -245,9 +245,9 @@ describe('every dashboard API route', () => {
       for (const who of (['admin', 'nurse', 'doctor'] as const).filter((w) => !r.roles.includes(w))) {
         const res = await call(who, r.method, r.path, r.body);
         expect(res.status, `${who} ${r.method} ${r.path}`).toBe(403);
-        expect(((await res.json()) as { message: string }).message).toMatch(
-          /needs the role|not in your care teams/,
-        );
+        const body = (await res.json()) as { message: string; code: string };
+        expect(body.message).toMatch(/needs the role|not in your care teams/);
+        expect(body.code).toBe('RPM_FORBIDDEN');
       }
     }
   });

@@ -185,6 +185,8 @@ describe('errors of the records database', () => {
     expect(
       isTransientDatabaseError(new TypeError("Cannot read properties of undefined (reading 'id')")),
     ).toBe(false);
+    // Nor does a refusal of the records' own: an unknown patient stays unknown.
+    expect(isTransientDatabaseError(new RecordNotFoundError('patient', 'P-404'))).toBe(false);
   });
 
   it('fails a statement to a PostgreSQL that hangs within its timeout, and works again after', async () => {
