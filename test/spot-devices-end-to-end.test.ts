@@ -75,11 +75,13 @@ describe('cuffs, scales and thermometers end to end', () => {
       );
 
     const first = home();
-    const stopFirst = await run(first.devices);
     // The week the cuff kept: morning and evening, some days twice (how many of them fall in
-    // the week depends on the hour the test runs: 9 in one CI run, 10 or more in others).
-    await expect.poll(async () => (await pressures()).length, POLL).toBeGreaterThanOrEqual(7);
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // nothing more is on its way
+    // the week depends on the hour the test runs), all handed over once the gateway pairs it.
+    const kept = first.cuff?.waiting() ?? 0;
+    expect(kept).toBeGreaterThanOrEqual(7);
+    const stopFirst = await run(first.devices);
+    await expect.poll(async () => (await pressures()).length, POLL).toBe(kept);
+    await expect.poll(() => first.cuff?.waiting(), POLL).toBe(0); // each confirmed, deleted from the cuff
     const week = await pressures();
     const times = week.map((r) => Number(r.time));
     expect(times).toEqual([...times].sort((a, b) => a - b));

@@ -37,6 +37,8 @@ export interface MeasuringDevice {
   device: VirtualDevice;
   /** A measurement was taken: its encoded value is indicated, or stored until a gateway confirms it. */
   record(value: Uint8Array): void;
+  /** How many measurements the device holds until a gateway confirms them. */
+  waiting(): number;
 }
 
 /** The device, taking the measurement `scheduled(atMs)` at each time of the plan once started. */
@@ -70,5 +72,5 @@ export function measuringDevice(
   const device = modelDevice(spec.kind, o.identity, parts, () =>
     measureDaily(spec.plan, o, parts.tasks, (atMs) => record(scheduled(atMs))),
   );
-  return { device, record };
+  return { device, record, waiting: () => memory.waiting };
 }

@@ -34,6 +34,11 @@ export class StoredMeasurements {
     });
   }
 
+  /** How many measurements wait for a gateway to confirm them. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   /** A new measurement: indicated now if a central is subscribed, stored until it is confirmed. */
   add(value: Uint8Array): void {
     this.#waiting.push(value);

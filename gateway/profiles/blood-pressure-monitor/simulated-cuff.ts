@@ -63,6 +63,8 @@ export type CuffInput = Pick<CuffReading, 'systolic' | 'diastolic'> & Partial<Cu
 export interface BloodPressureCuff extends VirtualDevice {
   /** The patient measures now and the cuff shows `reading`: indicated, or stored for the gateway. */
   measure(reading: CuffInput): void;
+  /** How many readings the cuff keeps for a gateway (a week of them, in a test's household). */
+  waiting(): number;
 }
 
 /** The Blood Pressure Measurement the cuff sends for `reading` taken at `atMs`. */
@@ -97,7 +99,7 @@ export function createBloodPressureCuff(o: BloodPressureCuffOptions): BloodPress
   const trace = new BloodPressureTrace(o.noise, o.local, o.profile);
   const encoded = (reading: CuffReading, atMs: number) =>
     encodeBloodPressureMeasurement(cuffMeasurement(reading, atMs, o.local, o.unit));
-  const { device, record } = measuringDevice(
+  const { device, record, waiting } = measuringDevice(
     o,
     {
       kind: 'blood_pressure_monitor',
@@ -117,6 +119,7 @@ export function createBloodPressureCuff(o: BloodPressureCuffOptions): BloodPress
   );
   return {
     ...device,
+    waiting,
     measure(reading) {
       const now = o.clock.now();
       const usual = trace.readingAt(now);
