@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { isClinicallyReliable, PatientId, type Reading, UtcTimestamp } from '../common/contract.ts';
+import { describeIssues } from '../common/describe-issues.ts';
 import type { Metric } from '../common/metrics.ts';
 import { StatusError } from '../common/status-error.ts';
 import {
@@ -711,7 +712,7 @@ function carePlanChange(
 function parseAction<T>(schema: z.ZodType<T>, input: unknown, action: AlertActionError['action']): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(action)'}: ${i.message}`).join('; ');
+  const detail = describeIssues(parsed.error, 'action');
   throw new AlertActionError('invalid_action', action, detail);
 }
 

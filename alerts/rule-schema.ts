@@ -623,4 +623,8 @@ export const Rule = z.discriminatedUnion('kind', [
 ]);
 export type Rule = z.infer<typeof Rule>;
 export type RuleInput = z.input<typeof Rule>;
-export type RuleKind = Rule['kind'];
+/** The kinds of rule, as a schema (the dashboard's answers name them), taken from the union. */
+export const RuleKind = z.enum(
+  Rule.options.map((rule) => rule.shape.kind.value) as [Rule['kind'], ...Rule['kind'][]],
+);
+export type RuleKind = z.infer<typeof RuleKind>;

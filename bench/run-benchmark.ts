@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
+import { describeIssues } from '../common/describe-issues.ts';
 import { runBenchmark } from './benchmark.ts';
 import { BenchmarkOptions, type BenchmarkOptionsInput, SMOKE_OPTIONS } from './benchmark-options.ts';
 import { BenchmarkReport } from './benchmark-report.ts';
@@ -46,7 +47,7 @@ try {
   options = BenchmarkOptions.parse({ ...(values.smoke ? SMOKE_OPTIONS : {}), ...overrides });
 } catch (err) {
   if (!(err instanceof ZodError)) throw err;
-  process.stderr.write(`bench: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  process.stderr.write(`bench: ${describeIssues(err)}\n`);
   process.exit(2);
 }
 

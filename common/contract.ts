@@ -6,6 +6,7 @@
  * (`rpm/v2/...`), not an edit here.
  */
 import { z } from 'zod';
+import { describeIssues } from './describe-issues.ts';
 import { DEVICE_KIND_NAMES } from './device-kinds.ts';
 import { ComponentName, checkMetricValue, componentsOf, METRICS, Metric, Unit } from './metrics.ts';
 import { ReadingContext } from './reading-context.ts';
@@ -358,13 +359,6 @@ export type BatchValidation =
 export interface ValidReading {
   index: number;
   reading: Reading;
-}
-
-/** The issues as one line, with any unsafe character they quote (a bad key) written as its escape. */
-export function describeIssues(error: z.ZodError): string {
-  return printable(
-    error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; '),
-  );
 }
 
 /** The reason a refused reading is filed under: its first custom issue's, else invalid_reading. */

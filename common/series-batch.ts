@@ -31,13 +31,8 @@
  */
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
-import {
-  type DecodedBatch,
-  describeIssues,
-  MAX_READINGS_PER_BATCH,
-  type ReadingInput,
-  tooDeep,
-} from './contract.ts';
+import { type DecodedBatch, MAX_READINGS_PER_BATCH, type ReadingInput, tooDeep } from './contract.ts';
+import { describeIssues } from './describe-issues.ts';
 import { METRICS, Metric } from './metrics.ts';
 
 /** Plain RFC 8949 (no cbor-x extensions, so any CBOR library reads and writes it). */

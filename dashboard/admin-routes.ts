@@ -35,6 +35,16 @@ import {
   setUserActive,
   setUserPassword,
 } from '../records/users.ts';
+import {
+  AuditAnswer,
+  CareTeamsAnswer,
+  Created,
+  Done,
+  GatewayCredentials,
+  GatewaysAnswer,
+  PatientsAnswer,
+  UsersAnswer,
+} from './api-contract.ts';
 import { currentUser, requireRole } from './auth.ts';
 
 export interface AdminRoutesOptions {
@@ -49,20 +59,32 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   const db = o.records;
   const actor = (request: Parameters<typeof currentUser>[0]) => currentUser(request).id;
 
-  app.get('/api/admin/patients', async () => ({ patients: await listPatients(db) }));
-  app.post('/api/admin/patients', { schema: { body: NewPatient } }, async (request, reply) => {
-    await createPatient(db, request.body, actor(request));
-    return reply.code(201).send({ id: request.body.id });
-  });
+  app.get('/api/admin/patients', { schema: { response: { 200: PatientsAnswer } } }, async () => ({
+    patients: await listPatients(db),
+  }));
+  app.post(
+    '/api/admin/patients',
+    { schema: { body: NewPatient, response: { 201: Created } } },
+    async (request, reply) => {
+      await createPatient(db, request.body, actor(request));
+      return reply.code(201).send({ id: request.body.id });
+    },
+  );
 
-  app.get('/api/admin/gateways', async () => ({ gateways: await listGateways(db) }));
-  app.post('/api/admin/gateways', { schema: { body: NewGateway } }, async (request, reply) => {
-    await createGateway(db, request.body, actor(request));
-    return reply.code(201).send({ id: request.body.id });
-  });
+  app.get('/api/admin/gateways', { schema: { response: { 200: GatewaysAnswer } } }, async () => ({
+    gateways: await listGateways(db),
+  }));
+  app.post(
+    '/api/admin/gateways',
+    { schema: { body: NewGateway, response: { 201: Created } } },
+    async (request, reply) => {
+      await createGateway(db, request.body, actor(request));
+      return reply.code(201).send({ id: request.body.id });
+    },
+  );
   app.post(
     '/api/admin/gateways/:gatewayId/credentials',
-    { schema: { params: z.object({ gatewayId: GatewayId }) } },
+    { schema: { params: z.object({ gatewayId: GatewayId }), response: { 200: GatewayCredentials } } },
     async (request) => {
       const { gatewayId } = request.params;
       const secret = await issueGatewayCredentials(db, gatewayId, actor(request));
@@ -74,16 +96,16 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   const gatewayPatient = z.object({ gatewayId: GatewayId, patientId: PatientId });
   app.put(
     '/api/admin/gateways/:gatewayId/patients/:patientId',
-    { schema: { params: gatewayPatient } },
+    { schema: { params: gatewayPatient, response: { 200: Done } } },
     async (request) => {
       await assignPatientToGateway(db, request.params.gatewayId, request.params.patientId, actor(request));
       await o.onGatewayChanged(request.params.gatewayId, 'patients');
-      return { ok: true };
+      return { ok: true as const };
     },
   );
   app.delete(
     '/api/admin/gateways/:gatewayId/patients/:patientId',
-    { schema: { params: gatewayPatient } },
+    { schema: { params: gatewayPatient, response: { 200: Done } } },
     async (request) => {
       await unassignPatientFromGateway(
         db,
@@ -92,53 +114,73 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
         actor(request),
       );
       await o.onGatewayChanged(request.params.gatewayId, 'patients');
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 
-  app.get('/api/admin/users', async () => ({ users: await listUsers(db) }));
-  app.post('/api/admin/users', { schema: { body: NewUser } }, async (request, reply) => {
-    await createUser(db, request.body, actor(request));
-    return reply.code(201).send({ id: request.body.id });
-  });
+  app.get('/api/admin/users', { schema: { response: { 200: UsersAnswer } } }, async () => ({
+    users: await listUsers(db),
+  }));
+  app.post(
+    '/api/admin/users',
+    { schema: { body: NewUser, response: { 201: Created } } },
+    async (request, reply) => {
+      await createUser(db, request.body, actor(request));
+      return reply.code(201).send({ id: request.body.id });
+    },
+  );
   const userParams = z.object({ userId: UserId });
   app.post(
     '/api/admin/users/:userId/active',
-    { schema: { params: userParams, body: z.strictObject({ active: z.boolean() }) } },
+    {
+      schema: { params: userParams, body: z.strictObject({ active: z.boolean() }), response: { 200: Done } },
+    },
     async (request) => {
       await setUserActive(db, request.params.userId, request.body.active, actor(request));
-      return { ok: true };
+      return { ok: true as const };
     },
   );
   app.post(
     '/api/admin/users/:userId/password',
-    { schema: { params: userParams, body: z.strictObject({ password: Password }) } },
+    { schema: { params: userParams, body: z.strictObject({ password: Password }), response: { 200: Done } } },
     async (request) => {
       await setUserPassword(db, request.params.userId, request.body.password, actor(request));
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 
-  app.get('/api/admin/care-teams', async () => ({ careTeams: await listCareTeams(db) }));
-  app.post('/api/admin/care-teams', { schema: { body: NewCareTeam } }, async (request, reply) => {
-    await createCareTeam(db, request.body, actor(request));
-    return reply.code(201).send({ id: request.body.id });
-  });
+  app.get('/api/admin/care-teams', { schema: { response: { 200: CareTeamsAnswer } } }, async () => ({
+    careTeams: await listCareTeams(db),
+  }));
+  app.post(
+    '/api/admin/care-teams',
+    { schema: { body: NewCareTeam, response: { 201: Created } } },
+    async (request, reply) => {
+      await createCareTeam(db, request.body, actor(request));
+      return reply.code(201).send({ id: request.body.id });
+    },
+  );
   const teamParams = z.object({ teamId: CareTeamId });
   app.put(
     '/api/admin/care-teams/:teamId/members',
-    { schema: { params: teamParams, body: z.strictObject({ members: CareTeamMembers }) } },
+    {
+      schema: {
+        params: teamParams,
+        body: z.strictObject({ members: CareTeamMembers }),
+        response: { 200: Done },
+      },
+    },
     async (request) => {
       await setCareTeamMembers(db, request.params.teamId, request.body.members, actor(request));
-      return { ok: true };
+      return { ok: true as const };
     },
   );
   app.put(
     '/api/admin/care-teams/:teamId/patients/:patientId',
-    { schema: { params: z.object({ teamId: CareTeamId, patientId: PatientId }) } },
+    { schema: { params: z.object({ teamId: CareTeamId, patientId: PatientId }), response: { 200: Done } } },
     async (request) => {
       await assignPatientToCareTeam(db, request.params.teamId, request.params.patientId, actor(request));
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 
@@ -152,6 +194,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
           actor: text().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
+        response: { 200: AuditAnswer },
       },
     },
     async (request) => ({ entries: await listAudit(db, request.query) }),

@@ -19,6 +19,14 @@ import { PatientId } from '../common/contract.ts';
 import { text } from '../common/text.ts';
 import { isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
+import {
+  AlertAnswer,
+  AlertsAnswer,
+  type AlertView,
+  CarePlanAnswer,
+  CarePlanTemplatesAnswer,
+  type RuleView,
+} from './api-contract.ts';
 import { currentUser, requireRole } from './auth.ts';
 import { RequestRefused } from './request-refused.ts';
 import type { ViewAudit } from './view-audit.ts';
@@ -37,7 +45,7 @@ function levelParts(rule: Rule): Part[] {
   return levelEntries(rule.level).flatMap(([part]) => (part === undefined ? [] : [part]));
 }
 
-export function ruleView(rule: Rule) {
+export function ruleView(rule: Rule): RuleView {
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -61,7 +69,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     }
   };
 
-  const view = ({ record: a, patientName, events }: StoredAlert) => {
+  const view = ({ record: a, patientName, events }: StoredAlert): AlertView => {
     const fired = events.find((e) => e.type === 'fired');
     const silence = o.alerts.silenceOf(a.patientId, a.ruleId);
     return {
@@ -111,6 +119,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
           scope: z.enum(['active', 'recent']).default('active'),
           patientId: PatientId.optional(),
         }),
+        response: { 200: AlertsAnswer },
       },
     },
     async (request) => {
@@ -145,7 +154,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     if (!stored || !visible) throw new RequestRefused(404, `alert '${alertId}' does not exist`);
     return stored.record;
   };
-  const answer = async (alertId: string) => {
+  const answer = async (alertId: string): Promise<AlertAnswer> => {
     const stored = await loadStoredAlert(o.records, alertId);
     if (!stored) throw new RequestRefused(404, `alert '${alertId}' does not exist`);
     return { alert: view(stored) };
@@ -155,7 +164,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
 
   app.post(
     '/api/alerts/:alertId/acknowledge',
-    { schema: { params, body: z.strictObject({ note: note.optional() }) } },
+    { schema: { params, body: z.strictObject({ note: note.optional() }), response: { 200: AlertAnswer } } },
     async (request) => {
       const alert = await alertFor(request, request.params.alertId);
       if (alert.status === 'resolved') throw new RequestRefused(409, 'this alert is already resolved');
@@ -170,6 +179,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       schema: {
         params,
         body: z.strictObject({ note: note.min(1, 'say why the alert can be closed') }),
+        response: { 200: AlertAnswer },
       },
     },
     async (request) => {
@@ -193,6 +203,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
             .max(24 * 60),
           note: note.optional(),
         }),
+        response: { 200: AlertAnswer },
       },
     },
     async (request) => {
@@ -211,7 +222,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
   );
 
   const patientParams = z.object({ patientId: PatientId });
-  const planView = (patientId: string) => {
+  const planView = (patientId: string): CarePlanAnswer => {
     const plan = o.alerts.planOf(patientId);
     return {
       templates: plan?.templates ?? [],
@@ -220,11 +231,15 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     };
   };
 
-  app.get('/api/patients/:patientId/care-plan', { schema: { params: patientParams } }, async (request) => {
-    await requirePatient(request, request.params.patientId);
-    await o.views.patient(currentUser(request).id, 'care_plan.view', request.params.patientId);
-    return planView(request.params.patientId);
-  });
+  app.get(
+    '/api/patients/:patientId/care-plan',
+    { schema: { params: patientParams, response: { 200: CarePlanAnswer } } },
+    async (request) => {
+      await requirePatient(request, request.params.patientId);
+      await o.views.patient(currentUser(request).id, 'care_plan.view', request.params.patientId);
+      return planView(request.params.patientId);
+    },
+  );
 
   app.put(
     '/api/patients/:patientId/care-plan',
@@ -236,6 +251,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
           templates: z.array(TemplateId).min(1),
           overrides: z.record(text(), RuleOverride).default({}),
         }),
+        response: { 200: CarePlanAnswer },
       },
     },
     async (request) => {
@@ -246,11 +262,15 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     },
   );
 
-  app.get('/api/care-plan-templates', async () => ({
-    templates: TemplateId.options.map((id) => ({
-      id,
-      title: TEMPLATES[id].title,
-      rules: resolveCarePlan(CarePlan.parse({ patientId: 'template', templates: [id] })).map(ruleView),
-    })),
-  }));
+  app.get(
+    '/api/care-plan-templates',
+    { schema: { response: { 200: CarePlanTemplatesAnswer } } },
+    async () => ({
+      templates: TemplateId.options.map((id) => ({
+        id,
+        title: TEMPLATES[id].title,
+        rules: resolveCarePlan(CarePlan.parse({ patientId: 'template', templates: [id] })).map(ruleView),
+      })),
+    }),
+  );
 };

@@ -23,6 +23,7 @@ import type { RecordsDb } from '../records/records-db.ts';
 import { createSession, endSession, type SessionUser, sessionUser } from '../records/sessions.ts';
 import type { Role } from '../records/staff.ts';
 import { checkLogin } from '../records/users.ts';
+import { Done, LoginAnswer, SessionAnswer } from './api-contract.ts';
 import { RequestRefused } from './request-refused.ts';
 
 declare module 'fastify' {
@@ -111,51 +112,55 @@ export async function registerAuth(app: ZodFastify, o: AuthOptions): Promise<voi
       maxAge: Math.floor(maxAgeMs / 1000),
     });
 
-  app.post('/api/login', { schema: { body: Login } }, async (request, reply) => {
-    const key = `${request.ip}|${request.body.username.toLowerCase()}`;
-    const waitMs = throttle.waitMs(key);
-    if (waitMs > 0) {
-      const minutes = Math.ceil(waitMs / 60_000);
-      reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
-      throw new RequestRefused(429, `too many failed logins; try again in ${minutes} min`);
-    }
-    const user = await checkLogin(o.records, request.body.username, request.body.password);
-    if (!user) {
-      throttle.failed(key);
-      request.log.warn({ username: request.body.username }, 'login failed');
+  app.post(
+    '/api/login',
+    { schema: { body: Login, response: { 200: LoginAnswer } } },
+    async (request, reply) => {
+      const key = `${request.ip}|${request.body.username.toLowerCase()}`;
+      const waitMs = throttle.waitMs(key);
+      if (waitMs > 0) {
+        const minutes = Math.ceil(waitMs / 60_000);
+        reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+        throw new RequestRefused(429, `too many failed logins; try again in ${minutes} min`);
+      }
+      const user = await checkLogin(o.records, request.body.username, request.body.password);
+      if (!user) {
+        throttle.failed(key);
+        request.log.warn({ username: request.body.username }, 'login failed');
+        await recordAudit(o.records, {
+          actor: request.body.username,
+          action: 'login.failed',
+          targetType: 'user',
+          targetId: request.body.username,
+          detail: { ip: request.ip },
+        });
+        throw new RequestRefused(401, 'wrong user name or password');
+      }
+      throttle.succeeded(key);
+      const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
       await recordAudit(o.records, {
-        actor: request.body.username,
-        action: 'login.failed',
+        actor: user.id,
+        action: 'login',
         targetType: 'user',
-        targetId: request.body.username,
-        detail: { ip: request.ip },
+        targetId: user.id,
       });
-      throw new RequestRefused(401, 'wrong user name or password');
-    }
-    throttle.succeeded(key);
-    const token = await createSession(o.records, user.id, o.now(), o.sessionTtlMs);
-    await recordAudit(o.records, {
-      actor: user.id,
-      action: 'login',
-      targetType: 'user',
-      targetId: user.id,
-    });
-    setSessionCookie(request, reply, token, o.sessionTtlMs);
-    return { user: { id: user.id, displayName: user.displayName, role: user.role } };
-  });
+      setSessionCookie(request, reply, token, o.sessionTtlMs);
+      return { user: { id: user.id, displayName: user.displayName, role: user.role } };
+    },
+  );
 
-  app.post('/api/logout', async (request, reply) => {
+  app.post('/api/logout', { schema: { response: { 200: Done } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       await endSession(o.records, token);
       o.onLogout?.(token);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
   /** Who is logged in, and the CSRF token the page sends back on every change. */
-  app.get('/api/session', async (request, reply) => {
+  app.get('/api/session', { schema: { response: { 200: SessionAnswer } } }, async (request, reply) => {
     const user = currentUser(request);
     return { user, csrfToken: reply.generateCsrf() };
   });

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { describeIssues } from '../common/describe-issues.ts';
 import type { ZodFastify } from '../common/page-security.ts';
 import { registerPageSecurity } from '../common/page-security.ts';
 import { StatusError } from '../common/status-error.ts';
@@ -36,20 +37,13 @@ function sendError(error: FastifyError | Error, request: FastifyRequest, reply: 
   const send = (statusCode: number, code: string, message: string) =>
     reply.code(statusCode).send({ statusCode, error: statusText(statusCode), code, message });
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const where = error.validationContext ?? 'request';
-    return send(
-      400,
-      INVALID_REQUEST,
-      error.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')}: ${v.message}`).join('; '),
-    );
+    const issues = error.validation.map((v) => ({
+      path: v.instancePath.split('/').filter(Boolean),
+      message: v.message ?? 'is not valid',
+    }));
+    return send(400, INVALID_REQUEST, describeIssues(issues, error.validationContext ?? 'request'));
   }
-  if (error instanceof ZodError) {
-    return send(
-      400,
-      INVALID_REQUEST,
-      error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-    );
-  }
+  if (error instanceof ZodError) return send(400, INVALID_REQUEST, describeIssues(error, 'body'));
   if (error instanceof StatusError && error.statusCode !== 500) {
     if (error.statusCode >= 500)
       request.log.warn({ err: error.message, code: error.code }, 'a part does not answer');

@@ -13,26 +13,30 @@
  *   whether that holds, and the screen says so when it does not.
  */
 
+import { z } from 'zod';
+import { GlucoseSource } from '../alerts/rule-schema.ts';
+
 export const TIR_BANDS_MGDL = { veryLow: 54, low: 70, high: 180, veryHigh: 250 } as const;
 const CGM_READINGS_PER_DAY = 288; // one every 5 minutes
 
-export interface GlucoseSummary {
-  source: 'cgm' | 'meter';
-  readings: number;
-  days: number;
+export const GlucoseSummary = z.object({
+  source: GlucoseSource,
+  readings: z.number(),
+  days: z.number(),
   /** Percent of readings, rounded to one decimal for display. */
-  veryLowPercent: number;
-  lowPercent: number;
-  inRangePercent: number;
-  highPercent: number;
-  veryHighPercent: number;
-  meanMgdl: number;
+  veryLowPercent: z.number(),
+  lowPercent: z.number(),
+  inRangePercent: z.number(),
+  highPercent: z.number(),
+  veryHighPercent: z.number(),
+  meanMgdl: z.number(),
   /** Glucose management indicator, %; CGM only. */
-  gmiPercent: number | null;
-  cvPercent: number | null;
+  gmiPercent: z.number().nullable(),
+  cvPercent: z.number().nullable(),
   /** >= 70 % of the possible CGM readings over the days [K3]; a meter never qualifies. */
-  sufficientData: boolean;
-}
+  sufficientData: z.boolean(),
+});
+export type GlucoseSummary = z.infer<typeof GlucoseSummary>;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 

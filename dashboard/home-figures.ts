@@ -9,9 +9,11 @@
  * the level), else the template's: the hypertension home mean (ISH 2020 [K8]) and the heart
  * failure weight gain (ESC 2021 [K20]).
  */
+
+import { z } from 'zod';
 import { TEMPLATES, type TemplateId } from '../alerts/care-plan-templates.ts';
 import { windowAverage, windowChange } from '../alerts/rule-evaluation.ts';
-import { convertDifference, convertLevel, type Level, type Rule } from '../alerts/rule-schema.ts';
+import { convertDifference, convertLevel, Level, type Rule } from '../alerts/rule-schema.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { storedReadings, type UnreadableRow } from '../ingest/readings-storage.ts';
 
@@ -35,23 +37,25 @@ function ownRule<K extends Rule['kind']>(rules: readonly Rule[], template: RuleO
 }
 
 /** A weight's change from the lowest weighing of the days before (the rule's baseline), kg. */
-export interface WeightChange {
-  kg: number;
+export const WeightChange = z.object({
+  kg: z.number(),
   /** The rule's window, days. */
-  days: number;
-}
+  days: z.number(),
+});
+export type WeightChange = z.infer<typeof WeightChange>;
 
 /** A home blood-pressure mean over calendar days, beside the level its rule compares it with. */
-export interface BloodPressureAverage {
-  days: number;
+export const BloodPressureAverage = z.object({
+  days: z.number(),
   /** Reliable readings behind it. */
-  readings: number;
+  readings: z.number(),
   /** mm[Hg]. */
-  systolic: number;
-  diastolic: number;
+  systolic: z.number(),
+  diastolic: z.number(),
   /** The home-mean rule's level, mm[Hg] (135/85 unless the care plan moved it). */
-  threshold: Level;
-}
+  threshold: Level,
+});
+export type BloodPressureAverage = z.infer<typeof BloodPressureAverage>;
 
 /** The home blood-pressure means of one patient over each of `periods` (days), those with readings. */
 export async function bloodPressureAverages(

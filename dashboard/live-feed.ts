@@ -6,14 +6,15 @@
  * when its session does (logout, deactivation, expiry) or when the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
-  type AlertEvent,
-  type DeviceRangeBound,
+  AlertEvent,
+  DeviceRangeBound,
   deviceRangeBound,
-  type GatewayStatus,
+  GatewayStatus,
   type Reading,
 } from '../common/contract.ts';
-import type { ComponentName } from '../common/metrics.ts';
+import { ComponentName, Metric, Unit } from '../common/metrics.ts';
 import { storedValue } from '../ingest/readings-storage.ts';
 import { listPatients } from '../records/patients.ts';
 import type { SqlClient } from '../records/records-db.ts';
@@ -21,26 +22,30 @@ import { sessionUser } from '../records/sessions.ts';
 import { currentUser, requireRole, SESSION_COOKIE } from './auth.ts';
 import type { ViewAudit } from './view-audit.ts';
 
-export type LiveEvent =
-  | {
-      type: 'reading';
-      patientId: string;
-      metric: Reading['metric'];
-      /** In the stored unit (glucose in mg/dL), like every other dashboard value. */
-      value: number;
-      /** Blood pressure's diastolic and mean, in the same unit. */
-      components?: Partial<Record<ComponentName, number>>;
-      unit: string;
-      time: string;
-      reliable: boolean;
-      /** The device's LO / HI: `value` is a bound, not a measurement. */
-      bound?: DeviceRangeBound;
-      /** A cuff saw an irregular pulse with this blood pressure. */
-      irregularPulse?: boolean;
-      trendMgdlPerMin?: number;
-    }
-  | { type: 'alert'; patientId: string; event: AlertEvent }
-  | { type: 'gateway'; patientIds: string[]; status: GatewayStatus };
+/** One event of the stream (its `data:`, JSON; its SSE `event:` is the `type`). */
+export const LiveEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('reading'),
+    patientId: z.string(),
+    metric: Metric,
+    /** In the stored unit (glucose in mg/dL), like every other dashboard value. */
+    value: z.number(),
+    /** Blood pressure's diastolic and mean, in the same unit. */
+    components: z.partialRecord(ComponentName, z.number()).optional(),
+    unit: Unit,
+    /** Sample time, ISO. */
+    time: z.string(),
+    reliable: z.boolean(),
+    /** The device's LO / HI: `value` is a bound, not a measurement. */
+    bound: DeviceRangeBound.optional(),
+    /** A cuff saw an irregular pulse with this blood pressure. */
+    irregularPulse: z.boolean().optional(),
+    trendMgdlPerMin: z.number().optional(),
+  }),
+  z.object({ type: z.literal('alert'), patientId: z.string(), event: AlertEvent }),
+  z.object({ type: z.literal('gateway'), patientIds: z.array(z.string()), status: GatewayStatus }),
+]);
+export type LiveEvent = z.infer<typeof LiveEvent>;
 
 type Listener = (event: LiveEvent) => void;
 
@@ -124,57 +129,62 @@ export const liveFeedRoutes: FastifyPluginAsyncZod<{
 }> = async (app, o) => {
   app.addHook('preClose', async () => o.feed.endAll());
 
-  app.get('/api/live', { preHandler: requireRole('nurse', 'doctor') }, async (request, reply) => {
-    const user = currentUser(request);
-    const token = request.cookies[SESSION_COOKIE] ?? '';
-    const loadVisible = async () =>
-      new Set((await listPatients(o.records, { careTeamsOf: user.id })).map((p) => p.id));
-    let visible = await loadVisible();
-    await o.views.list(user.id, 'live.open', [...visible]);
+  // The answer is a stream of events; the schema says what each one is (it is never serialised).
+  app.get(
+    '/api/live',
+    { preHandler: requireRole('nurse', 'doctor'), schema: { response: { 200: LiveEvent } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const token = request.cookies[SESSION_COOKIE] ?? '';
+      const loadVisible = async () =>
+        new Set((await listPatients(o.records, { careTeamsOf: user.id })).map((p) => p.id));
+      let visible = await loadVisible();
+      await o.views.list(user.id, 'live.open', [...visible]);
 
-    reply.hijack();
-    const raw = reply.raw;
-    // Gone while the patients were looked up: nothing to stream to, nothing to clean up later.
-    if (raw.destroyed || !raw.socket || raw.socket.destroyed) return;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 2000\n\n');
-    const log = request.log.child({ userId: user.id });
-    const send = (text: string) => {
-      if (raw.writableLength > MAX_UNSENT_BYTES) return end('the client is not reading');
-      raw.write(text);
-    };
-    const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
-    // Logged out, deactivated or expired: the stream ends; still allowed: a new assignment
-    // to a care team shows without logging out.
-    const check = setInterval(() => {
-      sessionUser(o.records, token, o.now())
-        .then(async (still) => {
-          if (!still) return end('the session ended');
-          visible = await loadVisible();
-        })
-        .catch((err: Error) => log.warn({ err: err.message }, 'live feed: cannot check the session'));
-    }, SESSION_CHECK_MS);
-    const unsubscribe = o.feed.subscribe((event) => {
-      const allowed = eventFor(event, visible);
-      if (allowed) send(`event: ${allowed.type}\ndata: ${JSON.stringify(allowed)}\n\n`);
-    });
-    const untrack = o.feed.trackStream(token, () => end('the session ended or the server is stopping'));
-    const cleanUp = () => {
-      clearInterval(heartbeat);
-      clearInterval(check);
-      unsubscribe();
-      untrack();
-    };
-    function end(reason: string): void {
-      log.info({ reason }, 'live feed closed by the server');
-      cleanUp();
-      raw.end();
-    }
-    request.raw.on('close', cleanUp);
-  });
+      reply.hijack();
+      const raw = reply.raw;
+      // Gone while the patients were looked up: nothing to stream to, nothing to clean up later.
+      if (raw.destroyed || !raw.socket || raw.socket.destroyed) return;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+      const log = request.log.child({ userId: user.id });
+      const send = (text: string) => {
+        if (raw.writableLength > MAX_UNSENT_BYTES) return end('the client is not reading');
+        raw.write(text);
+      };
+      const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+      // Logged out, deactivated or expired: the stream ends; still allowed: a new assignment
+      // to a care team shows without logging out.
+      const check = setInterval(() => {
+        sessionUser(o.records, token, o.now())
+          .then(async (still) => {
+            if (!still) return end('the session ended');
+            visible = await loadVisible();
+          })
+          .catch((err: Error) => log.warn({ err: err.message }, 'live feed: cannot check the session'));
+      }, SESSION_CHECK_MS);
+      const unsubscribe = o.feed.subscribe((event) => {
+        const allowed = eventFor(event, visible);
+        if (allowed) send(`event: ${allowed.type}\ndata: ${JSON.stringify(allowed)}\n\n`);
+      });
+      const untrack = o.feed.trackStream(token, () => end('the session ended or the server is stopping'));
+      const cleanUp = () => {
+        clearInterval(heartbeat);
+        clearInterval(check);
+        unsubscribe();
+        untrack();
+      };
+      function end(reason: string): void {
+        log.info({ reason }, 'live feed closed by the server');
+        cleanUp();
+        raw.end();
+      }
+      request.raw.on('close', cleanUp);
+    },
+  );
 };

@@ -9,12 +9,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AlertsService } from '../alerts/alerts-service.ts';
 import { PatientId } from '../common/contract.ts';
-import { CHART_METRICS, METRICS, type SparklineMetric } from '../common/metrics.ts';
+import { METRICS, type SparklineMetric } from '../common/metrics.ts';
 import { gatewayStates } from '../ingest/gateway-states.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { chartSeries, latestValues, type UnreadableRow } from '../ingest/readings-storage.ts';
 import { getPatient, isInCareTeamOf, listPatients } from '../records/patients.ts';
 import type { RecordsDb } from '../records/records-db.ts';
+import {
+  ChartAnswer,
+  ChartMetric,
+  ChartRange,
+  PatientListAnswer,
+  PatientViewAnswer,
+  WardAnswer,
+} from './api-contract.ts';
 import { currentUser, requireRole } from './auth.ts';
 import { summariseGlucose } from './glucose-summary.ts';
 import { bloodPressureAverages, weightChanges } from './home-figures.ts';
@@ -80,14 +88,14 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
     }
   };
 
-  app.get('/api/patients', async (request) => ({
+  app.get('/api/patients', { schema: { response: { 200: PatientListAnswer } } }, async (request) => ({
     patients: (await listPatients(o.records, { careTeamsOf: currentUser(request).id })).map((p) => ({
       id: p.id,
       displayName: p.displayName,
     })),
   }));
 
-  app.get('/api/ward', async (request) => {
+  app.get('/api/ward', { schema: { response: { 200: WardAnswer } } }, async (request) => {
     const user = currentUser(request);
     const patients = await listPatients(o.records, { careTeamsOf: user.id });
     const ids = patients.map((p) => p.id);
@@ -123,45 +131,47 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
 
   const patientParams = z.object({ patientId: PatientId });
 
-  app.get('/api/patients/:patientId', { schema: { params: patientParams } }, async (request) => {
-    const { patientId } = request.params;
-    await requirePatient(request, patientId);
-    const user = currentUser(request);
-    const nowMs = o.now().getTime();
-    const [patient, devices, adherenceDays, glucose, bpAverages] = await Promise.all([
-      getPatient(o.records, patientId),
-      deviceStates(o.influx, [patientId], nowMs - LATEST_WINDOW_MS),
-      daysWithReadings(o.influx, patientId, nowMs, 30, o.timeZone),
-      glucoseValues(o.influx, patientId, nowMs - 14 * DAY, nowMs),
-      bloodPressureAverages(
-        o.influx,
-        patientId,
-        o.alerts.rulesOf(patientId),
-        { nowMs, timeZone: o.timeZone },
-        [7, 30],
-        unreadable,
-      ),
-    ]);
-    await o.views.patient(user.id, 'patient.view', patientId);
-    return {
-      patient: { id: patient.id, displayName: patient.displayName, gatewayIds: patient.gatewayIds },
-      devices,
-      adherence: { daysWithReadings: adherenceDays, ofDays: 30 },
-      glucoseSummary: summariseGlucose(glucose.values, glucose.source, 14),
-      bloodPressureAverages: bpAverages,
-      activeAlerts: activeAlertsByPatient(o.alerts, [patientId]).get(patientId) ?? [],
-    };
-  });
+  app.get(
+    '/api/patients/:patientId',
+    { schema: { params: patientParams, response: { 200: PatientViewAnswer } } },
+    async (request) => {
+      const { patientId } = request.params;
+      await requirePatient(request, patientId);
+      const user = currentUser(request);
+      const nowMs = o.now().getTime();
+      const [patient, devices, adherenceDays, glucose, bpAverages] = await Promise.all([
+        getPatient(o.records, patientId),
+        deviceStates(o.influx, [patientId], nowMs - LATEST_WINDOW_MS),
+        daysWithReadings(o.influx, patientId, nowMs, 30, o.timeZone),
+        glucoseValues(o.influx, patientId, nowMs - 14 * DAY, nowMs),
+        bloodPressureAverages(
+          o.influx,
+          patientId,
+          o.alerts.rulesOf(patientId),
+          { nowMs, timeZone: o.timeZone },
+          [7, 30],
+          unreadable,
+        ),
+      ]);
+      await o.views.patient(user.id, 'patient.view', patientId);
+      return {
+        patient: { id: patient.id, displayName: patient.displayName, gatewayIds: patient.gatewayIds },
+        devices,
+        adherence: { daysWithReadings: adherenceDays, ofDays: 30 },
+        glucoseSummary: summariseGlucose(glucose.values, glucose.source, 14),
+        bloodPressureAverages: bpAverages,
+        activeAlerts: activeAlertsByPatient(o.alerts, [patientId]).get(patientId) ?? [],
+      };
+    },
+  );
 
   app.get(
     '/api/patients/:patientId/chart',
     {
       schema: {
         params: patientParams,
-        querystring: z.object({
-          metric: z.enum(CHART_METRICS),
-          range: z.enum(Object.keys(CHART_RANGES) as [keyof typeof CHART_RANGES]),
-        }),
+        querystring: z.object({ metric: ChartMetric, range: ChartRange }),
+        response: { 200: ChartAnswer },
       },
     },
     async (request) => {

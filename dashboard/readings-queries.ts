@@ -4,12 +4,11 @@
  * DBRP, 3.x). Downsampling happens in InfluxDB (GROUP BY time): the browser never receives
  * raw points beyond the few hundred a chart can draw.
  */
-import { type Metric, VITAL_METRICS, type VitalMetric } from '../common/metrics.ts';
+import { z } from 'zod';
+import { type Metric, VITAL_METRICS } from '../common/metrics.ts';
 import type { InfluxConnection } from '../ingest/influx-connection.ts';
 import { firstRow, finiteNumber as num, quoteString } from '../ingest/influx-connection.ts';
 import { measurementsShownAs, tagIn } from '../ingest/readings-storage.ts';
-
-export type ChartMetric = VitalMetric;
 
 /** Chart ranges and the bucket that keeps each to a few hundred points. */
 export const CHART_RANGES = {
@@ -18,7 +17,7 @@ export const CHART_RANGES = {
   '7d': { spanMs: 7 * 86400_000, bucket: '1h' },
   '30d': { spanMs: 30 * 86400_000, bucket: '4h' },
 } as const;
-export type ChartRange = keyof typeof CHART_RANGES;
+type ChartRange = keyof typeof CHART_RANGES;
 
 /** The time window and bucket of a chart range ending now. */
 export function chartWindow(
@@ -86,17 +85,20 @@ export async function daysWithReadings(
   return daysSeen.size;
 }
 
-export interface DeviceState {
-  deviceId: string;
-  patientId: string;
-  gatewayId: string;
-  kind: string;
-  batteryPercent: number | null;
-  connected: boolean;
-  lastSeen: number | null;
-  /** When the gateway last reported on this device. */
-  reportedAt: number;
-}
+/** A device's last reported state, as the patient view shows it. */
+export const DeviceState = z.object({
+  deviceId: z.string(),
+  patientId: z.string(),
+  gatewayId: z.string(),
+  kind: z.string(),
+  batteryPercent: z.number().nullable(),
+  connected: z.boolean(),
+  /** When the gateway last heard from the device, ms. */
+  lastSeen: z.number().nullable(),
+  /** When the gateway last reported on this device, ms. */
+  reportedAt: z.number(),
+});
+export type DeviceState = z.infer<typeof DeviceState>;
 
 /** Each device's last reported state (battery, connection), from the gateways' status messages. */
 export async function deviceStates(

@@ -8,36 +8,40 @@
  * Device-level silences that matter clinically (a CGM that stopped) are no-data alerts.
  */
 
-import type { Severity } from '../common/contract.ts';
-import type { SparklineMetric } from '../common/metrics.ts';
-import type { ChartPoint, PatientLatest } from '../ingest/readings-storage.ts';
-import type { WeightChange } from './home-figures.ts';
-import type { DeviceState } from './readings-queries.ts';
+import { z } from 'zod';
+import { Severity } from '../common/contract.ts';
+import { SPARKLINE_METRICS, type SparklineMetric } from '../common/metrics.ts';
+import { ChartPoint, PatientLatest } from '../ingest/readings-storage.ts';
+import { WeightChange } from './home-figures.ts';
+import { DeviceState } from './readings-queries.ts';
 
-export interface ActiveAlertSummary {
-  alertId: string;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  state: 'firing' | 'acknowledged';
-  since: string;
-}
+export const ActiveAlertSummary = z.object({
+  alertId: z.string(),
+  ruleId: z.string(),
+  title: z.string(),
+  severity: Severity,
+  state: z.enum(['firing', 'acknowledged']),
+  /** When it fired, ISO. */
+  since: z.string(),
+});
+export type ActiveAlertSummary = z.infer<typeof ActiveAlertSummary>;
 
-export interface WardTile {
-  patientId: string;
-  displayName: string;
-  attention: 'critical' | 'warning' | 'silent' | 'ok';
-  latest: PatientLatest;
+export const WardTile = z.object({
+  patientId: z.string(),
+  displayName: z.string(),
+  attention: z.enum(['critical', 'warning', 'silent', 'ok']),
+  latest: PatientLatest,
   /** Last 6 h of each metric, 10-minute means. */
-  sparklines: Record<SparklineMetric, ChartPoint[]>;
+  sparklines: z.record(z.enum(SPARKLINE_METRICS), z.array(ChartPoint)),
   /** Weight change by the weight-gain rule's arithmetic: kg, from the lowest of `days` days. */
-  weightChange?: WeightChange;
-  devices: { deviceId: string; kind: string; batteryPercent: number | null; connected: boolean }[];
-  gateways: { gatewayId: string; online: boolean | null }[];
-  alerts: ActiveAlertSummary[];
+  weightChange: WeightChange.optional(),
+  devices: z.array(DeviceState.pick({ deviceId: true, kind: true, batteryPercent: true, connected: true })),
+  gateways: z.array(z.object({ gatewayId: z.string(), online: z.boolean().nullable() })),
+  alerts: z.array(ActiveAlertSummary),
   /** Newest sample time of any metric, ms; null when the patient never sent anything. */
-  lastReadingAt: number | null;
-}
+  lastReadingAt: z.number().nullable(),
+});
+export type WardTile = z.infer<typeof WardTile>;
 
 export interface WardInput {
   patients: { id: string; displayName: string; gatewayIds: string[] }[];

@@ -15,6 +15,7 @@ import {
   type RejectionMessage,
   validateBatch,
 } from '../common/contract.ts';
+import { describeIssues } from '../common/describe-issues.ts';
 import type { Logger } from '../common/log.ts';
 import { decodeSeriesBatch } from '../common/series-batch.ts';
 import type { GatewayDirectory } from './gateway-directory.ts';
@@ -291,7 +292,7 @@ export class ReadingsIngest {
     if (!parsed.success || parsed.data.gatewayId !== gatewayId) {
       const detail = parsed.success
         ? `gatewayId '${parsed.data.gatewayId}' does not match the topic's '${gatewayId}'`
-        : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        : describeIssues(parsed.error);
       await this.deadLetter([wholeMessage(gatewayId, messageRef, payload, 'bad_envelope', detail)], signal);
       return;
     }

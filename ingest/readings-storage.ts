@@ -23,14 +23,14 @@
 import { Point } from '@influxdata/influxdb-client';
 import { z } from 'zod';
 import {
-  type DeviceRangeBound,
+  DeviceRangeBound,
   deviceRangeBound,
   glucoseSourceOf,
   isClinicallyReliable,
   Reading,
 } from '../common/contract.ts';
 import {
-  type ComponentName,
+  ComponentName,
   componentsOf,
   METRICS,
   Metric,
@@ -201,22 +201,26 @@ function shownAs(measurement: string): VitalMetric | undefined {
   return VITAL_METRICS.find((vital) => measurementsShownAs(vital).some((m) => m === measurement));
 }
 
-export interface LatestValue {
+/** A vital's latest value, as the ward tiles show it. */
+export const LatestValue = z.object({
   /** In the stored unit. */
-  value: number;
-  components?: Partial<Record<ComponentName, number>>;
-  time: number;
-  reliable: boolean;
+  value: z.number(),
+  components: z.partialRecord(ComponentName, z.number()).optional(),
+  /** Sample time, ms. */
+  time: z.number(),
+  reliable: z.boolean(),
   /** The device's LO / HI: `value` is a bound, not a measurement. */
-  bound?: DeviceRangeBound;
+  bound: DeviceRangeBound.optional(),
   /** A cuff saw an irregular pulse with this blood pressure. */
-  irregularPulse?: boolean;
+  irregularPulse: z.boolean().optional(),
   /** Glucose from a CGM: its trend. */
-  trendMgdlPerMin?: number;
-  source?: string;
-}
+  trendMgdlPerMin: z.number().optional(),
+  source: z.string().optional(),
+});
+export type LatestValue = z.infer<typeof LatestValue>;
 
-export type PatientLatest = Partial<Record<VitalMetric, LatestValue>>;
+export const PatientLatest = z.partialRecord(z.enum(VITAL_METRICS), LatestValue);
+export type PatientLatest = z.infer<typeof PatientLatest>;
 
 const COMPONENT_FIELDS = [...new Set(VITAL_METRICS.flatMap((m) => componentsOf(m).map(([name]) => name)))];
 
@@ -269,13 +273,13 @@ export async function latestValues(
 }
 
 /** A bucket of a chart: mean, min and max of the value, and of each component. */
-export interface ChartPoint {
-  time: number;
-  mean: number;
-  min: number;
-  max: number;
-  components?: Partial<Record<ComponentName, { mean: number; min: number; max: number }>>;
-}
+const Spread = z.object({ mean: z.number(), min: z.number(), max: z.number() });
+export const ChartPoint = Spread.extend({
+  /** The bucket's start, ms. */
+  time: z.number(),
+  components: z.partialRecord(ComponentName, Spread).optional(),
+});
+export type ChartPoint = z.infer<typeof ChartPoint>;
 
 /** Downsampled series (mean, min, max per `bucket`) of one vital for each patient over [fromMs, toMs]. */
 export async function chartSeries(

@@ -4,7 +4,7 @@
  * gateway that sent them.
  */
 import { z } from 'zod';
-import { GatewayId } from '../common/contract.ts';
+import { GatewayId, PatientId } from '../common/contract.ts';
 import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { issueGatewaySecret } from './gateway-credentials.ts';
@@ -17,12 +17,13 @@ export const NewGateway = z.strictObject({
 });
 export type NewGateway = z.input<typeof NewGateway>;
 
-export interface Gateway {
-  id: string;
-  label: string;
-  patientIds: string[];
-  credentialsIssuedAt: Date | null;
-}
+export const Gateway = z.strictObject({
+  id: GatewayId,
+  label: z.string(),
+  patientIds: z.array(PatientId),
+  credentialsIssuedAt: z.date().nullable(),
+});
+export type Gateway = z.infer<typeof Gateway>;
 
 export interface GatewayAuthRecord {
   secretSha256: string | null;

@@ -3,11 +3,12 @@
  * display name nurses recognise, which stays in the records database and the dashboard.
  */
 import { z } from 'zod';
-import { PatientId } from '../common/contract.ts';
+import { GatewayId, PatientId } from '../common/contract.ts';
 import { text } from '../common/text.ts';
 import { recordAudit } from './audit-log.ts';
 import { isUniqueViolation, RecordConflictError, RecordNotFoundError } from './record-errors.ts';
 import type { RecordsDb, SqlClient } from './records-db.ts';
+import { CareTeamId } from './staff.ts';
 
 export const NewPatient = z.strictObject({
   id: PatientId,
@@ -15,12 +16,13 @@ export const NewPatient = z.strictObject({
 });
 export type NewPatient = z.infer<typeof NewPatient>;
 
-export interface Patient {
-  id: string;
-  displayName: string;
-  gatewayIds: string[];
-  careTeamIds: string[];
-}
+export const Patient = z.strictObject({
+  id: PatientId,
+  displayName: z.string(),
+  gatewayIds: z.array(GatewayId),
+  careTeamIds: z.array(CareTeamId),
+});
+export type Patient = z.infer<typeof Patient>;
 
 export async function createPatient(db: RecordsDb, input: NewPatient, actor: string): Promise<void> {
   await db.transaction(async (tx) => {

@@ -3,15 +3,15 @@
  * its SHA-256, so reading the database does not yield a usable session.
  */
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { sha256Hex } from './gateway-credentials.ts';
 import type { SqlClient } from './records-db.ts';
 import type { Role } from './staff.ts';
+import { User } from './users.ts';
 
-export interface SessionUser {
-  id: string;
-  displayName: string;
-  role: Role;
-}
+/** Who a session belongs to: what every request knows of its user. */
+export const SessionUser = User.pick({ id: true, displayName: true, role: true });
+export type SessionUser = z.infer<typeof SessionUser>;
 
 export async function createSession(
   db: SqlClient,

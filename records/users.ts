@@ -40,13 +40,15 @@ export const NewUser = z
   });
 export type NewUser = z.infer<typeof NewUser>;
 
-export interface User {
-  id: string;
-  displayName: string;
-  role: Role;
-  email: string | null;
-  active: boolean;
-}
+/** A user as the records hold it (and the admin screen lists it): never the password hash. */
+export const User = z.strictObject({
+  id: UserId,
+  displayName: z.string(),
+  role: Role,
+  email: z.string().nullable(),
+  active: z.boolean(),
+});
+export type User = z.infer<typeof User>;
 
 interface UserRow {
   id: string;

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../common/config.ts';
+import { describeIssues } from '../common/describe-issues.ts';
 import { exitOnConfigError } from '../common/process-lifecycle.ts';
 import { openRecordsDb } from '../records/records-db.ts';
 import { createUser, NewUser } from '../records/users.ts';
@@ -52,7 +53,7 @@ try {
     const password = process.env.RPM_NEW_PASSWORD ?? readFileSync(0, 'utf8').trim();
     const user = NewUser.safeParse({ id, role, displayName: name.join(' '), password });
     if (!user.success) {
-      fail(`${user.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}`);
+      fail(`${describeIssues(user.error)}\n${USAGE}`);
     }
     await createUser(db, user.data, 'admin-command');
     process.stdout.write(`created ${user.data.role} '${user.data.id}'\n`);

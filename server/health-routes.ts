@@ -5,8 +5,9 @@
  * database, an unreachable server): InfluxDB's /ping needs no credentials, so only the
  * writes show a configuration that lets nothing be stored.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import type { ZodFastify } from '../common/page-security.ts';
 
 export interface HealthChecks {
   broker: () => boolean;
@@ -17,8 +18,20 @@ export interface HealthChecks {
   alertsProblem: () => string | undefined;
 }
 
-export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks, registry: Registry): void {
-  app.get('/health', async (_request, reply) => {
+/** The health answer, 200 or 503 alike: each part's state, and what is wrong. */
+export const HealthAnswer = z.object({
+  status: z.enum(['ok', 'degraded']),
+  broker: z.enum(['reachable', 'unreachable']),
+  influx: z.enum(['reachable', 'reachable, writes failing', 'unreachable']),
+  /** Why InfluxDB writes fail (a refused token, a missing database). */
+  influxWrites: z.string().optional(),
+  /** Why alert steps are not stored. */
+  alerts: z.string().optional(),
+});
+
+export function registerHealthRoutes(app: ZodFastify, checks: HealthChecks, registry: Registry): void {
+  const schema = { response: { 200: HealthAnswer, 503: HealthAnswer } };
+  app.get('/health', { schema }, async (_request, reply) => {
     const [influx, broker] = [await checks.influx(), checks.broker()];
     const problem = checks.influxWriteProblem();
     const alerts = checks.alertsProblem();

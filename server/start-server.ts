@@ -272,16 +272,6 @@ export async function startServer(
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
     trustProxy: config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
-  registerHealthRoutes(
-    app,
-    {
-      broker: () => broker?.reachable() ?? false,
-      influx: () => influx.ping(),
-      influxWriteProblem: () => batcher.stats.problem,
-      alertsProblem: () => alerts.problem(),
-    },
-    metrics.registry,
-  );
   await registerDashboard(app, {
     records,
     influx,
@@ -301,6 +291,17 @@ export async function startServer(
     },
     alerts,
   });
+  // After the dashboard: its page security (validation, answer schemas) covers these too.
+  registerHealthRoutes(
+    app,
+    {
+      broker: () => broker?.reachable() ?? false,
+      influx: () => influx.ping(),
+      influxWriteProblem: () => batcher.stats.problem,
+      alertsProblem: () => alerts.problem(),
+    },
+    metrics.registry,
+  );
   // What shows a falling-behind server without a profiler (bench/REPORT.md).
   new Gauge({
     name: 'rpm_alerts_pending_readings',

@@ -1,26 +1,12 @@
 /**
- * The shapes the dashboard API answers with, built from the server's own types (type-only
- * imports: nothing of the server is bundled into the page). `Json<T>` is what JSON makes of
- * a server type: dates travel as ISO strings.
- *
- * `Alert` follows the alerts API contract given to the dashboard while that API was being
- * built; once the API exports its answer's type, it should replace this one.
+ * The shapes the dashboard API answers with, as the browser receives them: each is the
+ * route's response schema (dashboard/api-contract.ts), through `Json<T>` (what JSON makes of
+ * it: dates travel as ISO strings). Type-only imports: nothing of the server is bundled
+ * into the page, and a field the server stops sending is a compile error where it is used.
  */
-import type { AlertsService } from '../../alerts/alerts-service.ts';
-import type { AlertEventType, Severity } from '../../common/contract.ts';
-import type { ChartPoint } from '../../ingest/readings-storage.ts';
-import type { AuditEntry } from '../../records/audit-log.ts';
-import type { Gateway } from '../../records/gateways.ts';
-import type { Patient } from '../../records/patients.ts';
-import type { SessionUser } from '../../records/sessions.ts';
-import type { CareTeam } from '../../records/staff.ts';
-import type { User } from '../../records/users.ts';
-import type { ruleView } from '../alert-routes.ts';
-import type { GlucoseSummary } from '../glucose-summary.ts';
-import type { BloodPressureAverage } from '../home-figures.ts';
-import type { LiveEvent } from '../live-feed.ts';
-import type { ChartMetric, ChartRange, DeviceState } from '../readings-queries.ts';
-import type { ActiveAlertSummary, WardTile } from '../ward-tiles.ts';
+import type { z } from 'zod';
+import type { Severity } from '../../common/contract.ts';
+import type * as Api from '../api-contract.ts';
 
 export type Json<T> = T extends Date
   ? string
@@ -30,133 +16,42 @@ export type Json<T> = T extends Date
       ? { [K in keyof T]: Json<T[K]> }
       : T;
 
-export type {
-  ActiveAlertSummary,
-  BloodPressureAverage,
-  ChartMetric,
-  ChartPoint,
-  ChartRange,
-  DeviceState,
-  GlucoseSummary,
-  LiveEvent,
-  SessionUser,
-  Severity,
-  WardTile,
-};
+/** What route `S`'s schema says the browser gets. */
+type Answer<S extends z.ZodType> = Json<z.output<S>>;
+
+export type { Severity };
+export type SessionResponse = Answer<typeof Api.SessionAnswer>;
+export type SessionUser = SessionResponse['user'];
 export type Role = SessionUser['role'];
 
-/** A care plan threshold drawn on a chart, in the chart's unit (glucose mg/dL). */
-export type ThresholdBand = ReturnType<AlertsService['thresholds']>[number];
+export type WardResponse = Answer<typeof Api.WardAnswer>;
+export type WardTile = WardResponse['tiles'][number];
+export type ActiveAlertSummary = WardTile['alerts'][number];
 
-/** A change rule's band on a chart: from the lowest of its days to where it fires (weight +2 kg). */
-export interface ChangeBand {
-  ruleId: string;
-  title: string;
-  from: number;
-  to: number;
-  windowDays: number;
-  by: number;
-  direction: 'rising' | 'falling';
-}
+export type PatientViewResponse = Answer<typeof Api.PatientViewAnswer>;
+export type DeviceState = PatientViewResponse['devices'][number];
+export type GlucoseSummary = NonNullable<PatientViewResponse['glucoseSummary']>;
+export type BloodPressureAverage = PatientViewResponse['bloodPressureAverages'][number];
 
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-}
+export type ChartResponse = Answer<typeof Api.ChartAnswer>;
+export type ChartRange = ChartResponse['range'];
+export type ChartPoint = ChartResponse['points'][number];
+export type ThresholdBand = ChartResponse['thresholds'][number];
+export type ChangeBand = ChartResponse['bands'][number];
 
-export interface WardResponse {
-  /** The server's clock when it answered (ISO), so ages are right even on a device with a wrong clock. */
-  now: string;
-  tiles: WardTile[];
-}
+export type LiveEvent = Answer<typeof import('../live-feed.ts').LiveEvent>;
 
-export interface PatientViewResponse {
-  patient: Pick<Patient, 'id' | 'displayName' | 'gatewayIds'>;
-  devices: DeviceState[];
-  adherence: { daysWithReadings: number; ofDays: number };
-  glucoseSummary: GlucoseSummary | null;
-  /** The 7- and 30-day home averages, those with readings. */
-  bloodPressureAverages: BloodPressureAverage[];
-  activeAlerts: ActiveAlertSummary[];
-}
+export type Alert = Answer<typeof Api.AlertView>;
+export type AlertHistoryEntry = Alert['history'][number];
 
-export interface ChartResponse {
-  metric: ChartMetric;
-  range: ChartRange;
-  unit: string;
-  from: string;
-  to: string;
-  points: ChartPoint[];
-  thresholds: ThresholdBand[];
-  bands: ChangeBand[];
-}
+export type CarePlanResponse = Answer<typeof Api.CarePlanAnswer>;
+export type CarePlanRule = CarePlanResponse['rules'][number];
+export type RuleOverrides = CarePlanResponse['overrides'];
+export type CarePlanTemplatesResponse = Answer<typeof Api.CarePlanTemplatesAnswer>;
 
-export type AlertState = 'firing' | 'acknowledged' | 'resolved';
-
-export interface AlertHistoryEntry {
-  type: AlertEventType;
-  at: string;
-  by?: string;
-  note?: string;
-}
-
-export interface Alert {
-  alertId: string;
-  patientId: string;
-  patientName: string;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  state: AlertState;
-  message: string;
-  metric?: string;
-  value?: number;
-  /** A compound reading's other parts (a blood pressure's diastolic and mean), in `unit`. */
-  components?: { diastolic?: number; mean?: number };
-  unit?: string;
-  /** The device's LO / HI: `value` is only a bound. */
-  bound?: 'below' | 'above';
-  firedAt: string;
-  /** When the condition began (first reading of the run). */
-  episodeStart: string;
-  /** Its readings arrived after the paging window (gateway offline): recorded for review, nobody paged. */
-  arrivedLate: boolean;
-  escalationLevel: number;
-  acknowledgedBy?: string;
-  acknowledgedAt?: string;
-  ackNote?: string;
-  resolvedBy?: string;
-  resolvedAt?: string;
-  resolveNote?: string;
-  snoozedUntil?: string;
-  snoozedBy?: string;
-  history: AlertHistoryEntry[];
-}
-
-/** A care plan rule as the dashboard shows it. */
-export type CarePlanRule = ReturnType<typeof ruleView>;
-
-export type RuleOverrides = Record<string, Record<string, unknown>>;
-
-export interface CarePlanResponse {
-  templates: string[];
-  overrides: unknown;
-  rules: CarePlanRule[];
-}
-
-export interface CarePlanTemplatesResponse {
-  templates: { id: string; title: string; rules: CarePlanRule[] }[];
-}
-
-export type AdminPatient = Patient;
-export type AdminGateway = Json<Gateway>;
-export type AdminUser = User;
-export type AdminCareTeam = CareTeam;
-export type AdminAuditEntry = Json<AuditEntry>;
-
-export interface GatewayCredentials {
-  gatewayId: string;
-  mqttUsername: string;
-  mqttClientId: string;
-  secret: string;
-}
+export type AdminPatient = Answer<typeof Api.PatientsAnswer>['patients'][number];
+export type AdminGateway = Answer<typeof Api.GatewaysAnswer>['gateways'][number];
+export type AdminUser = Answer<typeof Api.UsersAnswer>['users'][number];
+export type AdminCareTeam = Answer<typeof Api.CareTeamsAnswer>['careTeams'][number];
+export type AdminAuditEntry = Answer<typeof Api.AuditAnswer>['entries'][number];
+export type GatewayCredentials = Answer<typeof Api.GatewayCredentials>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../common/metrics.ts';
 import type { WardTile } from './api-types.ts';
 import { applyLiveReading, batteryNotes, gatewayConnectivity, silenceText } from './ward-tile-status.ts';
 
@@ -23,7 +24,7 @@ const reading = (metric: 'spo2' | 'glucose' | 'heart_rate', value: number, time:
   patientId: 'P-1001',
   metric,
   value,
-  unit: metric === 'glucose' ? 'mg/dL' : '%',
+  unit: METRICS[metric].storedUnit,
   time: `2026-11-26T${time}Z`,
   reliable: true,
   ...extra,

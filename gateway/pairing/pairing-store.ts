@@ -24,6 +24,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DeviceId, DeviceKind, PatientId, UtcTimestamp } from '../../common/contract.ts';
+import { describeIssues } from '../../common/describe-issues.ts';
 import type { Logger } from '../../common/log.ts';
 import { syncDirectory } from '../spool/spool-ack-cursor.ts';
 
@@ -321,7 +322,7 @@ async function readPairings(file: string): Promise<PairingsFile> {
   }
   const parsed = PairingsFile.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error);
     throw new PairingStoreError(
       file,
       `unexpected content (${problems}); restore it or remove it and pair again`,
