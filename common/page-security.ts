@@ -1,8 +1,8 @@
 /**
  * What every web page of the project (the dashboard, the gateway's pairing page) sets up
- * the same way: zod validation of requests, a declared schema for every answer, and security headers with a strict
- * Content-Security-Policy: own assets only, no inline code or styles, no framing, no
- * resources for other sites. `upgrade-insecure-requests` is left out because clinics and
+ * the same way: zod validation of requests, a declared schema for every answer, and
+ * security headers with a strict Content-Security-Policy: own assets only, no inline code
+ * or styles, no framing, no resources for other sites. `upgrade-insecure-requests` is left out because clinics and
  * homes serve these pages over plain HTTP on their own network, where it would send the
  * page's own assets to https:// and the page would never load.
  */
@@ -21,7 +21,7 @@ export type ZodFastify = FastifyInstance<
 >;
 
 /** The routes that answer data (JSON, or an event stream of it), as opposed to the pages' files. */
-export const answersData = (url: string) => url.startsWith('/api/') || url === '/health';
+const answersData = (url: string) => url.startsWith('/api/') || url === '/health';
 
 /**
  * Refuses, when it is added, a data route that does not declare what it answers on success

@@ -8,7 +8,7 @@
  * Errors are not listed per route: every refusal is `ErrorAnswer` (dashboard-app.ts).
  */
 import { z } from 'zod';
-import { AlertRecord, AlertStatus } from '../alerts/alert-lifecycle.ts';
+import { AlertStatus } from '../alerts/alert-lifecycle.ts';
 import { TemplateId } from '../alerts/care-plan-templates.ts';
 import { TriggerReading } from '../alerts/rule-evaluation.ts';
 import { Part, RuleKind } from '../alerts/rule-schema.ts';
@@ -149,7 +149,7 @@ export const AlertView = z.object({
   /** When the condition began (first reading of the run). */
   episodeStart: z.string(),
   /** Its readings arrived after the paging window (gateway offline): recorded for review, nobody paged. */
-  arrivedLate: AlertRecord.shape.arrivedLate.unwrap(),
+  arrivedLate: z.boolean(),
   escalationLevel: z.number(),
   acknowledgedBy: z.string().optional(),
   acknowledgedAt: z.string().optional(),
